@@ -1,0 +1,136 @@
+import { ChatError } from "./chat-error.js";
+import type { DeliverySink, SendResult } from "./delivery.js";
+import type { AccountPage, AccountQuery, ServiceInternals } from "./service-internals.js";
+import type { Session } from "./session.js";
+
+/** The reply to a successful login. */
+export interface LoginResult {
+  /** The account's registered spelling (the login may have used another case). */
+  readonly username: string;
+}
+
+/**
+ * One transport-level connection to the service (a TCP socket, a gRPC session token, an in-process
+ * client). It holds at most one session at a time and enforces every per-connection rule, so transports
+ * only translate: they never decide a domain rule themselves.
+ */
+export class ChatConnection {
+  private session: Session | undefined;
+  private loginPending = false;
+  private closed = false;
+
+  /** @internal Created by `ChatService.connect()`. */
+  constructor(private readonly service: ServiceInternals) {}
+
+  /** The logged-in account's registered spelling, or `undefined` when logged out. */
+  get username(): string | undefined {
+    return this.session?.username;
+  }
+
+  /** Whether this connection has been closed. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private usable(): void {
+    if (this.closed) throw new ChatError("UNAVAILABLE", "the connection is closed");
+  }
+
+  private requireSession(): Session {
+    this.usable();
+    if (!this.session) throw new ChatError("UNAUTHENTICATED", "you must log in first");
+    return this.session;
+  }
+
+  /** Creates an account (needs no login). */
+  register(username: unknown, password: unknown): Promise<void> {
+    this.usable();
+    return this.service.register(username, password);
+  }
+
+  /** Lists account names, one page at a time (needs no login). */
+  listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
+    this.usable();
+    return this.service.listAccounts(query);
+  }
+
+  /**
+   * Logs in. Fails with `FAILED_PRECONDITION` when this connection already holds a session or the account
+   * is logged in elsewhere, and `UNAUTHENTICATED` for a wrong username or password (same message for both).
+   */
+  async login(username: unknown, password: unknown): Promise<LoginResult> {
+    this.usable();
+    if (this.session || this.loginPending) {
+      const who = this.session ? ` as ${this.session.username}` : "";
+      throw new ChatError("FAILED_PRECONDITION", `this connection is already logged in${who}; log out first`);
+    }
+    this.loginPending = true;
+    try {
+      const session = await this.service.openSession(username, password);
+      if (this.closed) {
+        this.service.endSession(session);
+        throw new ChatError("UNAVAILABLE", "the connection is closed");
+      }
+      this.session = session;
+      return { username: session.username };
+    } finally {
+      this.loginPending = false;
+    }
+  }
+
+  /**
+   * Starts delivery to `sink`: first every stored message, in order, then live ones. Sends to this account
+   * count as `live` while a sink is attached. Attaching again replaces the sink and redelivers everything
+   * not yet acknowledged.
+   */
+  attach(sink: DeliverySink): void {
+    this.requireSession().attach(sink);
+  }
+
+  /** Stops delivery; the session stays logged in and messages are stored until the next attach. */
+  detach(): void {
+    this.session?.detach();
+  }
+
+  /** Tells core the attached sink has room again after it returned false. */
+  resume(): void {
+    this.session?.resume();
+  }
+
+  /** Logs out; messages not yet acknowledged stay stored for the next login. */
+  async logout(): Promise<void> {
+    const session = this.requireSession();
+    this.session = undefined;
+    this.service.endSession(session);
+  }
+
+  /** Deletes the logged-in account and all mail queued for it, then ends the session. */
+  async deleteAccount(): Promise<void> {
+    const session = this.requireSession();
+    await this.service.deleteAccount(session);
+    if (this.session === session) this.session = undefined;
+  }
+
+  /** Sends a message to a user, live if they are online, stored otherwise. */
+  send(to: unknown, content: unknown): Promise<SendResult> {
+    return this.service.send(this.requireSession(), to, content);
+  }
+
+  /** Acknowledges every delivered message up to and including `upToSeq`, removing them from the store. */
+  ack(upToSeq: unknown): Promise<void> {
+    return this.service.ack(this.requireSession(), upToSeq);
+  }
+
+  /**
+   * Ends the connection: its session (if any) ends without logging anything out of the store, so
+   * unacknowledged messages are delivered again at the next login. Safe to call more than once.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const session = this.session;
+    this.session = undefined;
+    if (session) this.service.endSession(session);
+    this.service.connectionClosed(this);
+  }
+}

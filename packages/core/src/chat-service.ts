@@ -1,0 +1,254 @@
+import { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
+import type { AccountPage, AccountQuery } from "./account-page.js";
+import { ChatConnection } from "./chat-connection.js";
+import { ChatError } from "./chat-error.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { SendResult } from "./delivery.js";
+import { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { createScryptHasher } from "./node-crypto.js";
+import type { PasswordHasher } from "./password-hasher.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  validateContent,
+  validatePageSize,
+  validatePassword,
+  validateSequence,
+  validateUsername,
+} from "./rules.js";
+import type { ServiceInternals } from "./service-internals.js";
+import { Session } from "./session.js";
+import type { Store } from "./store.js";
+import { asciiLowerCase } from "./utf8.js";
+import { compileWildcard, matchesWildcard } from "./wildcard.js";
+
+/** How many names one listing call examines at most before returning a (possibly short) page. */
+export const MAX_NAMES_SCANNED_PER_PAGE = 5000;
+
+/** The same message for an unknown user and a wrong password, so neither can be told from the other. */
+const BAD_CREDENTIALS = "wrong username or password";
+
+/** Options of a {@link ChatService}. */
+export interface ChatServiceOptions {
+  /** Where accounts and queued messages live. The service does not close it. */
+  readonly store: Store;
+  /** Password hashing; default scrypt with production parameters. */
+  readonly hasher?: PasswordHasher;
+  /** Time source for message timestamps; default the system clock. */
+  readonly clock?: Clock;
+  /** Stored messages read per store call during delivery. */
+  readonly deliveryBatchSize?: number;
+  /** Told about failures that have no caller to return to (for logging). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The chat domain behind every transport: account rules, sessions (one per account), the offline queue and
+ * delivery. Transports call `connect()` once per connection and translate requests into calls on the
+ * returned {@link ChatConnection}; the service never knows which transport is calling.
+ */
+export class ChatService {
+  private readonly store: Store;
+  private readonly hasher: PasswordHasher;
+  private readonly clock: Clock;
+  private readonly deliveryBatchSize: number;
+  private readonly reportError: (error: unknown) => void;
+  private readonly accountLocks = new KeyedMutex();
+  private readonly sessions = new Map<string, Session>();
+  private readonly connections = new Set<ChatConnection>();
+  private closed = false;
+  private readonly internals: ServiceInternals;
+
+  constructor(options: ChatServiceOptions) {
+    this.store = options.store;
+    this.hasher = options.hasher ?? createScryptHasher();
+    this.clock = options.clock ?? systemClock;
+    this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
+    this.reportError = options.onError ?? (() => {});
+    this.internals = {
+      register: (username, password) => this.register(username, password),
+      listAccounts: (query) => this.listAccounts(query),
+      openSession: (username, password) => this.openSession(username, password),
+      endSession: (session) => this.endSession(session),
+      deleteAccount: (session) => this.deleteSessionAccount(session),
+      send: (session, to, content) => this.send(session, to, content),
+      ack: (session, upToSeq) => this.ack(session, upToSeq),
+      connectionClosed: (connection) => this.connections.delete(connection),
+    };
+  }
+
+  private usable(): void {
+    if (this.closed) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+  }
+
+  /** Opens a connection: the handle a transport uses for one client. */
+  connect(): ChatConnection {
+    this.usable();
+    const connection = new ChatConnection(this.internals);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  /** Whether the account has a live session with delivery attached (addressed case-insensitively). */
+  isOnline(username: string): boolean {
+    return this.sessions.get(asciiLowerCase(username))?.online ?? false;
+  }
+
+  /** Whether the account is logged in somewhere (with or without delivery attached). */
+  isLoggedIn(username: string): boolean {
+    return this.sessions.has(asciiLowerCase(username));
+  }
+
+  /** How many sessions are live. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Creates an account. `ALREADY_EXISTS` when the name is taken in any letter case. */
+  async register(username: unknown, password: unknown): Promise<void> {
+    this.usable();
+    const name = validateUsername(username);
+    const secret = validatePassword(password);
+    const key = asciiLowerCase(name);
+    await this.accountLocks.run(key, async () => {
+      if (await this.store.getAccount(key)) {
+        throw new ChatError("ALREADY_EXISTS", `username ${name} is already taken`);
+      }
+      const passwordHash = await this.hasher.hash(secret);
+      await this.store.createAccount({ username: name, key, passwordHash, createdAt: this.clock.now() });
+    });
+  }
+
+  /**
+   * Lists account names in case-insensitive alphabetical order, one bounded page at a time, optionally
+   * filtered by a wildcard. Needs no login.
+   */
+  async listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
+    this.usable();
+    const wildcard = compileWildcard(query.pattern ?? "");
+    const pageSize = validatePageSize(query.pageSize ?? DEFAULT_PAGE_SIZE);
+    let afterKey = query.cursor === undefined ? undefined : decodeAccountCursor(query.cursor);
+    const chunkSize = Math.min(pageSize * 2, MAX_NAMES_SCANNED_PER_PAGE);
+    const usernames: string[] = [];
+    let scanned = 0;
+    // Whether the store may hold names after `afterKey`; a short chunk means it does not.
+    let more = true;
+    while (more && usernames.length < pageSize && scanned < MAX_NAMES_SCANNED_PER_PAGE) {
+      const chunk = await this.store.listAccounts({
+        ...(afterKey === undefined ? {} : { afterKey }),
+        keyPrefix: wildcard.literalPrefix,
+        limit: chunkSize,
+      });
+      more = chunk.length === chunkSize;
+      for (const [index, name] of chunk.entries()) {
+        scanned++;
+        afterKey = asciiLowerCase(name);
+        if (!matchesWildcard(wildcard, name)) continue;
+        usernames.push(name);
+        if (usernames.length === pageSize) {
+          if (index < chunk.length - 1) more = true;
+          break;
+        }
+      }
+    }
+    if (!more || afterKey === undefined) return { usernames };
+    return { usernames, nextCursor: encodeAccountCursor(afterKey) };
+  }
+
+  private async openSession(username: unknown, password: unknown): Promise<Session> {
+    this.usable();
+    const name = validateUsername(username);
+    const secret = validatePassword(password);
+    const key = asciiLowerCase(name);
+    return this.accountLocks.run(key, async () => {
+      const account = await this.store.getAccount(key);
+      if (!account) {
+        await this.hasher.verifyNothing(secret);
+        throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
+      }
+      const check = await this.hasher.verify(secret, account.passwordHash);
+      if (!check.ok) throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
+      // Checked only after the password, so presence is never revealed to someone without it.
+      if (this.sessions.has(key)) {
+        throw new ChatError(
+          "FAILED_PRECONDITION",
+          `${account.username} is already logged in on another device; log out there first`,
+        );
+      }
+      if (check.needsRehash) await this.store.setPasswordHash(key, await this.hasher.hash(secret));
+      this.usable();
+      const session = new Session(
+        { store: this.store, deliveryBatchSize: this.deliveryBatchSize, reportError: this.reportError },
+        account.username,
+        key,
+      );
+      this.sessions.set(key, session);
+      return session;
+    });
+  }
+
+  private endSession(session: Session): void {
+    session.detach();
+    if (this.sessions.get(session.key) === session) this.sessions.delete(session.key);
+  }
+
+  private async deleteSessionAccount(session: Session): Promise<void> {
+    this.usable();
+    await this.accountLocks.run(session.key, async () => {
+      await this.store.deleteAccount(session.key);
+      this.endSession(session);
+    });
+  }
+
+  private async send(session: Session, to: unknown, content: unknown): Promise<SendResult> {
+    this.usable();
+    const recipientName = validateUsername(to);
+    const text = validateContent(content);
+    const recipientKey = asciiLowerCase(recipientName);
+    const sentAt = this.clock.now();
+    let stored: Awaited<ReturnType<Store["appendMessage"]>>;
+    try {
+      stored = await this.store.appendMessage(recipientKey, { from: session.username, content: text, sentAt });
+    } catch (error) {
+      if (error instanceof ChatError && error.code === "NOT_FOUND") {
+        throw new ChatError("NOT_FOUND", `message not sent: no user named ${recipientName}`);
+      }
+      throw error;
+    }
+    const recipient = this.sessions.get(recipientKey);
+    const live = recipient?.online ?? false;
+    recipient?.notify(stored);
+    return { seq: stored.seq, sentAt, delivery: live ? "live" : "stored" };
+  }
+
+  private async ack(session: Session, upToSeq: unknown): Promise<void> {
+    this.usable();
+    const seq = validateSequence(upToSeq);
+    if (seq > session.offeredUpTo) {
+      throw new ChatError(
+        "INVALID_ARGUMENT",
+        `cannot acknowledge message ${seq}: only messages up to ${session.offeredUpTo} were delivered`,
+      );
+    }
+    if (seq <= session.ackedUpTo) return;
+    session.ackedUpTo = seq;
+    await this.store.ackMessages(session.key, seq);
+  }
+
+  /**
+   * Shuts the service down: every session ends (its sink hears `UNAVAILABLE`), every later call fails with
+   * `UNAVAILABLE`. Stored messages stay stored. The store is left open for its owner to close.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const reason = new ChatError("UNAVAILABLE", "the server is shutting down");
+    for (const session of this.sessions.values()) {
+      const sink = session.attachedSink;
+      session.detach();
+      sink?.ended?.(reason);
+    }
+    this.sessions.clear();
+    for (const connection of [...this.connections]) connection.close();
+  }
+}

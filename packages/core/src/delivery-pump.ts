@@ -1,0 +1,108 @@
+import type { DeliverySink } from "./delivery.js";
+import type { Store, StoredMessage } from "./store.js";
+
+/** How many stored messages a pump reads from the store at once. */
+export const DEFAULT_DELIVERY_BATCH_SIZE = 256;
+
+/** Options of a {@link DeliveryPump}. */
+export interface DeliveryPumpOptions {
+  readonly store: Store;
+  readonly recipientKey: string;
+  readonly sink: DeliverySink;
+  /** Deliver only messages above this sequence number (everything up to it is acknowledged). */
+  readonly startAfterSeq: number;
+  readonly batchSize: number;
+  /** Called after each message is offered, with its sequence number. */
+  readonly onDelivered: (seq: number) => void;
+  /** Called when reading the store fails; the pump stops. */
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * Moves one recipient's messages from the store into a sink, strictly in sequence order, without gaps or
+ * repeats. The store is the single source of truth: live and stored messages take the same path, so a live
+ * message can never overtake an older stored one. When the pump is caught up, a new message with the next
+ * sequence number is handed over directly without a store read (the fast path for live chat).
+ *
+ * Memory stays bounded: a full sink pauses the pump, and the rest of a batch is dropped and read again from
+ * the store on resume.
+ */
+export class DeliveryPump {
+  private deliveredUpTo: number;
+  private draining = false;
+  /** A message arrived while draining: read the store again before stopping. */
+  private dirty = false;
+  /** Everything readable in the store up to `deliveredUpTo` has been offered. */
+  private caughtUp = false;
+  private paused = false;
+  private stopped = false;
+
+  constructor(private readonly options: DeliveryPumpOptions) {
+    this.deliveredUpTo = options.startAfterSeq;
+  }
+
+  /** Starts delivering what the store holds. */
+  start(): void {
+    void this.drain();
+  }
+
+  /** A message was appended to this recipient's log. */
+  notify(message: StoredMessage): void {
+    if (this.stopped) return;
+    if (this.caughtUp && !this.draining && !this.paused && message.seq === this.deliveredUpTo + 1) {
+      this.offer(message);
+      return;
+    }
+    this.dirty = true;
+    this.caughtUp = false;
+    if (!this.paused) void this.drain();
+  }
+
+  /** The sink has room again. */
+  resume(): void {
+    if (this.stopped || !this.paused) return;
+    this.paused = false;
+    this.caughtUp = false;
+    void this.drain();
+  }
+
+  /** Stops for good; nothing more reaches the sink. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private offer(message: StoredMessage): void {
+    this.deliveredUpTo = message.seq;
+    const more = this.options.sink.deliver(message);
+    this.options.onDelivered(message.seq);
+    if (!more) {
+      this.paused = true;
+      this.caughtUp = false;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const { store, recipientKey, batchSize } = this.options;
+    try {
+      while (!this.stopped && !this.paused) {
+        this.dirty = false;
+        const batch = await store.readMessages(recipientKey, this.deliveredUpTo, batchSize);
+        for (const message of batch) {
+          if (this.stopped || this.paused) break;
+          if (message.seq > this.deliveredUpTo) this.offer(message);
+        }
+        if (!this.stopped && !this.paused && batch.length < batchSize && !this.dirty) {
+          this.caughtUp = true;
+          break;
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.options.onError(error);
+    } finally {
+      this.draining = false;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+export type { AccountPage, AccountQuery } from "./account-page.js";
+export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
+export { AsyncQueue } from "./async-queue.js";
+export type { ChatClient } from "./chat-client.js";
+export { ChatConnection, type LoginResult } from "./chat-connection.js";
+export {
+  ChatError,
+  ChatErrorCode,
+  type ChatErrorCodeName,
+  chatErrorCodeFromNumber,
+  isChatErrorCodeName,
+} from "./chat-error.js";
+export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
+export { type Clock, systemClock } from "./clock.js";
+export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
+export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+export { KeyedMutex } from "./keyed-mutex.js";
+export { LocalClient } from "./local-client.js";
+export { MemoryStore } from "./memory-store.js";
+export {
+  createScryptHasher,
+  DEFAULT_HASH_CONCURRENCY,
+  DEFAULT_SCRYPT_PARAMETERS,
+  randomBytes,
+  SCRYPT_KEY_BYTES,
+  SCRYPT_SALT_BYTES,
+  type ScryptHasherOptions,
+  type ScryptParameters,
+  TEST_SCRYPT_PARAMETERS,
+} from "./node-crypto.js";
+export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
+export * from "./rules.js";
+export { Semaphore } from "./semaphore.js";
+export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
+export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

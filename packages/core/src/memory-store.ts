@@ -1,0 +1,116 @@
+import { ChatError } from "./chat-error.js";
+import type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+
+interface MemoryAccount {
+  record: AccountRecord;
+  /** Unacknowledged messages in sequence order. */
+  log: StoredMessage[];
+  lastSeq: number;
+}
+
+/** Index of the first element of sorted `keys` that is greater than (or, with `inclusive`, equal to) `key`. */
+function lowerBound(keys: readonly string[], key: string, inclusive: boolean): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const candidate = keys[middle] as string;
+    if (candidate < key || (!inclusive && candidate === key)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A {@link Store} in process memory: fast, and gone when the process exits. The default for tests and for
+ * `chat-cli serve --memory`. Keys are kept sorted so listing by cursor is a binary search, not a scan.
+ */
+export class MemoryStore implements Store {
+  private readonly accounts = new Map<string, MemoryAccount>();
+  private readonly sortedKeys: string[] = [];
+  private closed = false;
+
+  private check(): void {
+    if (this.closed) throw new ChatError("UNAVAILABLE", "the store is closed");
+  }
+
+  async createAccount(account: AccountRecord): Promise<void> {
+    this.check();
+    if (this.accounts.has(account.key)) {
+      throw new ChatError("ALREADY_EXISTS", `username ${account.username} is already taken`);
+    }
+    this.accounts.set(account.key, { record: { ...account }, log: [], lastSeq: 0 });
+    this.sortedKeys.splice(lowerBound(this.sortedKeys, account.key, true), 0, account.key);
+  }
+
+  async getAccount(key: string): Promise<AccountRecord | undefined> {
+    this.check();
+    return this.accounts.get(key)?.record;
+  }
+
+  async setPasswordHash(key: string, passwordHash: string): Promise<void> {
+    this.check();
+    const account = this.accounts.get(key);
+    if (!account) throw new ChatError("NOT_FOUND", "no such account");
+    account.record = { ...account.record, passwordHash };
+  }
+
+  async deleteAccount(key: string): Promise<boolean> {
+    this.check();
+    if (!this.accounts.delete(key)) return false;
+    this.sortedKeys.splice(lowerBound(this.sortedKeys, key, true), 1);
+    return true;
+  }
+
+  async listAccounts(range: AccountListRange): Promise<string[]> {
+    this.check();
+    const prefix = range.keyPrefix ?? "";
+    let start = lowerBound(this.sortedKeys, prefix, true);
+    if (range.afterKey !== undefined) start = Math.max(start, lowerBound(this.sortedKeys, range.afterKey, false));
+    const names: string[] = [];
+    for (let index = start; index < this.sortedKeys.length && names.length < range.limit; index++) {
+      const key = this.sortedKeys[index] as string;
+      if (!key.startsWith(prefix)) break;
+      names.push((this.accounts.get(key) as MemoryAccount).record.username);
+    }
+    return names;
+  }
+
+  async appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage> {
+    this.check();
+    const account = this.accounts.get(recipientKey);
+    if (!account) throw new ChatError("NOT_FOUND", "no such account");
+    account.lastSeq += 1;
+    const stored: StoredMessage = { seq: account.lastSeq, ...message };
+    account.log.push(stored);
+    return stored;
+  }
+
+  async readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+    this.check();
+    const log = this.accounts.get(recipientKey)?.log ?? [];
+    // The log is in sequence order and starts at the oldest unacknowledged message: skip by binary search.
+    let low = 0;
+    let high = log.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((log[middle] as StoredMessage).seq <= afterSeq) low = middle + 1;
+      else high = middle;
+    }
+    return log.slice(low, low + limit);
+  }
+
+  async ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
+    this.check();
+    const account = this.accounts.get(recipientKey);
+    if (!account) return 0;
+    let count = 0;
+    while (count < account.log.length && (account.log[count] as StoredMessage).seq <= upToSeq) count++;
+    account.log.splice(0, count);
+    return count;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,74 @@
+/** An account as the store keeps it. */
+export interface AccountRecord {
+  /** The name as registered: its spelling is what lists and deliveries show. */
+  readonly username: string;
+  /** The case-folded username: unique across the store (`Bob` and `bob` share the key `bob`). */
+  readonly key: string;
+  /** A self-describing password hash from a `PasswordHasher`; never the password. */
+  readonly passwordHash: string;
+  /** When the account was created, in milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+}
+
+/** A message waiting in a recipient's log until it is acknowledged. */
+export interface StoredMessage {
+  /** Per-recipient sequence number: assigned by the store, strictly increasing, never reused for that account. */
+  readonly seq: number;
+  /** The sender's registered spelling. */
+  readonly from: string;
+  /** The message text (1–512 bytes of UTF-8). */
+  readonly content: string;
+  /** Server time of the send, in milliseconds since the Unix epoch. */
+  readonly sentAt: number;
+}
+
+/** What a sender hands the store; the store adds the sequence number. */
+export interface NewMessage {
+  readonly from: string;
+  readonly content: string;
+  readonly sentAt: number;
+}
+
+/** Where a listing starts and what it returns. */
+export interface AccountListRange {
+  /** Return only keys strictly after this one (exclusive cursor). */
+  readonly afterKey?: string;
+  /** Return only keys that start with this (already case-folded) text. */
+  readonly keyPrefix?: string;
+  /** Most usernames to return. */
+  readonly limit: number;
+}
+
+/**
+ * Durable state of the chat system: accounts, and per recipient an ordered log of unacknowledged messages.
+ *
+ * Every method is one atomic operation, so implementations on SQLite (a transaction) or Redis (a script)
+ * can back it directly. Implementations must:
+ * - throw `ChatError` `ALREADY_EXISTS` from `createAccount` when the key is taken, and `NOT_FOUND` from
+ *   `appendMessage` and `setPasswordHash` when the account does not exist;
+ * - assign sequence numbers per recipient in call order, make a message readable only once every lower
+ *   sequence number of that recipient is readable, and never reuse a number for the same account;
+ * - resolve a write only when it is as durable as the store promises to be.
+ *
+ * `describeStoreContract` in `@chat/core/testing` checks all of this; every implementation runs it.
+ */
+export interface Store {
+  /** Creates an account; `ALREADY_EXISTS` when its key is taken. */
+  createAccount(account: AccountRecord): Promise<void>;
+  /** The account with this key, if any. */
+  getAccount(key: string): Promise<AccountRecord | undefined>;
+  /** Replaces an account's password hash (rehash on login); `NOT_FOUND` when the account is gone. */
+  setPasswordHash(key: string, passwordHash: string): Promise<void>;
+  /** Deletes an account and every message queued for it; false when there was none. */
+  deleteAccount(key: string): Promise<boolean>;
+  /** Registered usernames in key order (case-insensitive alphabetical), within the given range. */
+  listAccounts(range: AccountListRange): Promise<string[]>;
+  /** Appends to a recipient's log and returns the stored message; `NOT_FOUND` when the recipient is gone. */
+  appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage>;
+  /** Up to `limit` messages of a recipient with sequence numbers above `afterSeq`, in sequence order. */
+  readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  /** Removes a recipient's messages with sequence numbers up to and including `upToSeq`; returns how many. */
+  ackMessages(recipientKey: string, upToSeq: number): Promise<number>;
+  /** Flushes and releases the store; no method may be called afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import type { ChatClient } from "../chat-client.js";
+import { ChatService, type ChatServiceOptions } from "../chat-service.js";
+import { MemoryStore } from "../memory-store.js";
+import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "../node-crypto.js";
+import type { Store } from "../store.js";
+
+/** A server under test, as the conformance suite sees it. */
+export interface ConformanceServer {
+  /** A new client, connected to the server (its `connect()` has resolved). */
+  connect(): Promise<ChatClient>;
+  /** Stops the server and frees everything it holds. Clients may still be open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server of one transport in front of `service` (a fresh service per test, made by the suite).
+ * The transport's own test file passes one of these to `describeConformance`.
+ */
+export type StartConformanceServer = (service: ChatService) => Promise<ConformanceServer>;
+
+/**
+ * A service for tests: a fresh `MemoryStore` (unless given a store) and cheap scrypt parameters, so
+ * hundreds of registrations take milliseconds. Never use these parameters for real accounts.
+ */
+export function createTestService(options: Partial<ChatServiceOptions> = {}): ChatService {
+  const store: Store = options.store ?? new MemoryStore();
+  return new ChatService({
+    hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS, concurrency: 4 }),
+    ...options,
+    store,
+  });
+}
