@@ -34,3 +34,4 @@ export { Semaphore } from "./semaphore.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";
+export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
