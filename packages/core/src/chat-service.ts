@@ -208,7 +208,11 @@ export class ChatService {
     const sentAt = this.clock.now();
     let stored: Awaited<ReturnType<Store["appendMessage"]>>;
     try {
-      stored = await this.store.appendMessage(recipientKey, { from: session.username, content: text, sentAt });
+      stored = await this.store.appendMessage(recipientKey, {
+        from: session.username,
+        content: text,
+        sentAt,
+      });
     } catch (error) {
       if (error instanceof ChatError && error.code === "NOT_FOUND") {
         throw new ChatError("NOT_FOUND", `message not sent: no user named ${recipientName}`);

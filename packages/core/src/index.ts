@@ -1,5 +1,5 @@
-export type { AccountPage, AccountQuery } from "./account-page.js";
 export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
+export type { AccountPage, AccountQuery } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";
@@ -31,7 +31,7 @@ export {
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export * from "./rules.js";
 export { Semaphore } from "./semaphore.js";
+export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";
-export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";

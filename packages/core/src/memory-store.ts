@@ -66,7 +66,8 @@ export class MemoryStore implements Store {
     this.check();
     const prefix = range.keyPrefix ?? "";
     let start = lowerBound(this.sortedKeys, prefix, true);
-    if (range.afterKey !== undefined) start = Math.max(start, lowerBound(this.sortedKeys, range.afterKey, false));
+    if (range.afterKey !== undefined)
+      start = Math.max(start, lowerBound(this.sortedKeys, range.afterKey, false));
     const names: string[] = [];
     for (let index = start; index < this.sortedKeys.length && names.length < range.limit; index++) {
       const key = this.sortedKeys[index] as string;

@@ -69,7 +69,9 @@ export function createScryptHasher(options: ScryptHasherOptions = {}): PasswordH
       const [, logN, r, p, salt, key] = match as unknown as [string, string, string, string, string, string];
       const storedParameters = { logN: Number(logN), r: Number(r), p: Number(p) };
       const expected = Buffer.from(key, "base64");
-      const actual = await limiter.run(() => scryptAsync(password, Buffer.from(salt, "base64"), storedParameters));
+      const actual = await limiter.run(() =>
+        scryptAsync(password, Buffer.from(salt, "base64"), storedParameters),
+      );
       const ok = actual.length === expected.length && timingSafeEqual(actual, expected);
       return { ok, needsRehash: costOf(storedParameters) < costOf(parameters) };
     },

@@ -7,7 +7,8 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError("semaphore limit must be a whole number ≥ 1");
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError("semaphore limit must be a whole number ≥ 1");
   }
 
   /** Runs `task` once a slot is free and releases the slot when it settles. */

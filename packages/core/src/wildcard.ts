@@ -59,7 +59,10 @@ export function matchesWildcard(wildcard: Wildcard, name: string): boolean {
   let starChar = 0;
   while (c < chars.length) {
     const token = tokens[t];
-    if (token !== undefined && (token.kind === "one" || (token.kind === "literal" && token.char === chars[c]))) {
+    if (
+      token !== undefined &&
+      (token.kind === "one" || (token.kind === "literal" && token.char === chars[c]))
+    ) {
       t++;
       c++;
     } else if (token?.kind === "any") {

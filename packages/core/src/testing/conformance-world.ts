@@ -1,0 +1,78 @@
+import type { ChatClient } from "../chat-client.js";
+import { ChatError } from "../chat-error.js";
+import type { ChatService } from "../chat-service.js";
+import { type ConformanceServer, createTestService, type StartConformanceServer } from "./harness.js";
+import { ARRIVAL_TIMEOUT_MS, Inbox } from "./inbox.js";
+
+/** The password conformance users get unless a test says otherwise. */
+export const PASSWORD = "correct horse";
+
+/** A client with its inbox, logged in as `username`. */
+export interface TestUser {
+  readonly client: ChatClient;
+  readonly inbox: Inbox;
+  readonly username: string;
+}
+
+/** One test's server, service and clients; `dispose()` tears all of it down. */
+export class ConformanceWorld {
+  private readonly clients: ChatClient[] = [];
+
+  private constructor(
+    readonly service: ChatService,
+    readonly server: ConformanceServer,
+  ) {}
+
+  /** Starts a fresh service and a server of the transport under test in front of it. */
+  static async start(startServer: StartConformanceServer): Promise<ConformanceWorld> {
+    const service = createTestService();
+    return new ConformanceWorld(service, await startServer(service));
+  }
+
+  /** A new connected client, closed at the end of the test. */
+  async client(): Promise<ChatClient> {
+    const client = await this.server.connect();
+    this.clients.push(client);
+    return client;
+  }
+
+  /** A new client and its inbox, not logged in. */
+  async guest(): Promise<{ client: ChatClient; inbox: Inbox }> {
+    const client = await this.client();
+    return { client, inbox: new Inbox(client) };
+  }
+
+  /** Registers `username` (from a throwaway connection of the same client) and logs in on a new client. */
+  async user(username: string, password = PASSWORD): Promise<TestUser> {
+    const { client, inbox } = await this.guest();
+    await client.register(username, password);
+    await client.login(username, password);
+    return { client, inbox, username };
+  }
+
+  /**
+   * Logs in, retrying while the account is still logged in elsewhere: a transport may need a moment to
+   * notice that a dropped connection's session is gone.
+   */
+  async loginEventually(client: ChatClient, username: string, password = PASSWORD): Promise<void> {
+    const deadline = Date.now() + ARRIVAL_TIMEOUT_MS * 2;
+    for (;;) {
+      try {
+        await client.login(username, password);
+        return;
+      } catch (error) {
+        const retry =
+          error instanceof ChatError && error.code === "FAILED_PRECONDITION" && Date.now() < deadline;
+        if (!retry) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  /** Closes every client, stops the server and the service. */
+  async dispose(): Promise<void> {
+    await Promise.allSettled(this.clients.map((client) => client.close()));
+    await this.server.stop();
+    await this.service.close();
+  }
+}

@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ChatError } from "../chat-error.js";
+import type { AccountRecord, Store } from "../store.js";
+
+/** How a store implementation plugs into {@link describeStoreContract}. */
+export interface StoreContractOptions {
+  /** Opens a fresh, empty store. */
+  readonly create: () => Promise<Store>;
+  /**
+   * Closes `store` and opens it again on the same data, for durable stores; leave out for memory-only
+   * stores, and the persistence cases are skipped.
+   */
+  readonly reopen?: (store: Store) => Promise<Store>;
+}
+
+function account(username: string, passwordHash = "$scrypt$test"): AccountRecord {
+  return { username, key: username.toLowerCase(), passwordHash, createdAt: 1_700_000_000_000 };
+}
+
+async function expectChatError(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ChatError);
+  expect((error as ChatError).code).toBe(code);
+}
+
+/**
+ * The behaviour every `Store` implementation must have, as a vitest suite. An implementation's test file
+ * calls it in a few lines:
+ *
+ * ```ts
+ * describeStoreContract("MemoryStore", { create: async () => new MemoryStore() });
+ * ```
+ */
+export function describeStoreContract(name: string, options: StoreContractOptions): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await options.create();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("accounts", () => {
+      it("creates and reads an account by its case-folded key", async () => {
+        await store.createAccount(account("Alice"));
+        expect(await store.getAccount("alice")).toEqual(account("Alice"));
+        expect(await store.getAccount("bob")).toBeUndefined();
+      });
+
+      it("rejects a second account with the same key with ALREADY_EXISTS", async () => {
+        await store.createAccount(account("bob"));
+        await expectChatError(store.createAccount(account("BOB")), "ALREADY_EXISTS");
+        expect((await store.getAccount("bob"))?.username).toBe("bob");
+      });
+
+      it("lets exactly one of many concurrent creations of one key win", async () => {
+        const results = await Promise.allSettled(
+          ["carol", "Carol", "CAROL", "cArOl"].map((name) => store.createAccount(account(name))),
+        );
+        expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === "rejected") expect((result.reason as ChatError).code).toBe("ALREADY_EXISTS");
+        }
+      });
+
+      it("replaces a password hash, and reports NOT_FOUND for a missing account", async () => {
+        await store.createAccount(account("dave", "old"));
+        await store.setPasswordHash("dave", "new");
+        expect((await store.getAccount("dave"))?.passwordHash).toBe("new");
+        await expectChatError(store.setPasswordHash("nobody", "x"), "NOT_FOUND");
+      });
+
+      it("deletes an account and every message queued for it", async () => {
+        await store.createAccount(account("erin"));
+        await store.appendMessage("erin", { from: "x", content: "hello", sentAt: 1 });
+        expect(await store.deleteAccount("erin")).toBe(true);
+        expect(await store.deleteAccount("erin")).toBe(false);
+        expect(await store.getAccount("erin")).toBeUndefined();
+        await store.createAccount(account("Erin"));
+        expect(await store.readMessages("erin", 0, 10)).toEqual([]);
+      });
+    });
+
+    describe("listing", () => {
+      const names = ["delta", "Alpha", "charlie", "Bravo", "echo", "alpine", "al"];
+
+      beforeEach(async () => {
+        for (const name of names) await store.createAccount(account(name));
+      });
+
+      it("lists registered spellings in case-insensitive order", async () => {
+        expect(await store.listAccounts({ limit: 100 })).toEqual([
+          "al",
+          "Alpha",
+          "alpine",
+          "Bravo",
+          "charlie",
+          "delta",
+          "echo",
+        ]);
+      });
+
+      it("pages by exclusive cursor and limit", async () => {
+        expect(await store.listAccounts({ limit: 2 })).toEqual(["al", "Alpha"]);
+        expect(await store.listAccounts({ afterKey: "alpha", limit: 2 })).toEqual(["alpine", "Bravo"]);
+        expect(await store.listAccounts({ afterKey: "b", limit: 2 })).toEqual(["Bravo", "charlie"]);
+        expect(await store.listAccounts({ afterKey: "echo", limit: 2 })).toEqual([]);
+      });
+
+      it("narrows to a key prefix, combined with a cursor", async () => {
+        expect(await store.listAccounts({ keyPrefix: "al", limit: 10 })).toEqual(["al", "Alpha", "alpine"]);
+        expect(await store.listAccounts({ keyPrefix: "al", afterKey: "al", limit: 10 })).toEqual([
+          "Alpha",
+          "alpine",
+        ]);
+        expect(await store.listAccounts({ keyPrefix: "zz", limit: 10 })).toEqual([]);
+        expect(await store.listAccounts({ keyPrefix: "", limit: 1 })).toEqual(["al"]);
+      });
+    });
+
+    describe("message logs", () => {
+      beforeEach(async () => {
+        await store.createAccount(account("rita"));
+        await store.createAccount(account("sam"));
+      });
+
+      it("assigns per-recipient sequence numbers from 1 and reads them back in order", async () => {
+        const first = await store.appendMessage("rita", { from: "sam", content: "one", sentAt: 10 });
+        const second = await store.appendMessage("rita", { from: "sam", content: "two", sentAt: 11 });
+        const other = await store.appendMessage("sam", { from: "rita", content: "x", sentAt: 12 });
+        expect(first).toEqual({ seq: 1, from: "sam", content: "one", sentAt: 10 });
+        expect(second.seq).toBe(2);
+        expect(other.seq).toBe(1);
+        expect(await store.readMessages("rita", 0, 10)).toEqual([first, second]);
+      });
+
+      it("keeps sequence numbers in call order under concurrent appends", async () => {
+        const appended = await Promise.all(
+          Array.from({ length: 50 }, (_, index) =>
+            store.appendMessage("rita", { from: "sam", content: `m${index}`, sentAt: index }),
+          ),
+        );
+        expect(appended.map((message) => message.seq)).toEqual(
+          Array.from({ length: 50 }, (_, index) => index + 1),
+        );
+        const read = await store.readMessages("rita", 0, 100);
+        expect(read.map((message) => message.content)).toEqual(appended.map((message) => message.content));
+      });
+
+      it("reads after a sequence number with a limit", async () => {
+        for (let index = 1; index <= 5; index++) {
+          await store.appendMessage("rita", { from: "sam", content: `m${index}`, sentAt: index });
+        }
+        expect((await store.readMessages("rita", 2, 2)).map((message) => message.seq)).toEqual([3, 4]);
+        expect(await store.readMessages("rita", 5, 10)).toEqual([]);
+        expect(await store.readMessages("nobody", 0, 10)).toEqual([]);
+      });
+
+      it("acks cumulatively and never reuses a sequence number", async () => {
+        for (let index = 1; index <= 4; index++) {
+          await store.appendMessage("rita", { from: "sam", content: `m${index}`, sentAt: index });
+        }
+        expect(await store.ackMessages("rita", 2)).toBe(2);
+        expect(await store.ackMessages("rita", 2)).toBe(0);
+        expect((await store.readMessages("rita", 0, 10)).map((message) => message.seq)).toEqual([3, 4]);
+        expect(await store.ackMessages("rita", 4)).toBe(2);
+        const next = await store.appendMessage("rita", { from: "sam", content: "m5", sentAt: 5 });
+        expect(next.seq).toBe(5);
+        expect(await store.ackMessages("nobody", 10)).toBe(0);
+      });
+
+      it("rejects an append to a missing recipient with NOT_FOUND", async () => {
+        await expectChatError(
+          store.appendMessage("nobody", { from: "sam", content: "x", sentAt: 1 }),
+          "NOT_FOUND",
+        );
+      });
+
+      it("stores content byte-exact: multi-byte UTF-8, 512 bytes, and characters SQL or JSON care about", async () => {
+        const contents = ["😀".repeat(128), "é".repeat(256), "'; DROP TABLE messages; --", '{"a":1}\n\t\\'];
+        for (const content of contents)
+          await store.appendMessage("rita", { from: "sam", content, sentAt: 1 });
+        expect((await store.readMessages("rita", 0, 10)).map((message) => message.content)).toEqual(contents);
+      });
+    });
+
+    describe.skipIf(options.reopen === undefined)("persistence", () => {
+      it("keeps accounts, hashes, messages, acks and sequence numbers across a reopen", async () => {
+        const reopen = options.reopen as NonNullable<StoreContractOptions["reopen"]>;
+        await store.createAccount(account("Pat", "hash-1"));
+        for (let index = 1; index <= 3; index++) {
+          await store.appendMessage("pat", { from: "sam", content: `m${index}`, sentAt: index });
+        }
+        await store.ackMessages("pat", 1);
+        store = await reopen(store);
+        expect(await store.getAccount("pat")).toEqual(account("Pat", "hash-1"));
+        expect((await store.readMessages("pat", 0, 10)).map((message) => message.content)).toEqual([
+          "m2",
+          "m3",
+        ]);
+        expect((await store.appendMessage("pat", { from: "sam", content: "m4", sentAt: 4 })).seq).toBe(4);
+      });
+    });
+  });
+}
