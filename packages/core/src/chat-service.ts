@@ -25,6 +25,9 @@ import { compileWildcard, matchesWildcard } from "./wildcard.js";
 /** How many names one listing call examines at most before returning a (possibly short) page. */
 export const MAX_NAMES_SCANNED_PER_PAGE = 5000;
 
+/** Fewest names read from the store per listing query. */
+const MIN_LISTING_CHUNK = 256;
+
 /** The same message for an unknown user and a wrong password, so neither can be told from the other. */
 const BAD_CREDENTIALS = "wrong username or password";
 
@@ -128,7 +131,8 @@ export class ChatService {
     const wildcard = compileWildcard(query.pattern ?? "");
     const pageSize = validatePageSize(query.pageSize ?? DEFAULT_PAGE_SIZE);
     let afterKey = query.cursor === undefined ? undefined : decodeAccountCursor(query.cursor);
-    const chunkSize = Math.min(pageSize * 2, MAX_NAMES_SCANNED_PER_PAGE);
+    // Read ahead a little more than one page, so a sparse wildcard does not cost a store call per name.
+    const chunkSize = Math.min(Math.max(pageSize * 2, MIN_LISTING_CHUNK), MAX_NAMES_SCANNED_PER_PAGE);
     const usernames: string[] = [];
     let scanned = 0;
     // Whether the store may hold names after `afterKey`; a short chunk means it does not.
