@@ -160,3 +160,25 @@ describe("ChatService", () => {
     expect(service.isLoggedIn("erin")).toBe(false);
   });
 });
+
+describe("ChatService delivery hand-off", () => {
+  it("lets a sink acknowledge inside deliver(), as transports whose clients cannot ack do", async () => {
+    const store = new MemoryStore();
+    const service = new ChatService({ store, hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) });
+    await service.register("seed", "seed password");
+    const connection = service.connect();
+    await connection.login("seed", "seed password");
+    const acks: Array<Promise<void>> = [];
+    connection.attach({
+      deliver: (message) => {
+        acks.push(connection.ack(message.seq));
+        return true;
+      },
+    });
+    await connection.send("seed", "one");
+    await connection.send("seed", "two");
+    await settle();
+    await Promise.all(acks);
+    expect(await store.readMessages("seed", 0, 10)).toEqual([]);
+  });
+});

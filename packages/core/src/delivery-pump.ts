@@ -12,7 +12,7 @@ export interface DeliveryPumpOptions {
   /** Deliver only messages above this sequence number (everything up to it is acknowledged). */
   readonly startAfterSeq: number;
   readonly batchSize: number;
-  /** Called after each message is offered, with its sequence number. */
+  /** Called as each message is offered, just before the sink sees it, with its sequence number. */
   readonly onDelivered: (seq: number) => void;
   /** Called when reading the store fails; the pump stops. */
   readonly onError: (error: unknown) => void;
@@ -73,8 +73,10 @@ export class DeliveryPump {
 
   private offer(message: StoredMessage): void {
     this.deliveredUpTo = message.seq;
-    const more = this.options.sink.deliver(message);
+    // Recorded before the hand-off, so a sink that acknowledges inside `deliver` (a transport whose
+    // clients cannot ack) is acknowledging a message core already counts as delivered.
     this.options.onDelivered(message.seq);
+    const more = this.options.sink.deliver(message);
     if (!more) {
       this.paused = true;
       this.caughtUp = false;
