@@ -164,7 +164,10 @@ describe("ChatService", () => {
 describe("ChatService delivery hand-off", () => {
   it("lets a sink acknowledge inside deliver(), as transports whose clients cannot ack do", async () => {
     const store = new MemoryStore();
-    const service = new ChatService({ store, hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) });
+    const service = new ChatService({
+      store,
+      hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
+    });
     await service.register("seed", "seed password");
     const connection = service.connect();
     await connection.login("seed", "seed password");
