@@ -1,1 +1,27 @@
-export {};
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_MESSAGES,
+  GrpcClient,
+  type GrpcClientOptions,
+} from "./grpc-client.js";
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_GRPC_PORT,
+  DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type GrpcAddress,
+  type GrpcListenOptions,
+  GrpcServer,
+  type GrpcServerOptions,
+} from "./grpc-server.js";
+export {
+  DEFAULT_GRPC_CLIENT_LIMITS,
+  DEFAULT_GRPC_SERVER_LIMITS,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type GrpcClientLimits,
+  type GrpcServerLimits,
+} from "./limits.js";
+export { AUTHORIZATION_KEY, SESSION_TOKEN_BYTES } from "./session-token.js";
+export { fromGrpcStatus, type GrpcStatus, toGrpcStatus } from "./status.js";

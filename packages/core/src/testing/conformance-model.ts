@@ -111,7 +111,7 @@ export function describeConformanceModel(getWorld: () => ConformanceWorld): void
           const model = new ChatModel();
           const filters: Array<{ pattern: string; matches: (user: number) => boolean }> = [
             { pattern: `${prefix}*`, matches: () => true },
-            { pattern: `${prefix.toUpperCase()}?N*`, matches: (user) => user === 0 || user === 1 },
+            { pattern: `${prefix.toUpperCase()}?*N`, matches: (user) => user === 0 || user === 1 },
             { pattern: `*${prefix}cy`, matches: (user) => user === 2 },
             { pattern: `${prefix}b\\en`, matches: (user) => user === 1 },
           ];

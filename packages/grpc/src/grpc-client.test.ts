@@ -1,0 +1,40 @@
+import { PASSWORD } from "@chat/core/testing";
+import { afterEach, expect, it } from "vitest";
+import { GrpcClient } from "./grpc-client.js";
+import { startTestBed, type TestBed } from "./grpc-test-kit.js";
+
+let bed: TestBed;
+
+afterEach(async () => {
+  await bed.close();
+});
+
+it("stops reading while its buffer is full and loses nothing when the consumer catches up", async () => {
+  bed = await startTestBed();
+  const client = new GrpcClient({ port: bed.port, maxBufferedMessages: 4 });
+  await client.connect();
+  await client.register("slow", PASSWORD);
+  await client.login("slow", PASSWORD);
+  const total = 60;
+  for (let index = 1; index <= total; index++) await client.send("slow", `m${index}`);
+  const contents: string[] = [];
+  for await (const message of client.messages) {
+    contents.push(message.content);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (contents.length === total) break;
+  }
+  expect(contents).toEqual(Array.from({ length: total }, (_, index) => `m${index + 1}`));
+  await client.close();
+  expect(await client.closed).toBeUndefined();
+});
+
+it("frees the account at close() by logging out", async () => {
+  bed = await startTestBed();
+  const client = new GrpcClient({ port: bed.port });
+  await client.connect();
+  await client.register("brief", PASSWORD);
+  await client.login("brief", PASSWORD);
+  expect(bed.service.isOnline("brief")).toBe(true);
+  await client.close();
+  expect(bed.service.isLoggedIn("brief")).toBe(false);
+});

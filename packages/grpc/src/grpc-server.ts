@@ -1,0 +1,343 @@
+import {
+  type AccountQuery,
+  type ChatConnection,
+  ChatError,
+  type ChatService,
+  type ServerLogger,
+  silentLogger,
+} from "@chat/core";
+import {
+  type handleUnaryCall,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  status,
+} from "@grpc/grpc-js";
+import {
+  type AckRequest,
+  type AckResponse,
+  type ChatServiceServer,
+  ChatServiceService,
+  type DeleteAccountRequest,
+  type DeleteAccountResponse,
+  DeliveryMode,
+  type ListAccountsRequest,
+  type ListAccountsResponse,
+  type LoginRequest,
+  type LoginResponse,
+  type LogoutRequest,
+  type LogoutResponse,
+  type RegisterRequest,
+  type RegisterResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type SubscribeRequest,
+  type SubscribeResponse,
+} from "./gen/chat/v1/chat.js";
+import type { GrpcSession } from "./grpc-session.js";
+import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
+import { addReflection } from "./reflection.js";
+import { SessionTable } from "./session-table.js";
+import { type GrpcStatus, toGrpcStatus } from "./status.js";
+import { SubscribeStream } from "./subscribe-stream.js";
+
+/** Default time a session may sit with no `Subscribe` stream and no call before it expires. */
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
+/** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED`. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** Default time `close()` waits for calls in progress before cutting connections. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+/** The conventional gRPC port, used when `listen()` is given none. */
+export const DEFAULT_GRPC_PORT = 50051;
+
+/** Options of a {@link GrpcServer}. */
+export interface GrpcServerOptions {
+  /** Where connections, logins and errors are logged (never passwords, tokens or contents). Default silent. */
+  readonly logger?: ServerLogger;
+  /**
+   * A session with no open `Subscribe` stream and no call for this long expires, so a crashed client does
+   * not keep its account logged in. Default {@link DEFAULT_SESSION_IDLE_TIMEOUT_MS}.
+   */
+  readonly sessionIdleTimeoutMs?: number;
+  /** How long a full `Subscribe` stream may stay full. Default {@link DEFAULT_DRAIN_TIMEOUT_MS}. */
+  readonly drainTimeoutMs?: number;
+  /** How long `close()` waits for calls in progress. Default {@link DEFAULT_SHUTDOWN_TIMEOUT_MS}. */
+  readonly shutdownTimeoutMs?: number;
+  /** Transport limits; each one missing takes its value from `DEFAULT_GRPC_SERVER_LIMITS`. */
+  readonly limits?: Partial<GrpcServerLimits>;
+  /** Transport security; default plaintext (`ServerCredentials.createInsecure()`), e.g. behind a proxy. */
+  readonly credentials?: ServerCredentials;
+  /** Whether to register gRPC server reflection. Default true. */
+  readonly reflection?: boolean;
+}
+
+/** Where {@link GrpcServer.listen} binds. */
+export interface GrpcListenOptions {
+  /** Interface address; default `127.0.0.1` (pass `0.0.0.0` or `::` to serve other hosts). */
+  readonly host?: string;
+  /** TCP port; 0 picks a free one. Default {@link DEFAULT_GRPC_PORT}. */
+  readonly port?: number;
+}
+
+/** The address a {@link GrpcServer} is listening on. */
+export interface GrpcAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * `chat.v1.ChatService` over gRPC in front of a {@link ChatService}. Each `Login` gets its own
+ * `ChatConnection` behind a random bearer token; the handlers only translate requests into calls on that
+ * connection and `ChatError`s into statuses, so every domain rule stays in core.
+ */
+export class GrpcServer {
+  private readonly server: Server;
+  private readonly logger: ServerLogger;
+  private readonly sessions: SessionTable;
+  private readonly drainTimeoutMs: number;
+  private readonly shutdownTimeoutMs: number;
+  private readonly credentials: ServerCredentials;
+  /** Serves the calls that need no session (register, list), which hold no per-client state. */
+  private anonymous: ChatConnection | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly service: ChatService,
+    options: GrpcServerOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.sessions = new SessionTable({
+      idleTimeoutMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+      logger: this.logger,
+    });
+    const limits: GrpcServerLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...options.limits };
+    this.server = new Server(serverChannelOptions(limits));
+    this.server.addService(ChatServiceService, this.handlers());
+    if (options.reflection ?? true) addReflection(this.server);
+    this.credentials = options.credentials ?? ServerCredentials.createInsecure();
+  }
+
+  /** How many gRPC sessions are logged in. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Starts listening. Resolves with the bound address (the real port when 0 was asked for). */
+  listen(options: GrpcListenOptions = {}): Promise<GrpcAddress> {
+    const host = options.host ?? "127.0.0.1";
+    const port = options.port ?? DEFAULT_GRPC_PORT;
+    const target = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(target, this.credentials, (error, boundPort) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        this.logger.info({ host, port: boundPort }, "grpc server listening");
+        resolve({ host, port: boundPort });
+      });
+    });
+  }
+
+  /**
+   * Stops gracefully: every session ends (its `Subscribe` stream with `UNAVAILABLE`; unacknowledged messages
+   * stay stored), calls in progress get `shutdownTimeoutMs` to finish, then connections are cut. The
+   * `ChatService` stays open for its owner. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.sessions.closeAll({ code: status.UNAVAILABLE, details: "the server is shutting down" });
+    this.anonymous?.close();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, this.shutdownTimeoutMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.logger.info({}, "grpc server stopped");
+  }
+
+  private anonymousConnection(): ChatConnection {
+    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
+    return this.anonymous;
+  }
+
+  private failure(method: string, error: unknown): GrpcStatus {
+    const failed = toGrpcStatus(error);
+    if (failed.code === status.INTERNAL) this.logger.error({ method, err: error }, "grpc call failed");
+    return failed;
+  }
+
+  /** A unary handler from an async function; its `ChatError`s become statuses here and nowhere else. */
+  private unary<Request, Response>(
+    method: string,
+    handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
+  ): handleUnaryCall<Request, Response> {
+    return (call, callback) => {
+      handle(call.request, call).then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(this.failure(method, error)),
+      );
+    };
+  }
+
+  /** A unary handler that needs the session named by the call's bearer token. */
+  private withSession<Request, Response>(
+    method: string,
+    handle: (session: GrpcSession, request: Request) => Promise<Response>,
+  ): handleUnaryCall<Request, Response> {
+    return this.unary(method, async (request, call) => {
+      const session = this.sessions.authenticate(call.metadata);
+      session.callStarted();
+      try {
+        return await handle(session, request);
+      } finally {
+        session.callEnded();
+      }
+    });
+  }
+
+  private handlers(): ChatServiceServer {
+    return {
+      register: this.unary<RegisterRequest, RegisterResponse>("Register", async (request) => {
+        await this.anonymousConnection().register(request.username, request.password);
+        return {};
+      }),
+
+      login: this.unary<LoginRequest, LoginResponse>("Login", (request, call) => this.login(request, call)),
+
+      logout: this.withSession<LogoutRequest, LogoutResponse>("Logout", async (session) => {
+        await session.connection.logout();
+        this.sessions.end(session, "logout");
+        return {};
+      }),
+
+      deleteAccount: this.withSession<DeleteAccountRequest, DeleteAccountResponse>(
+        "DeleteAccount",
+        async (session) => {
+          await session.connection.deleteAccount();
+          this.sessions.end(session, "account deleted");
+          return {};
+        },
+      ),
+
+      listAccounts: this.unary<ListAccountsRequest, ListAccountsResponse>(
+        "ListAccounts",
+        async (request, call) => {
+          // Needs no session, but a session's listing still counts as activity against its idle expiry.
+          const session = this.sessions.find(call.metadata);
+          session?.callStarted();
+          try {
+            const page = await this.anonymousConnection().listAccounts(accountQuery(request));
+            return { usernames: page.usernames, nextPageToken: page.nextCursor ?? "" };
+          } finally {
+            session?.callEnded();
+          }
+        },
+      ),
+
+      sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
+        "SendMessage",
+        async (session, request) => {
+          const sent = await session.connection.send(request.to, request.content);
+          return {
+            seq: sent.seq,
+            sentAtMs: sent.sentAt,
+            delivery:
+              sent.delivery === "live" ? DeliveryMode.DELIVERY_MODE_LIVE : DeliveryMode.DELIVERY_MODE_STORED,
+          };
+        },
+      ),
+
+      ack: this.withSession<AckRequest, AckResponse>("Ack", async (session, request) => {
+        await session.connection.ack(request.upToSeq);
+        return {};
+      }),
+
+      subscribe: (call) => this.subscribe(call),
+    };
+  }
+
+  private async login(
+    request: LoginRequest,
+    call: ServerUnaryCall<LoginRequest, LoginResponse>,
+  ): Promise<LoginResponse> {
+    // A client that already holds a session logs in again on the same connection, so core's rule "one
+    // session per connection" answers (FAILED_PRECONDITION), not a rule of ours.
+    const current = this.sessions.find(call.metadata);
+    if (current) {
+      await current.connection.login(request.username, request.password);
+      throw new ChatError("INTERNAL", "a connection with a session accepted a second login");
+    }
+    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    const connection = this.service.connect();
+    let username: string;
+    try {
+      ({ username } = await connection.login(request.username, request.password));
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    if (call.cancelled) {
+      // Nobody will ever learn the token: end the session now instead of letting it block the account.
+      connection.close();
+      this.logger.info({ username, peer: call.getPeer() }, "grpc login cancelled by the client");
+      throw new ChatError("UNAVAILABLE", "the call was cancelled");
+    }
+    const token = this.sessions.open(connection, username);
+    this.logger.info({ username, peer: call.getPeer() }, "grpc login");
+    return { username, token };
+  }
+
+  private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    let session: GrpcSession;
+    try {
+      session = this.sessions.authenticate(call.metadata);
+    } catch (error) {
+      call.emit("error", this.failure("Subscribe", error));
+      return;
+    }
+    const stream: SubscribeStream = new SubscribeStream(
+      call,
+      {
+        resume: () => session.resumeStream(stream),
+        ended: (ended, sessionEnded) => {
+          session.streamEnded(ended, sessionEnded);
+          this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe ended");
+        },
+      },
+      this.drainTimeoutMs,
+    );
+    try {
+      session.subscribe(stream);
+    } catch (error) {
+      stream.end(this.failure("Subscribe", error));
+      return;
+    }
+    // Headers tell the client the sink is attached: from now on, sends to this account are live.
+    call.sendMetadata(new Metadata());
+    this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe started");
+  }
+}
+
+/** Turns a `ListAccountsRequest` into core's query; proto3's empty strings mean "not given". */
+function accountQuery(request: ListAccountsRequest): AccountQuery {
+  return {
+    ...(request.pattern === "" ? {} : { pattern: request.pattern }),
+    ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize }),
+    ...(request.pageToken === "" ? {} : { cursor: request.pageToken }),
+  };
+}

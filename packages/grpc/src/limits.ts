@@ -1,0 +1,103 @@
+import type { ChannelOptions } from "@grpc/grpc-js";
+
+/**
+ * Largest request a client ever needs to send, in bytes. The biggest real one is a `SendMessage` with
+ * 512 bytes of content and a 16-byte name (about 540 bytes encoded); a `ListAccounts` page token is
+ * shorter. 4 KiB leaves room for growth while refusing grpc-js's 4 MiB default.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024;
+
+/**
+ * Largest response the server ever sends, in bytes: a `ListAccounts` page at the maximum page size of 1000
+ * names of up to 16 bytes is about 18 KB. Everything else (a 512-byte message) is far smaller.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024;
+
+/** The transport limits of a {@link GrpcServer}; every field has a hardened default. */
+export interface GrpcServerLimits {
+  /** Largest request message accepted, in bytes; larger ones fail with `RESOURCE_EXHAUSTED`. */
+  readonly maxReceiveMessageBytes: number;
+  /** Largest response message sent, in bytes. */
+  readonly maxSendMessageBytes: number;
+  /** Concurrent HTTP/2 streams (calls) per client connection. */
+  readonly maxConcurrentStreams: number;
+  /** How often the server pings an idle connection to find dead peers, in milliseconds. */
+  readonly keepaliveTimeMs: number;
+  /** How long a ping may go unanswered before the connection is dropped, in milliseconds. */
+  readonly keepaliveTimeoutMs: number;
+  /** A connection with no call in progress for this long is closed (GOAWAY), in milliseconds. */
+  readonly maxConnectionIdleMs: number;
+  /**
+   * A connection older than this gets a GOAWAY, in milliseconds: new calls go over a fresh connection,
+   * which spreads load after deploys.
+   */
+  readonly maxConnectionAgeMs: number;
+  /**
+   * How long calls still running on an aged-out connection may continue, in milliseconds. `undefined` (the
+   * default) lets them run to their natural end, so an open `Subscribe` stream is never cut by age alone.
+   */
+  readonly maxConnectionAgeGraceMs: number | undefined;
+}
+
+/** The defaults of {@link GrpcServerLimits}. */
+export const DEFAULT_GRPC_SERVER_LIMITS: GrpcServerLimits = {
+  maxReceiveMessageBytes: DEFAULT_MAX_REQUEST_BYTES,
+  maxSendMessageBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  // One Subscribe stream plus a handful of concurrent calls is all a chat client needs.
+  maxConcurrentStreams: 16,
+  keepaliveTimeMs: 30_000,
+  keepaliveTimeoutMs: 10_000,
+  maxConnectionIdleMs: 5 * 60_000,
+  maxConnectionAgeMs: 60 * 60_000,
+  maxConnectionAgeGraceMs: undefined,
+};
+
+/** The grpc-js server options that enforce `limits`. */
+export function serverChannelOptions(limits: GrpcServerLimits): ChannelOptions {
+  const options: ChannelOptions = {
+    "grpc.max_receive_message_length": limits.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": limits.maxSendMessageBytes,
+    "grpc.max_concurrent_streams": limits.maxConcurrentStreams,
+    "grpc.keepalive_time_ms": limits.keepaliveTimeMs,
+    "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
+    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.max_connection_idle_ms": limits.maxConnectionIdleMs,
+    "grpc.max_connection_age_ms": limits.maxConnectionAgeMs,
+  };
+  if (limits.maxConnectionAgeGraceMs !== undefined) {
+    options["grpc.max_connection_age_grace_ms"] = limits.maxConnectionAgeGraceMs;
+  }
+  return options;
+}
+
+/** The transport limits of a {@link GrpcClient}; every field has a default matching the server's. */
+export interface GrpcClientLimits {
+  /** Largest response accepted, in bytes. */
+  readonly maxReceiveMessageBytes: number;
+  /** Largest request sent, in bytes; larger ones fail locally with `RESOURCE_EXHAUSTED`. */
+  readonly maxSendMessageBytes: number;
+  /** How often the client pings the server while connected, in milliseconds. */
+  readonly keepaliveTimeMs: number;
+  /** How long a ping may go unanswered before the connection counts as dead, in milliseconds. */
+  readonly keepaliveTimeoutMs: number;
+}
+
+/** The defaults of {@link GrpcClientLimits}. */
+export const DEFAULT_GRPC_CLIENT_LIMITS: GrpcClientLimits = {
+  maxReceiveMessageBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  maxSendMessageBytes: DEFAULT_MAX_REQUEST_BYTES,
+  keepaliveTimeMs: 60_000,
+  keepaliveTimeoutMs: 10_000,
+};
+
+/** The grpc-js channel options that enforce `limits`. */
+export function clientChannelOptions(limits: GrpcClientLimits): ChannelOptions {
+  return {
+    "grpc.max_receive_message_length": limits.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": limits.maxSendMessageBytes,
+    "grpc.keepalive_time_ms": limits.keepaliveTimeMs,
+    "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
+    // A logged-in client may sit quietly on its Subscribe stream for a long time; pings find a dead server.
+    "grpc.keepalive_permit_without_calls": 1,
+  };
+}
