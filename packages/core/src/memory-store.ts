@@ -3,10 +3,15 @@ import type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage 
 
 interface MemoryAccount {
   record: AccountRecord;
-  /** Unacknowledged messages in sequence order. */
+  /** Messages in sequence order; those before `head` are acknowledged and wait to be compacted away. */
   log: StoredMessage[];
+  /** Index of the oldest unacknowledged message in `log`. */
+  head: number;
   lastSeq: number;
 }
+
+/** Acknowledged messages are dropped from a log in bulk once this many have piled up at its front. */
+const COMPACT_AFTER = 1024;
 
 /** Index of the first element of sorted `keys` that is greater than (or, with `inclusive`, equal to) `key`. */
 function lowerBound(keys: readonly string[], key: string, inclusive: boolean): number {
@@ -39,7 +44,7 @@ export class MemoryStore implements Store {
     if (this.accounts.has(account.key)) {
       throw new ChatError("ALREADY_EXISTS", `username ${account.username} is already taken`);
     }
-    this.accounts.set(account.key, { record: { ...account }, log: [], lastSeq: 0 });
+    this.accounts.set(account.key, { record: { ...account }, log: [], head: 0, lastSeq: 0 });
     this.sortedKeys.splice(lowerBound(this.sortedKeys, account.key, true), 0, account.key);
   }
 
@@ -89,26 +94,38 @@ export class MemoryStore implements Store {
 
   async readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
     this.check();
-    const log = this.accounts.get(recipientKey)?.log ?? [];
-    // The log is in sequence order and starts at the oldest unacknowledged message: skip by binary search.
-    let low = 0;
-    let high = log.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((log[middle] as StoredMessage).seq <= afterSeq) low = middle + 1;
-      else high = middle;
-    }
-    return log.slice(low, low + limit);
+    const account = this.accounts.get(recipientKey);
+    if (!account) return [];
+    const start = this.firstAfter(account, afterSeq);
+    return account.log.slice(start, start + Math.max(0, Math.trunc(limit)));
   }
 
   async ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
     this.check();
     const account = this.accounts.get(recipientKey);
     if (!account) return 0;
-    let count = 0;
-    while (count < account.log.length && (account.log[count] as StoredMessage).seq <= upToSeq) count++;
-    account.log.splice(0, count);
+    const newHead = this.firstAfter(account, upToSeq);
+    const count = newHead - account.head;
+    account.head = newHead;
+    // Dropping acknowledged messages one ack at a time would copy the whole log each time; in bulk, the
+    // copying is amortized to O(1) per message.
+    if (account.head >= COMPACT_AFTER && account.head * 2 >= account.log.length) {
+      account.log.splice(0, account.head);
+      account.head = 0;
+    }
     return count;
+  }
+
+  /** Index in the log of the first unacknowledged message with a sequence number above `seq`. */
+  private firstAfter(account: MemoryAccount, seq: number): number {
+    let low = account.head;
+    let high = account.log.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((account.log[middle] as StoredMessage).seq <= seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   async close(): Promise<void> {

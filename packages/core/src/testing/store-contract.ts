@@ -175,6 +175,26 @@ export function describeStoreContract(name: string, options: StoreContractOption
         expect(await store.ackMessages("nobody", 10)).toBe(0);
       });
 
+      it("drains a long backlog page by page with acks, never losing or repeating a message", async () => {
+        const total = 3000;
+        await Promise.all(
+          Array.from({ length: total }, (_, index) =>
+            store.appendMessage("rita", { from: "sam", content: `m${index + 1}`, sentAt: index }),
+          ),
+        );
+        const drained: number[] = [];
+        for (;;) {
+          const page = await store.readMessages("rita", 0, 128);
+          if (page.length === 0) break;
+          drained.push(...page.map((message) => message.seq));
+          expect(await store.ackMessages("rita", (page.at(-1) as { seq: number }).seq)).toBe(page.length);
+        }
+        expect(drained).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+        expect((await store.appendMessage("rita", { from: "sam", content: "next", sentAt: 0 })).seq).toBe(
+          total + 1,
+        );
+      });
+
       it("rejects an append to a missing recipient with NOT_FOUND", async () => {
         await expectChatError(
           store.appendMessage("nobody", { from: "sam", content: "x", sentAt: 1 }),

@@ -1,0 +1,39 @@
+/**
+ * Every statement the store runs per operation, in one place, so the store prepares each once and the
+ * query-plan test can check that none of them scans a table.
+ */
+export const SQL = {
+  createAccount: `
+    INSERT INTO accounts (key, username, password_hash, created_at)
+    VALUES (:key, :username, :passwordHash, :createdAt)
+    ON CONFLICT (key) DO NOTHING`,
+  getAccount: "SELECT username, key, password_hash, created_at FROM accounts WHERE key = :key",
+  setPasswordHash: "UPDATE accounts SET password_hash = :passwordHash WHERE key = :key",
+  deleteAccount: "DELETE FROM accounts WHERE key = :key",
+  // Four listing shapes rather than one with optional bounds: each keeps a single range on the key index
+  // that SQLite can seek to, where `key > ? OR ? IS NULL` style predicates would defeat the index.
+  listAfter: "SELECT username FROM accounts WHERE key > :lower ORDER BY key LIMIT :limit",
+  listFrom: "SELECT username FROM accounts WHERE key >= :lower ORDER BY key LIMIT :limit",
+  listAfterBelow:
+    "SELECT username FROM accounts WHERE key > :lower AND key < :upper ORDER BY key LIMIT :limit",
+  listFromBelow:
+    "SELECT username FROM accounts WHERE key >= :lower AND key < :upper ORDER BY key LIMIT :limit",
+  // The sequence number is taken from the account row and advanced by the `messages_advance_last_seq`
+  // trigger within this same statement; no row inserted means there is no such account.
+  appendMessage: `
+    INSERT INTO messages (account_id, seq, sender, content, sent_at)
+    SELECT id, last_seq + 1, :sender, :content, :sentAt FROM accounts WHERE key = :key
+    RETURNING seq`,
+  readMessages: `
+    SELECT m.seq, m.sender, m.content, m.sent_at
+    FROM accounts AS a JOIN messages AS m ON m.account_id = a.id
+    WHERE a.key = :key AND m.seq > :afterSeq
+    ORDER BY m.seq
+    LIMIT :limit`,
+  ackMessages: `
+    DELETE FROM messages
+    WHERE account_id = (SELECT id FROM accounts WHERE key = :key) AND seq <= :upToSeq`,
+} as const;
+
+/** The name of one of the store's statements. */
+export type StatementName = keyof typeof SQL;
