@@ -1,0 +1,32 @@
+/** The extension protocol version this package speaks, sent in `hel` and `hey`. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Feature bits of `hel` (asked for by the client) and `hey` (enabled by the server: the bits both sides
+ * have). A feature's frames may only be sent once it is enabled.
+ */
+export const Feature = {
+  /** `lsq` → `lsn`… `lse`: account lists as structured pages with a cursor. */
+  listPages: 1 << 0,
+  /** `out` → `ok`: log out without closing the connection. */
+  logout: 1 << 1,
+  /** `dlv` instead of `nms` (with sequence number and send time), and `ack` from the client. */
+  sequencedDelivery: 1 << 2,
+  /** `png`/`pog` in both directions; the server ends a connection that stays silent too long. */
+  heartbeat: 1 << 3,
+  /** `ok`, `lin`, `snt`, `erx` and `bye` instead of the seed's `suc`/`err` texts. */
+  structuredReplies: 1 << 4,
+} as const;
+
+/** Every feature this package implements. */
+export const ALL_FEATURES: number =
+  Feature.listPages |
+  Feature.logout |
+  Feature.sequencedDelivery |
+  Feature.heartbeat |
+  Feature.structuredReplies;
+
+/** Whether the feature bit `feature` is set in `features`. */
+export function hasFeature(features: number, feature: number): boolean {
+  return (features & feature) === feature;
+}

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DecodeError } from "./decode-error.js";
+import { EncodeError } from "./encode-error.js";
+import { decodeFrame } from "./frame-decoder.js";
+import { encodeFrame } from "./frame-encoder.js";
+import { FRAME_SIZES, FrameCode, frameSizeOf, MAX_FRAME_SIZE } from "./frame-layout.js";
+import { anyFrame } from "./testing/frame-arbitraries.js";
+
+describe("frame layout", () => {
+  it("gives the seed's frame sizes for codes 0-8", () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((code) => frameSizeOf(code))).toEqual([
+      81, 81, 1, 1, 17, 529, 257, 257, 529,
+    ]);
+  });
+
+  it("has one code per type, and no size for unknown codes", () => {
+    expect(new Set(Object.values(FrameCode)).size).toBe(Object.keys(FrameCode).length);
+    expect(frameSizeOf(200)).toBeUndefined();
+    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.dlv);
+  });
+});
+
+describe("encode and decode", () => {
+  it("encodes the seed's example byte for byte", () => {
+    const bytes = encodeFrame({ type: "reg", username: "alice", password: "pw" });
+    const expected = new Uint8Array(81);
+    expected.set(new TextEncoder().encode("alice"), 1);
+    expected.set(new TextEncoder().encode("pw"), 17);
+    expect(bytes).toEqual(expected);
+  });
+
+  it("round-trips every frame type", () => {
+    fc.assert(
+      fc.property(anyFrame, (frame) => {
+        const bytes = encodeFrame(frame);
+        expect(bytes.length).toBe(FRAME_SIZES[frame.type]);
+        expect(decodeFrame(bytes)).toEqual(frame);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("refuses values that do not fit, naming the field", () => {
+    const cases: Array<[() => Uint8Array, string]> = [
+      [() => encodeFrame({ type: "reg", username: "a".repeat(17), password: "pw" }), "username"],
+      [() => encodeFrame({ type: "msg", to: "bob", content: "é".repeat(257) }), "content"],
+      [() => encodeFrame({ type: "msg", to: "bob", content: "a\0b" }), "content"],
+      [() => encodeFrame({ type: "msg", to: "bob", content: "\ud800" }), "content"],
+      [() => encodeFrame({ type: "ack", upToSeq: -1 }), "upToSeq"],
+      [() => encodeFrame({ type: "ack", upToSeq: 1.5 }), "upToSeq"],
+      [() => encodeFrame({ type: "ack", upToSeq: 2 ** 53 }), "upToSeq"],
+      [() => encodeFrame({ type: "hel", version: 65536, features: 0 }), "version"],
+      [() => encodeFrame({ type: "erx", status: 256, text: "" }), "status"],
+      [() => encodeFrame({ type: "lsq", pattern: "", pageSize: 2 ** 32 }), "pageSize"],
+      [() => encodeFrame({ type: "lsn", names: Array(17).fill("a") }), "names"],
+      [() => encodeFrame({ type: "lsn", names: ["a", ""] }), "names[1]"],
+      [() => encodeFrame({ type: "lse", cursor: "" }), "cursor"],
+    ];
+    for (const [encode, field] of cases) {
+      expect(encode).toThrow(EncodeError);
+      try {
+        encode();
+      } catch (error) {
+        expect((error as EncodeError).field).toBe(field);
+      }
+    }
+  });
+
+  it("names the field that is bad and says the stream is still in sync", () => {
+    const bytes = encodeFrame({ type: "msg", to: "bob", content: "hello" });
+    bytes[20] = 0xff; // inside the content: invalid UTF-8
+    expect(() => decodeFrame(bytes)).toThrow(expect.objectContaining({ field: "content", fatal: false }));
+    const inner = encodeFrame({ type: "reg", username: "ab", password: "secret-pw" });
+    inner[2] = 0; // NUL before 'b': a NUL inside the value
+    inner[3] = 0x62;
+    expect(() => decodeFrame(inner)).toThrow(expect.objectContaining({ field: "username", fatal: false }));
+  });
+
+  it("reports an unknown code as fatal", () => {
+    expect(() => decodeFrame(new Uint8Array([99]))).toThrow(
+      expect.objectContaining({ fatal: true, code: 99 }),
+    );
+  });
+
+  it("throws nothing but DecodeError for random bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), (bytes) => {
+        try {
+          decodeFrame(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DecodeError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

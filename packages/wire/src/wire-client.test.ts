@@ -1,0 +1,130 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { createTestService, PASSWORD } from "@chat/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { ALL_FEATURES, PROTOCOL_VERSION } from "./features.js";
+import type { Frame } from "./frame.js";
+import { encodeFrame } from "./frame-encoder.js";
+import { FrameReader } from "./frame-reader.js";
+import { WireClient } from "./wire-client.js";
+import { WireServer } from "./wire-server.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A scripted server: `onFrame` decides what to answer, so the client meets servers WireServer never is. */
+async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    const reader = new FrameReader();
+    socket.on("data", (chunk: Buffer) => {
+      for (const frame of reader.readAll(chunk)) onFrame(frame, socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+function hey(socket: Socket, features = ALL_FEATURES): void {
+  socket.write(encodeFrame({ type: "hey", version: PROTOCOL_VERSION, features }));
+}
+
+async function client(
+  port: number,
+  options: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number } = {},
+) {
+  const wire = new WireClient({ host: "127.0.0.1", port, ...options });
+  cleanups.push(() => wire.close());
+  await wire.connect();
+  return wire;
+}
+
+describe("WireClient", () => {
+  it("pipelines requests and gets the answers in order", async () => {
+    const service = createTestService();
+    const server = new WireServer(service);
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    cleanups.push(() => server.close());
+    const alice = await client(port);
+    await Promise.all([alice.register("alice", PASSWORD), alice.register("bob", PASSWORD)]);
+    await alice.login("alice", PASSWORD);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => alice.send("bob", `m${index}`)),
+    );
+    expect(results.map((result) => result.seq)).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    expect(results.every((result) => result.delivery === "stored")).toBe(true);
+  });
+
+  it("rejects values the wire cannot carry locally, as INVALID_ARGUMENT", async () => {
+    let received = 0;
+    const port = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+      else received++;
+    });
+    const wire = await client(port);
+    await expect(wire.send("a".repeat(17), "hi")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(wire.ack(-1)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(wire.listAccounts({ pageSize: 2 ** 40 })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    expect(received).toBe(0);
+  });
+
+  it("fails pending requests, ends messages and settles closed with UNAVAILABLE when the server vanishes", async () => {
+    const port = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+      else if (frame.type === "log") {
+        socket.write(encodeFrame({ type: "lin", username: "alice" }));
+        socket.write(encodeFrame({ type: "dlv", seq: 1, sentAt: 5, from: "bob", content: "hi" }));
+      } else if (frame.type === "msg") socket.destroy();
+    });
+    const wire = await client(port);
+    await wire.login("alice", PASSWORD);
+    // The fake server drops the line on the send, so it is never answered.
+    const gone = expect(wire.send("bob", "never answered")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    const messages: string[] = [];
+    for await (const message of wire.messages) messages.push(message.content);
+    expect(messages).toEqual(["hi"]);
+    await gone;
+    expect(await wire.closed).toMatchObject({ code: "UNAVAILABLE" });
+    await expect(wire.listAccounts()).rejects.toMatchObject({ code: "UNAVAILABLE" });
+  });
+
+  it("gives up on a server that stops answering pings", async () => {
+    const port = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+    });
+    const wire = await client(port, { heartbeatIntervalMs: 40, heartbeatTimeoutMs: 200 });
+    expect(await wire.closed).toMatchObject({ code: "UNAVAILABLE", message: "the server stopped answering" });
+  });
+
+  it("refuses a server that lacks a feature it needs, and reports a full server", async () => {
+    const partial = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket, ALL_FEATURES & ~1);
+    });
+    await expect(new WireClient({ host: "127.0.0.1", port: partial }).connect()).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+    });
+    const full = await fakeServer((_frame, socket) => {
+      socket.end(
+        encodeFrame({ type: "err", text: "RESOURCE_EXHAUSTED: the server is full; try again later" }),
+      );
+    });
+    await expect(new WireClient({ host: "127.0.0.1", port: full }).connect()).rejects.toMatchObject({
+      code: "RESOURCE_EXHAUSTED",
+    });
+  });
+});

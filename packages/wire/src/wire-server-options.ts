@@ -1,0 +1,62 @@
+import type { ServerLogger } from "@chat/core";
+
+/** Settings of a {@link WireServer}. Every duration is in milliseconds. */
+export interface WireServerOptions {
+  /** Where connections, logins and errors are logged (never passwords or message contents). Default silent. */
+  readonly logger?: ServerLogger;
+  /** Most simultaneous connections; one more gets an `err` and is closed. Default 10 000. */
+  readonly maxConnections?: number;
+  /**
+   * A connection with no session that sends nothing for this long is closed. Minutes by default (5), so a
+   * person thinking at a prompt is not cut off.
+   */
+  readonly idleTimeoutMs?: number;
+  /** A frame left half-sent for this long is a slow-drip attack: the connection is closed. Default 10 s. */
+  readonly partialFrameTimeoutMs?: number;
+  /** An extended client with the heartbeat feature is pinged after this much silence. Default 15 s. */
+  readonly heartbeatIntervalMs?: number;
+  /** An extended client with the heartbeat feature that stays silent this long is dropped. Default 45 s. */
+  readonly heartbeatTimeoutMs?: number;
+  /** TCP keepalive delay, the dead-peer check for seed clients (they cannot answer pings). Default 30 s. */
+  readonly keepAliveDelayMs?: number;
+  /**
+   * Bytes a connection may have waiting to be written before delivery pauses and requests wait (at least
+   * 16 KiB). Default 1 MiB.
+   */
+  readonly writeHighWaterMark?: number;
+  /** A connection whose write buffer stays above the high-water mark this long is dropped. Default 30 s. */
+  readonly drainTimeoutMs?: number;
+  /** How long `close()` lets in-flight requests finish and sockets close before destroying them. Default 5 s. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** {@link WireServerOptions} with every default filled in. */
+export type ResolvedWireServerOptions = Required<WireServerOptions>;
+
+/** The smallest write high-water mark: the socket's own buffer size, so `drain` is always emitted. */
+export const MIN_WRITE_HIGH_WATER_MARK = 16 * 1024;
+
+/** Fills in the defaults and checks the values. */
+export function resolveServerOptions(
+  options: WireServerOptions,
+  silent: ServerLogger,
+): ResolvedWireServerOptions {
+  const resolved: ResolvedWireServerOptions = {
+    logger: options.logger ?? silent,
+    maxConnections: options.maxConnections ?? 10_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
+    partialFrameTimeoutMs: options.partialFrameTimeoutMs ?? 10_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 45_000,
+    keepAliveDelayMs: options.keepAliveDelayMs ?? 30_000,
+    writeHighWaterMark: Math.max(options.writeHighWaterMark ?? 1024 * 1024, MIN_WRITE_HIGH_WATER_MARK),
+    drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
+  };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (typeof value === "number" && (!Number.isFinite(value) || value <= 0)) {
+      throw new RangeError(`WireServer option ${name} must be a positive number`);
+    }
+  }
+  return resolved;
+}

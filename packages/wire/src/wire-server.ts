@@ -1,0 +1,164 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { ChatError, type ChatService, silentLogger } from "@chat/core";
+import { seedErrorText } from "./error-frames.js";
+import { encodeFrame } from "./frame-encoder.js";
+import { ServerConnection } from "./server-connection.js";
+import {
+  type ResolvedWireServerOptions,
+  resolveServerOptions,
+  type WireServerOptions,
+} from "./wire-server-options.js";
+
+/** Where a {@link WireServer} listens. */
+export interface WireListenOptions {
+  /** Address to bind; default `127.0.0.1` (loopback only). */
+  readonly host?: string;
+  /** Port to bind; 0 (the default) picks a free port. */
+  readonly port?: number;
+}
+
+/** The address a {@link WireServer} is listening on. */
+export interface WireAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A snapshot of a server's load. */
+export interface WireServerStats {
+  /** Open client connections. */
+  readonly connections: number;
+  /** Bytes waiting to be written, over all connections. */
+  readonly bufferedBytes: number;
+  /** Bytes waiting to be written on the one connection with the most. */
+  readonly largestBufferedBytes: number;
+}
+
+/** Shortest sweep period (timeouts and heartbeats are checked this often at most). */
+const MIN_SWEEP_MS = 5;
+/** Longest sweep period. */
+const MAX_SWEEP_MS = 1_000;
+
+/**
+ * Serves a `ChatService` over TCP with the wire protocol: seed clients (codes 0–8) and extended clients
+ * (after `hel`) alike. Each socket is one `ChatConnection`. Bad input never crashes the server; slow,
+ * idle, silent and non-reading peers are dropped on configurable timeouts.
+ */
+export class WireServer {
+  private readonly options: ResolvedWireServerOptions;
+  private readonly server: Server;
+  private readonly connections = new Set<ServerConnection>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  private nextId = 1;
+
+  constructor(
+    private readonly service: ChatService,
+    options: WireServerOptions = {},
+  ) {
+    this.options = resolveServerOptions(options, silentLogger);
+    this.server = createServer((socket) => this.accept(socket));
+    this.server.on("error", (error) => this.options.logger.error({ error: error.message }, "server error"));
+  }
+
+  /** Starts listening; resolves with the bound address (the real port when 0 was asked for). */
+  listen(options: WireListenOptions = {}): Promise<WireAddress> {
+    const host = options.host ?? "127.0.0.1";
+    const port = options.port ?? 0;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.server.once("error", onError);
+      this.server.listen({ host, port }, () => {
+        this.server.off("error", onError);
+        const address = this.server.address();
+        const bound = typeof address === "object" && address !== null ? address.port : port;
+        this.startSweeping();
+        this.options.logger.info({ host, port: bound }, "wire server listening");
+        resolve({ host, port: bound });
+      });
+    });
+  }
+
+  /** Open connections and buffered output. */
+  stats(): WireServerStats {
+    let bufferedBytes = 0;
+    let largestBufferedBytes = 0;
+    for (const connection of this.connections) {
+      const buffered = connection.bufferedBytes;
+      bufferedBytes += buffered;
+      if (buffered > largestBufferedBytes) largestBufferedBytes = buffered;
+    }
+    return { connections: this.connections.size, bufferedBytes, largestBufferedBytes };
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, lets every connection finish the requests it has already read,
+   * tells each client (`bye`, or `err` for seed clients), closes the sockets. Connections still open after
+   * `shutdownTimeoutMs` are destroyed. The service is left open for its owner to close.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.shutdownTimeoutMs);
+    });
+    await Promise.race([
+      Promise.all([...this.connections].map((connection) => connection.shutdown())),
+      timeout,
+    ]);
+    clearTimeout(timer);
+    for (const connection of this.connections) connection.destroy();
+    await stopped;
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.options.logger.info({}, "wire server closed");
+  }
+
+  private accept(socket: Socket): void {
+    const id = this.nextId++;
+    const { logger } = this.options;
+    socket.on("error", () => {});
+    if (this.closing !== undefined || this.connections.size >= this.options.maxConnections) {
+      const reason = this.closing
+        ? new ChatError("UNAVAILABLE", "the server is shutting down")
+        : new ChatError("RESOURCE_EXHAUSTED", "the server is full; try again later");
+      logger.warn(
+        { connection: id, remote: socket.remoteAddress, reason: reason.message },
+        "connection refused",
+      );
+      socket.end(encodeFrame({ type: "err", text: seedErrorText(reason) }));
+      setTimeout(() => socket.destroy(), this.options.shutdownTimeoutMs).unref();
+      return;
+    }
+    let chat: ReturnType<ChatService["connect"]>;
+    try {
+      chat = this.service.connect();
+    } catch (error) {
+      socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
+      return;
+    }
+    const connection = new ServerConnection(id, socket, chat, this.options, logger);
+    this.connections.add(connection);
+    logger.info(
+      { connection: id, remote: socket.remoteAddress, port: socket.remotePort },
+      "connection opened",
+    );
+    void connection.closed.then(() => this.connections.delete(connection));
+  }
+
+  private startSweeping(): void {
+    if (this.sweepTimer !== undefined) return;
+    const { idleTimeoutMs, partialFrameTimeoutMs, heartbeatIntervalMs, drainTimeoutMs } = this.options;
+    const shortest = Math.min(idleTimeoutMs, partialFrameTimeoutMs, heartbeatIntervalMs, drainTimeoutMs);
+    const period = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, Math.floor(shortest / 4)));
+    this.sweepTimer = setInterval(() => {
+      const now = performance.now();
+      for (const connection of this.connections) connection.sweep(now);
+    }, period);
+    this.sweepTimer.unref();
+  }
+}
