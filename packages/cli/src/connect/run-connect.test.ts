@@ -1,0 +1,136 @@
+// Process tests of `chat-cli connect` in scripted mode: real server and client processes, loopback only.
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ensureCliBuilt } from "../test-support/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
+import { portOf, startTestServer, type TestServer } from "../test-support/test-server.js";
+
+beforeAll(ensureCliBuilt, 240_000);
+afterEach(killAllCliProcesses);
+
+function connect(server: TestServer, transport: "wire" | "grpc"): CliProcess {
+  return new CliProcess(["connect", "--transport", transport, "--port", String(portOf(server, transport))]);
+}
+
+/** A client that has registered and logged in. */
+async function loggedIn(server: TestServer, transport: "wire" | "grpc", name: string): Promise<CliProcess> {
+  const client = connect(server, transport);
+  await client.command(`register ${name} password-${name}`, `ok register ${name}`);
+  await client.command(`login ${name} password-${name}`, `ok login ${name}`);
+  return client;
+}
+
+describe.each(["wire", "grpc"] as const)("chat-cli connect over %s", (transport) => {
+  it("lets two clients chat both ways, with the offline queue and the scripted format", async () => {
+    const server = await startTestServer(["--memory"], { transport });
+    const alice = await loggedIn(server, transport, "alice");
+    const bob = await loggedIn(server, transport, "bob");
+
+    await alice.command("message bob hi bob", /^ok message bob \d+ live$/);
+    await bob.waitForLine("message alice hi bob");
+    await bob.command("message alice hello  alice, two spaces", /^ok message alice \d+ live$/);
+    await alice.waitForLine("message bob hello  alice, two spaces");
+
+    // Bob goes offline; alice's messages wait for him, in order, and arrive once at his next login.
+    await bob.command("logout", "ok logout");
+    await alice.command("message bob while you were out", /^ok message bob \d+ stored$/);
+    await alice.command("message bob second one", /^ok message bob \d+ stored$/);
+    await bob.command("login bob password-bob", "ok login bob");
+    await bob.waitForLine("message alice while you were out");
+    await bob.waitForLine("message alice second one");
+    await bob.command("accdump", "accounts alice bob");
+    await bob.command("accfilter a*", "accounts alice");
+    await bob.command("login", "usage login USR PWD");
+    await bob.command("register alice password-x", /^error ALREADY_EXISTS /);
+    await bob.command("message nobody hi", /^error NOT_FOUND /);
+    await bob.command("quit", "ok quit");
+    expect((await bob.waitForExit()).code).toBe(0);
+    // Acknowledged after printing: a new connection does not get them again.
+    const again = connect(server, transport);
+    await again.command("login bob password-bob", "ok login bob");
+    await alice.command("message bob fresh", /^ok message bob \d+ live$/);
+    await again.waitForLine("message alice fresh");
+    expect(again.lines.filter((line) => line.startsWith("message "))).toEqual(["message alice fresh"]);
+    again.endInput();
+    expect((await again.waitForExit()).code).toBe(0);
+  });
+
+  it("says in one line that the server is gone and exits 1 when the server is killed", async () => {
+    const server = await startTestServer(["--memory"], { transport });
+    const client = await loggedIn(server, transport, "carol");
+    server.process.kill("SIGKILL");
+    // gRPC notices on its stream, wire on its socket; either way nothing more is typed.
+    const exit = await client.waitForExit();
+    expect(exit.code).toBe(1);
+    expect(client.stderrMessages).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^chat-cli: lost the connection to the server at 127\\.0\\.0\\.1:\\d+ \\(${transport}\\): `,
+        ),
+      ),
+    ]);
+  });
+
+  it("says so when the server goes away between logins, at the next command", async () => {
+    const server = await startTestServer(["--memory"], { transport });
+    const client = connect(server, transport);
+    await client.command("accdump", "accounts");
+    server.process.kill("SIGTERM");
+    await server.process.waitForExit();
+    client.send("accdump");
+    expect((await client.waitForExit()).code).toBe(1);
+    expect(client.stderrMessages).toHaveLength(1);
+    expect(client.stderrMessages[0]).toMatch(/^chat-cli: lost the connection to the server at /);
+  });
+
+  it("says in one line that an unreachable server cannot be reached and exits 1", async () => {
+    const server = await startTestServer(["--memory"], { transport });
+    const port = portOf(server, transport);
+    server.process.kill("SIGTERM");
+    await server.process.waitForExit();
+    const client = new CliProcess(["connect", "--transport", transport, "--port", String(port)]);
+    expect((await client.waitForExit()).code).toBe(1);
+    expect(client.stderrMessages).toEqual([
+      expect.stringMatching(
+        new RegExp(`^chat-cli: cannot connect to the server at 127\\.0\\.0\\.1:${port} `),
+      ),
+    ]);
+  });
+});
+
+describe("chat-cli serve --transport both", () => {
+  it("lets a wire client and a gRPC client talk through one service", async () => {
+    const server = await startTestServer(["--memory"], { transport: "both" });
+    const wire = await loggedIn(server, "wire", "wendy");
+    const grpc = await loggedIn(server, "grpc", "gus");
+    await wire.command("message gus over the wire", /^ok message gus \d+ live$/);
+    await grpc.waitForLine("message wendy over the wire");
+    await grpc.command("message wendy over http/2", /^ok message wendy \d+ live$/);
+    await wire.waitForLine("message gus over http/2");
+    await grpc.command("logout", "ok logout");
+    await wire.command("message gus queued", /^ok message gus \d+ stored$/);
+    await grpc.command("login gus password-gus", "ok login gus");
+    await grpc.waitForLine("message wendy queued");
+    await wire.command("accdump", "accounts gus wendy");
+  });
+});
+
+describe("chat-cli connect flags", () => {
+  it("rejects a bad flag with one line and exit status 2", async () => {
+    const client = new CliProcess(["connect", "--transport", "smoke-signals"]);
+    expect((await client.waitForExit()).code).toBe(2);
+    expect(client.stderrMessages).toEqual([
+      "chat-cli: error: option '--transport <kind>' argument 'smoke-signals' is invalid. Allowed choices are wire, grpc.",
+    ]);
+  });
+
+  it("has --help on every command and --version", async () => {
+    for (const args of [["--help"], ["serve", "--help"], ["connect", "--help"]]) {
+      const run = new CliProcess(args);
+      expect((await run.waitForExit()).code).toBe(0);
+      expect(run.lines.join("\n")).toMatch(/^Usage: chat-cli/);
+    }
+    const version = new CliProcess(["--version"]);
+    expect((await version.waitForExit()).code).toBe(0);
+    expect(version.lines).toEqual([expect.stringMatching(/^\d+\.\d+\.\d+/)]);
+  });
+});

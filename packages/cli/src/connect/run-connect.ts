@@ -1,0 +1,59 @@
+import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
+import { routeGrpcLogs } from "../grpc-logging.js";
+import { describeNetworkError } from "../network-error.js";
+import { formatAddress } from "../option-parsers.js";
+import { type ConnectTransport, createClient } from "./create-client.js";
+import { startInteractive } from "./interactive-mode.js";
+import type { PromptMode } from "./prompt-mode.js";
+import { startScripted } from "./scripted-mode.js";
+
+/** Everything `chat-cli connect` needs, already parsed. */
+export interface ConnectOptions {
+  readonly transport: ConnectTransport;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The process streams `chat-cli connect` talks through. */
+export interface ConnectStreams {
+  readonly input: NodeJS.ReadStream;
+  readonly output: NodeJS.WriteStream;
+  readonly errors: NodeJS.WritableStream;
+}
+
+/**
+ * `chat-cli connect`: connects, then runs the interactive prompt when both stdin and stdout are terminals
+ * and the scripted mode otherwise. Resolves with 0 after `quit` or the end of input; when the server goes
+ * away first (shut down, crashed, dropped the connection) says so in one line on stderr and resolves with
+ * 1. A server that cannot be reached at all rejects with a `CliFailure`.
+ */
+export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
+  const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
+  routeGrpcLogs();
+  const client = createClient(options.transport, options.host, options.port);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => {});
+    const reason = describeNetworkError(error);
+    throw new CliFailure(`cannot connect to the server at ${address}: ${reason}`, undefined, {
+      cause: error,
+    });
+  }
+  const interactive = streams.input.isTTY === true && streams.output.isTTY === true;
+  const mode: PromptMode = interactive
+    ? startInteractive(client, streams, `connected to ${address}; type help for the commands`)
+    : startScripted(client, streams);
+  const ended = await Promise.race([
+    mode.done.then(() => ({ lost: false as const })),
+    client.closed.then((reason) => ({ lost: true as const, reason })),
+    mode.lost.then((reason) => ({ lost: true as const, reason })),
+  ]);
+  if (!ended.lost) {
+    await client.close();
+    return ExitCode.OK;
+  }
+  const why = ended.reason === undefined ? "the connection was closed" : describeNetworkError(ended.reason);
+  mode.abort(`chat-cli: lost the connection to the server at ${address}: ${why}`);
+  return ExitCode.FAILURE;
+}

@@ -1,0 +1,20 @@
+import { InvalidArgumentError } from "commander";
+
+/** Highest TCP port number. */
+const MAX_PORT = 65_535;
+
+/**
+ * Parses a TCP port flag: a whole number from 0 to 65535, where 0 asks the system for a free port. Throws
+ * commander's `InvalidArgumentError`, which commander turns into a one-line usage error.
+ */
+export function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value)) throw new InvalidArgumentError("must be a port number from 0 to 65535.");
+  const port = Number(value);
+  if (port > MAX_PORT) throw new InvalidArgumentError("must be a port number from 0 to 65535.");
+  return port;
+}
+
+/** Formats a host and port for people: IPv6 addresses get brackets so the port stays readable. */
+export function formatAddress(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,23 @@
+import { MemoryStore, type Store } from "@chat/core";
+import { openSqliteStore, SqliteStoreOpenError } from "@chat/store-sqlite";
+import { CliFailure, firstLine } from "../cli-failure.js";
+import type { StorageChoice } from "./serve-options.js";
+
+/**
+ * Opens the store the server runs on. A database that cannot be used (not ours, corrupt, written by a
+ * newer version, not writable) becomes a one-line {@link CliFailure} naming the file, because that is the
+ * one thing the person starting the server can fix.
+ */
+export async function openStore(choice: StorageChoice): Promise<Store> {
+  if (choice.kind === "memory") return new MemoryStore();
+  try {
+    return await openSqliteStore(choice.path);
+  } catch (error) {
+    // The store's own open errors already name the file and the cause in one line.
+    const message =
+      error instanceof SqliteStoreOpenError
+        ? error.message
+        : `cannot open chat database ${choice.path}: ${firstLine(error)}`;
+    throw new CliFailure(message, undefined, { cause: error });
+  }
+}

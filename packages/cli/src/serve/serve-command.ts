@@ -1,0 +1,73 @@
+import { Command, Option } from "commander";
+import { DEFAULT_DB_FILE, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
+import { parsePort } from "../option-parsers.js";
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
+import { runServe } from "./run-serve.js";
+import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
+
+/** The flags as commander hands them over, before they become {@link ServeOptions}. */
+interface ServeFlags {
+  readonly transport: ServeTransport;
+  readonly host: string;
+  readonly port: number;
+  readonly grpcPort: number;
+  readonly db?: string;
+  readonly memory?: true;
+  readonly logLevel: LogLevel;
+  readonly insecureTestHashing?: true;
+}
+
+/** Turns parsed flags into options; `--memory` and `--db` cannot both be given (commander checks). */
+export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
+  return {
+    transport: flags.transport,
+    host: flags.host,
+    port: flags.port,
+    grpcPort: flags.grpcPort,
+    storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
+    logLevel: flags.logLevel,
+    ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
+  };
+}
+
+/**
+ * Builds the `serve` command. `setExitCode` receives the status the process should end with once the
+ * server has stopped; failures to start reject the action with a `CliFailure`.
+ */
+export function createServeCommand(setExitCode: (code: number) => void): Command {
+  return (
+    new Command("serve")
+      .description("run the chat server: wire and/or gRPC listeners on one shared service")
+      .addOption(
+        new Option("--transport <kind>", "which listeners to start")
+          .choices(SERVE_TRANSPORTS)
+          .default("both"),
+      )
+      .option(
+        "--host <host>",
+        "address to listen on (0.0.0.0 exposes the server to the network)",
+        DEFAULT_HOST,
+      )
+      .option("--port <port>", "wire protocol port (0 picks a free one)", parsePort, DEFAULT_WIRE_PORT)
+      .option("--grpc-port <port>", "gRPC port (0 picks a free one)", parsePort, DEFAULT_GRPC_PORT)
+      .addOption(
+        new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`).conflicts("memory"),
+      )
+      .option("--memory", "keep everything in memory: nothing survives a restart")
+      .addOption(
+        new Option("--log-level <level>", "least severe log level written to stderr")
+          .choices(LOG_LEVELS)
+          .default(DEFAULT_LOG_LEVEL),
+      )
+      // Hidden: the process tests would otherwise spend most of their time in production scrypt.
+      .addOption(new Option("--insecure-test-hashing", "weak password hashing for tests").hideHelp())
+      .addHelpText(
+        "after",
+        "\nStdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; structured JSON logs go\n" +
+          "to stderr. SIGINT/SIGTERM shut down gracefully and exit 0.",
+      )
+      .action(async (flags: ServeFlags) => {
+        setExitCode(await runServe(serveOptionsFrom(flags), process.stdout));
+      })
+  );
+}

@@ -1,0 +1,41 @@
+import type { LogLevel } from "./create-logger.js";
+
+/** Which listeners `chat-cli serve` starts. */
+export const SERVE_TRANSPORTS = ["wire", "grpc", "both"] as const;
+
+/** One of {@link SERVE_TRANSPORTS}. */
+export type ServeTransport = (typeof SERVE_TRANSPORTS)[number];
+
+/** A transport a listener speaks. */
+export type TransportName = "wire" | "grpc";
+
+/** Where the server keeps accounts and queued messages. */
+export type StorageChoice =
+  | { readonly kind: "memory" }
+  | {
+      readonly kind: "sqlite";
+      /** The database file, as given (relative paths are relative to the working directory). */
+      readonly path: string;
+    };
+
+/** Everything `chat-cli serve` needs, already parsed and checked by the command line parser. */
+export interface ServeOptions {
+  readonly transport: ServeTransport;
+  readonly host: string;
+  /** The wire port; 0 picks a free one. */
+  readonly port: number;
+  /** The gRPC port; 0 picks a free one. */
+  readonly grpcPort: number;
+  readonly storage: StorageChoice;
+  readonly logLevel: LogLevel;
+  /**
+   * Hash passwords with core's cheap test parameters instead of production scrypt (hidden flag
+   * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.
+   */
+  readonly insecureTestHashing?: boolean;
+}
+
+/** The transports a {@link ServeTransport} choice starts, in the order they start and print. */
+export function transportsOf(choice: ServeTransport): TransportName[] {
+  return choice === "both" ? ["wire", "grpc"] : [choice];
+}

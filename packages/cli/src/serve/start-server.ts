@@ -1,0 +1,107 @@
+import { ChatService, createScryptHasher, type Store, TEST_SCRYPT_PARAMETERS } from "@chat/core";
+import type { Logger } from "pino";
+import { CliFailure } from "../cli-failure.js";
+import { describeNetworkError } from "../network-error.js";
+import { formatAddress } from "../option-parsers.js";
+import { openStore } from "./open-store.js";
+import { type ServeOptions, type TransportName, transportsOf } from "./serve-options.js";
+import { type BoundAddress, createTransportServer, type TransportServer } from "./transport-server.js";
+
+/** How long a graceful shutdown waits for the listeners to drain before closing the service regardless. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** One started listener and the address it really bound. */
+export interface Listener extends BoundAddress {
+  readonly transport: TransportName;
+}
+
+/** A started server: its listeners, and how to stop it. */
+export interface RunningServer {
+  /** Every listener, in start order (wire before gRPC). */
+  readonly listeners: readonly Listener[];
+  /**
+   * Shuts down gracefully: the listeners stop accepting and finish in-flight requests, then the service
+   * ends every session, then the store flushes and closes. Resolves to false when the listeners did not
+   * drain within {@link SHUTDOWN_GRACE_MS} (the service and store are closed anyway, so no data is lost).
+   */
+  close(): Promise<boolean>;
+}
+
+function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([work.then(() => true), deadline]).finally(() => clearTimeout(timer));
+}
+
+async function stopAll(
+  servers: readonly TransportServer[],
+  service: ChatService,
+  store: Store,
+  logger: Logger,
+): Promise<boolean> {
+  const results = Promise.allSettled(servers.map((server) => server.close())).then((settled) => {
+    for (const result of settled) {
+      if (result.status === "rejected")
+        logger.error({ err: result.reason }, "listener did not close cleanly");
+    }
+  });
+  const drained = await withDeadline(results, SHUTDOWN_GRACE_MS);
+  if (!drained)
+    logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, "listeners did not drain in time; closing anyway");
+  // Sessions end only after the listeners have finished their in-flight requests, so no request that was
+  // accepted fails with "shutting down"; the store closes last so every accepted write is flushed.
+  await service.close();
+  await store.close();
+  return drained;
+}
+
+/**
+ * Opens the store, puts one {@link ChatService} on it and starts the chosen listeners in front of it. A
+ * store that cannot be opened or a port that cannot be bound is a {@link CliFailure}, after everything
+ * already started has been stopped again.
+ */
+export async function startServer(options: ServeOptions, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(options.storage);
+  logger.info(
+    options.storage.kind === "sqlite" ? { store: "sqlite", path: options.storage.path } : { store: "memory" },
+    "store opened",
+  );
+  if (options.insecureTestHashing) {
+    logger.warn({}, "insecure test password hashing: never use for real accounts");
+  }
+  const service = new ChatService({
+    store,
+    ...(options.insecureTestHashing
+      ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
+      : {}),
+    onError: (error) => logger.error({ err: error }, "service error"),
+  });
+  const servers: TransportServer[] = [];
+  const listeners: Listener[] = [];
+  for (const transport of transportsOf(options.transport)) {
+    const port = transport === "wire" ? options.port : options.grpcPort;
+    const server = createTransportServer(transport, service, logger.child({ transport }));
+    try {
+      const bound = await server.listen({ host: options.host, port });
+      servers.push(server);
+      listeners.push({ transport, host: bound.host, port: bound.port });
+    } catch (error) {
+      await stopAll(servers, service, store, logger);
+      const address = formatAddress(options.host, port);
+      const reason = describeNetworkError(error);
+      throw new CliFailure(`cannot listen on ${address} (${transport}): ${reason}`, undefined, {
+        cause: error,
+      });
+    }
+  }
+  let closing: Promise<boolean> | undefined;
+  return {
+    listeners,
+    close: () => {
+      closing ??= stopAll(servers, service, store, logger);
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { type ChatClient, type ChatService, MemoryStore } from "@chat/core";
+import { createTestService, expectChatError, Inbox, PASSWORD } from "@chat/core/testing";
+import { GrpcClient, GrpcServer } from "@chat/grpc";
+import { WireClient, WireServer } from "@chat/wire";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/**
+ * One process serving wire and gRPC on one ChatService: users on different transports see one chat.
+ * (The behaviour itself is specified once, in the conformance suite; this checks the two adapters share
+ * the same sessions, presence and queues.)
+ */
+describe("wire and gRPC on one ChatService", () => {
+  let service: ChatService;
+  let wire: WireServer;
+  let grpc: GrpcServer;
+  let wirePort: number;
+  let grpcPort: number;
+  const clients: ChatClient[] = [];
+
+  beforeEach(async () => {
+    service = createTestService({ store: new MemoryStore() });
+    wire = new WireServer(service);
+    grpc = new GrpcServer(service);
+    wirePort = (await wire.listen({ host: "127.0.0.1", port: 0 })).port;
+    grpcPort = (await grpc.listen({ host: "127.0.0.1", port: 0 })).port;
+  });
+
+  afterEach(async () => {
+    await Promise.allSettled(clients.splice(0).map((client) => client.close()));
+    await Promise.all([wire.close(), grpc.close()]);
+    await service.close();
+  });
+
+  async function connect(transport: "wire" | "grpc"): Promise<{ client: ChatClient; inbox: Inbox }> {
+    const client =
+      transport === "wire"
+        ? new WireClient({ host: "127.0.0.1", port: wirePort })
+        : new GrpcClient({ host: "127.0.0.1", port: grpcPort });
+    await client.connect();
+    clients.push(client);
+    return { client, inbox: new Inbox(client) };
+  }
+
+  it("delivers live both ways between a wire user and a gRPC user", async () => {
+    const alice = await connect("wire");
+    const bob = await connect("grpc");
+    await alice.client.register("alice", PASSWORD);
+    await bob.client.register("bob", PASSWORD);
+    await alice.client.login("alice", PASSWORD);
+    await bob.client.login("bob", PASSWORD);
+
+    expect((await alice.client.send("bob", "hi over gRPC")).delivery).toBe("live");
+    expect(await bob.inbox.next()).toMatchObject({ from: "alice", content: "hi over gRPC" });
+    expect((await bob.client.send("ALICE", "hi over wire 😀")).delivery).toBe("live");
+    expect(await alice.inbox.next()).toMatchObject({ from: "bob", content: "hi over wire 😀" });
+  });
+
+  it("queues across transports: stored on one, delivered in order at login on the other", async () => {
+    const sender = await connect("grpc");
+    await sender.client.register("sender", PASSWORD);
+    await sender.client.login("sender", PASSWORD);
+    const wireUser = await connect("wire");
+    await wireUser.client.register("offline", PASSWORD);
+    for (let index = 0; index < 5; index++) {
+      expect((await sender.client.send("offline", `queued ${index}`)).delivery).toBe("stored");
+    }
+    await wireUser.client.login("offline", PASSWORD);
+    const received = await wireUser.inbox.take(5);
+    expect(received.map((message) => message.content)).toEqual(
+      [0, 1, 2, 3, 4].map((index) => `queued ${index}`),
+    );
+    await wireUser.client.ack((received[4] as { seq: number }).seq);
+    await wireUser.client.logout();
+
+    // And the other way round: stored by a wire user, picked up over gRPC.
+    await wireUser.client.login("offline", PASSWORD);
+    await sender.client.logout();
+    await wireUser.client.send("sender", "back to you");
+    const again = await connect("grpc");
+    await again.client.login("sender", PASSWORD);
+    expect(await again.inbox.next()).toMatchObject({ from: "offline", content: "back to you" });
+  });
+
+  it("keeps one live device per account across transports", async () => {
+    const overWire = await connect("wire");
+    await overWire.client.register("carol", PASSWORD);
+    await overWire.client.login("carol", PASSWORD);
+    const overGrpc = await connect("grpc");
+    await expectChatError(overGrpc.client.login("carol", PASSWORD), "FAILED_PRECONDITION");
+    await overWire.client.logout();
+    await overGrpc.client.login("carol", PASSWORD);
+    const wireAgain = await connect("wire");
+    await expectChatError(wireAgain.client.login("carol", PASSWORD), "FAILED_PRECONDITION");
+  });
+
+  it("shows accounts registered on either transport in one listing", async () => {
+    const overWire = await connect("wire");
+    const overGrpc = await connect("grpc");
+    await overWire.client.register("Zed", PASSWORD);
+    await overGrpc.client.register("amy", PASSWORD);
+    expect((await overWire.client.listAccounts()).usernames).toEqual(["amy", "Zed"]);
+    expect((await overGrpc.client.listAccounts({ pattern: "z*" })).usernames).toEqual(["Zed"]);
+  });
+});
