@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerBenchCommand } from "./bench/bench-command.js";
 import { createConnectCommand } from "./connect/connect-command.js";
 import { createServeCommand } from "./serve/serve-command.js";
 import { CLI_VERSION } from "./version.js";
@@ -25,5 +26,6 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const command of [createServeCommand(setExitCode), createConnectCommand(setExitCode)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
+  registerBenchCommand(program);
   return program;
 }

@@ -38,3 +38,21 @@ it("frees the account at close() by logging out", async () => {
   await client.close();
   expect(bed.service.isLoggedIn("brief")).toBe(false);
 });
+
+it("opens more Subscribe streams than one connection allows when each client has its own connection", async () => {
+  bed = await startTestBed({ server: { limits: { maxConcurrentStreams: 2 } } });
+  const clients: GrpcClient[] = [];
+  for (let index = 0; index < 4; index++) {
+    const client = new GrpcClient({
+      port: bed.port,
+      callTimeoutMs: 3000,
+      channelOptions: { "grpc.use_local_subchannel_pool": 1 },
+    });
+    await client.connect();
+    await client.register(`own${index}`, PASSWORD);
+    await client.login(`own${index}`, PASSWORD);
+    clients.push(client);
+  }
+  for (let index = 0; index < 4; index++) expect(bed.service.isOnline(`own${index}`)).toBe(true);
+  await Promise.all(clients.map((client) => client.close()));
+});

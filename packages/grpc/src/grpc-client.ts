@@ -11,6 +11,7 @@ import {
 import {
   type CallOptions,
   type ChannelCredentials,
+  type ChannelOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
   credentials as grpcCredentials,
@@ -55,6 +56,12 @@ export interface GrpcClientOptions {
   readonly maxBufferedMessages?: number;
   /** Transport limits; each one missing takes its value from `DEFAULT_GRPC_CLIENT_LIMITS`. */
   readonly limits?: Partial<GrpcClientLimits>;
+  /**
+   * Extra grpc-js channel options, applied over the ones `limits` sets. For example
+   * `{ "grpc.use_local_subchannel_pool": 1 }` gives this client a TCP connection of its own instead of
+   * sharing one with every other client of the process that has the same target and options.
+   */
+  readonly channelOptions?: ChannelOptions;
 }
 
 type UnaryMethod<Request, Response> = (
@@ -119,7 +126,10 @@ export class GrpcClient implements ChatClient {
       this.client = new ChatServiceClient(
         target,
         this.options.credentials ?? grpcCredentials.createInsecure(),
-        clientChannelOptions({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...this.options.limits }),
+        {
+          ...clientChannelOptions({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...this.options.limits }),
+          ...this.options.channelOptions,
+        },
       );
     }
     const client = this.client;

@@ -1,0 +1,77 @@
+import type { PaddleResult, Transport } from "./bench-results.js";
+import { closeAll, contentOf, inboxOf, loggedInClient } from "./chat-clients.js";
+import { LatencyRecorder, nowMs, round3 } from "./latency-recorder.js";
+
+/** Content of a paddle message: a short chat line. */
+export const PADDLE_CONTENT_BYTES = 64;
+/** The paddle acknowledges its deliveries every this many round trips (a real client acks too). */
+const ACK_EVERY = 100;
+
+/** Bounds of a closed-loop run. */
+export interface PaddleBounds {
+  readonly warmup: number;
+  readonly durationMs: number;
+  readonly maxRoundTrips: number;
+}
+
+/**
+ * Runs a closed loop bounded in time and count: `roundTrip` is awaited again and again; each one's
+ * latency is recorded after `warmup` unrecorded ones.
+ */
+export async function closedLoop(
+  name: string,
+  bounds: PaddleBounds,
+  roundTrip: () => Promise<void>,
+): Promise<PaddleResult> {
+  for (let index = 0; index < bounds.warmup; index++) await roundTrip();
+  const recorder = new LatencyRecorder(bounds.maxRoundTrips);
+  const start = nowMs();
+  const deadline = start + bounds.durationMs;
+  let count = 0;
+  let now = start;
+  while (now < deadline && count < bounds.maxRoundTrips) {
+    const before = now;
+    await roundTrip();
+    now = nowMs();
+    recorder.record(now - before);
+    count++;
+  }
+  const seconds = (now - start) / 1000;
+  return {
+    name,
+    roundTrips: count,
+    roundTripsPerSecond: round3(count / seconds),
+    latency: recorder.summary(),
+  };
+}
+
+/**
+ * The seed's paddle: one client sends a message to itself and waits for its delivery (and the send's
+ * reply), over and over.
+ */
+export async function chatPaddle(
+  transport: Transport,
+  port: number,
+  bounds: PaddleBounds,
+): Promise<PaddleResult> {
+  const username = `paddle_${transport}`;
+  const client = await loggedInClient(transport, port, username);
+  const inbox = inboxOf(client);
+  const content = contentOf(PADDLE_CONTENT_BYTES);
+  let sinceAck = 0;
+  let acking: Promise<void> = Promise.resolve();
+  try {
+    return await closedLoop(`${transport} paddle`, bounds, async () => {
+      const [, message] = await Promise.all([client.send(username, content), inbox.next()]);
+      if (++sinceAck === ACK_EVERY) {
+        sinceAck = 0;
+        // At most one ack in flight, not awaited inside the round trip: it travels alongside the next send.
+        await acking;
+        acking = client.ack(message.seq);
+      }
+    });
+  } finally {
+    await acking.catch(() => {});
+    await closeAll([client]);
+  }
+}

@@ -1,0 +1,116 @@
+import type { ChatClient, IncomingMessage } from "@chat/core";
+import type { RelayResult, Transport } from "./bench-results.js";
+import { closeAll, contentOf, firstDelivery, forEachLimited, loggedInClient, sleep } from "./chat-clients.js";
+import { round3 } from "./latency-recorder.js";
+
+/** Relay messages carry full content: a 529-byte `msg` frame on the wire. */
+export const RELAY_CONTENT_BYTES = 512;
+/** Receivers acknowledge every this many deliveries. */
+const ACK_EVERY = 64;
+/** How long the end of a run waits for the sends still in flight. */
+const DRAIN_MS = 5_000;
+
+/** Settings of one relay run. */
+export interface RelaySettings {
+  readonly pairs: number;
+  readonly window: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Reads a receiver's deliveries until its connection ends, acknowledging them in batches with at most one
+ * ack in flight. Never rejects.
+ */
+export function consume(client: ChatClient, onMessage: (message: IncomingMessage) => void): Promise<void> {
+  return (async () => {
+    let sinceAck = 0;
+    let acking: Promise<void> = Promise.resolve();
+    for await (const message of client.messages) {
+      onMessage(message);
+      if (++sinceAck >= ACK_EVERY) {
+        sinceAck = 0;
+        await acking;
+        acking = client.ack(message.seq).catch(() => {});
+      }
+    }
+    await acking;
+  })().catch(() => {});
+}
+
+/**
+ * N senders to N receivers through the server: sender i sends to receiver i, keeping `window` sends in
+ * flight; delivered messages per second over the measured window (after a warm-up) is the figure.
+ */
+export async function chatRelay(
+  transport: Transport,
+  port: number,
+  settings: RelaySettings,
+  runId: string,
+): Promise<RelayResult> {
+  const indexes = Array.from({ length: settings.pairs }, (_, index) => index);
+  const pairs: { sender: ChatClient; to: string }[] = [];
+  const clients: ChatClient[] = [];
+  let delivered = 0;
+  let failures = 0;
+  let inFlight = 0;
+  let running = true;
+  const consumers: Promise<void>[] = [];
+  try {
+    await forEachLimited(indexes, 8, async (index) => {
+      const to = `r${runId}_${index}`;
+      const receiver = await loggedInClient(transport, port, to);
+      clients.push(receiver);
+      consumers.push(consume(receiver, () => delivered++));
+      const sender = await loggedInClient(transport, port, `s${runId}_${index}`);
+      clients.push(sender);
+      pairs.push({ sender, to });
+    });
+    const content = contentOf(RELAY_CONTENT_BYTES);
+    for (const { sender, to } of pairs) {
+      let mine = 0;
+      const pump = (): void => {
+        while (running && mine < settings.window) {
+          mine++;
+          inFlight++;
+          sender.send(to, content).then(
+            () => {
+              mine--;
+              inFlight--;
+              pump();
+            },
+            () => {
+              failures++;
+              mine--;
+              inFlight--;
+            },
+          );
+        }
+      };
+      pump();
+    }
+    await firstDelivery(() => delivered);
+    await sleep(settings.warmupMs);
+    const startCount = delivered;
+    const start = performance.now();
+    await sleep(settings.durationMs);
+    const count = delivered - startCount;
+    const seconds = (performance.now() - start) / 1000;
+    running = false;
+    const deadline = performance.now() + DRAIN_MS;
+    while (inFlight > 0 && performance.now() < deadline) await sleep(10);
+    if (count === 0) throw new Error(`${transport} relay: nothing was delivered (${failures} sends failed)`);
+    return {
+      name: `${transport} relay`,
+      pairs: settings.pairs,
+      window: settings.window,
+      contentBytes: RELAY_CONTENT_BYTES,
+      delivered: count,
+      messagesPerSecond: round3(count / seconds),
+    };
+  } finally {
+    running = false;
+    await closeAll(clients);
+    await Promise.all(consumers);
+  }
+}
