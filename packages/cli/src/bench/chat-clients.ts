@@ -103,3 +103,25 @@ export async function firstDelivery(delivered: () => number): Promise<void> {
   const deadline = performance.now() + FIRST_DELIVERY_TIMEOUT_MS;
   while (delivered() === 0 && performance.now() < deadline) await sleep(5);
 }
+
+/** Deliveries counted over a measured window. */
+export interface DeliveryWindow {
+  readonly count: number;
+  readonly seconds: number;
+}
+
+/**
+ * Waits for traffic to flow, lets it warm up, then counts deliveries over the measured window: the one
+ * timing method every relay (chat and baselines alike) uses, so their figures compare.
+ */
+export async function measureDeliveries(
+  delivered: () => number,
+  timing: { readonly warmupMs: number; readonly durationMs: number },
+): Promise<DeliveryWindow> {
+  await firstDelivery(delivered);
+  await sleep(timing.warmupMs);
+  const startCount = delivered();
+  const start = performance.now();
+  await sleep(timing.durationMs);
+  return { count: delivered() - startCount, seconds: (performance.now() - start) / 1000 };
+}

@@ -1,6 +1,13 @@
 import type { ChatClient, IncomingMessage } from "@chat/core";
 import type { RelayResult, Transport } from "./bench-results.js";
-import { closeAll, contentOf, firstDelivery, forEachLimited, loggedInClient, sleep } from "./chat-clients.js";
+import {
+  closeAll,
+  contentOf,
+  forEachLimited,
+  loggedInClient,
+  measureDeliveries,
+  sleep,
+} from "./chat-clients.js";
 import { round3 } from "./latency-recorder.js";
 
 /** Relay messages carry full content: a 529-byte `msg` frame on the wire. */
@@ -89,13 +96,7 @@ export async function chatRelay(
       };
       pump();
     }
-    await firstDelivery(() => delivered);
-    await sleep(settings.warmupMs);
-    const startCount = delivered;
-    const start = performance.now();
-    await sleep(settings.durationMs);
-    const count = delivered - startCount;
-    const seconds = (performance.now() - start) / 1000;
+    const { count, seconds } = await measureDeliveries(() => delivered, settings);
     running = false;
     const deadline = performance.now() + DRAIN_MS;
     while (inFlight > 0 && performance.now() < deadline) await sleep(10);

@@ -1,6 +1,6 @@
 import { Client, type ClientReadableStream, credentials } from "@grpc/grpc-js";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
-import { firstDelivery, sleep } from "./chat-clients.js";
+import { measureDeliveries, sleep } from "./chat-clients.js";
 import { closedLoop, type PaddleBounds } from "./chat-paddle.js";
 import type { RelaySettings } from "./chat-relay.js";
 import { GRPC_BASELINE_METHODS, pairHeader } from "./grpc-baseline-service.js";
@@ -140,13 +140,7 @@ export async function grpcBaselineRelay(
       };
       pump();
     }
-    await firstDelivery(() => delivered);
-    await sleep(settings.warmupMs);
-    const startCount = delivered;
-    const start = performance.now();
-    await sleep(settings.durationMs);
-    const count = delivered - startCount;
-    const seconds = (performance.now() - start) / 1000;
+    const { count, seconds } = await measureDeliveries(() => delivered, settings);
     running = false;
     await sleep(50);
     return {

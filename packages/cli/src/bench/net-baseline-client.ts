@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
-import { firstDelivery, sleep } from "./chat-clients.js";
+import { measureDeliveries, sleep } from "./chat-clients.js";
 import { closedLoop, type PaddleBounds } from "./chat-paddle.js";
 import type { RelaySettings } from "./chat-relay.js";
 import { round3 } from "./latency-recorder.js";
@@ -85,13 +85,7 @@ export async function netRelay(port: number, settings: RelaySettings): Promise<R
       });
       sendFrames(settings.window);
     }
-    await firstDelivery(() => delivered);
-    await sleep(settings.warmupMs);
-    const startCount = delivered;
-    const start = performance.now();
-    await sleep(settings.durationMs);
-    const count = delivered - startCount;
-    const seconds = (performance.now() - start) / 1000;
+    const { count, seconds } = await measureDeliveries(() => delivered, settings);
     running = false;
     return {
       name: "node:net relay",
