@@ -18,7 +18,7 @@ import {
 } from "./rules.js";
 import type { ServiceInternals } from "./service-internals.js";
 import { Session } from "./session.js";
-import type { Store } from "./store.js";
+import type { Store, StoredMessage } from "./store.js";
 import { asciiLowerCase } from "./utf8.js";
 import { compileWildcard, matchesWildcard } from "./wildcard.js";
 
@@ -30,6 +30,14 @@ const MIN_LISTING_CHUNK = 256;
 
 /** The same message for an unknown user and a wrong password, so neither can be told from the other. */
 const BAD_CREDENTIALS = "wrong username or password";
+
+/** A send's failure as its caller sees it: an unknown recipient is named in the error. */
+function sendFailure(error: unknown, recipientName: string | undefined): unknown {
+  if (recipientName !== undefined && error instanceof ChatError && error.code === "NOT_FOUND") {
+    return new ChatError("NOT_FOUND", `message not sent: no user named ${recipientName}`);
+  }
+  return error;
+}
 
 /** Options of a {@link ChatService}. */
 export interface ChatServiceOptions {
@@ -204,29 +212,36 @@ export class ChatService {
     });
   }
 
-  private async send(session: Session, to: unknown, content: unknown): Promise<SendResult> {
-    this.usable();
-    const recipientName = validateUsername(to);
-    const text = validateContent(content);
-    const recipientKey = asciiLowerCase(recipientName);
-    const sentAt = this.clock.now();
-    let stored: Awaited<ReturnType<Store["appendMessage"]>>;
+  /**
+   * Not `async`, and one continuation on the store's promise: sends are the hot path, and an async function
+   * would add its own promise and await to every message.
+   */
+  private send(session: Session, to: unknown, content: unknown): Promise<SendResult> {
+    let recipientName: string | undefined;
+    let appended: Promise<StoredMessage>;
+    let recipientKey: string;
+    let sentAt: number;
     try {
-      stored = await this.store.appendMessage(recipientKey, {
-        from: session.username,
-        content: text,
-        sentAt,
-      });
+      this.usable();
+      recipientName = validateUsername(to);
+      const text = validateContent(content);
+      recipientKey = asciiLowerCase(recipientName);
+      sentAt = this.clock.now();
+      appended = this.store.appendMessage(recipientKey, { from: session.username, content: text, sentAt });
     } catch (error) {
-      if (error instanceof ChatError && error.code === "NOT_FOUND") {
-        throw new ChatError("NOT_FOUND", `message not sent: no user named ${recipientName}`);
-      }
-      throw error;
+      return Promise.reject(sendFailure(error, recipientName));
     }
-    const recipient = this.sessions.get(recipientKey);
-    const live = recipient?.online ?? false;
-    recipient?.notify(stored);
-    return { seq: stored.seq, sentAt, delivery: live ? "live" : "stored" };
+    return appended.then(
+      (stored) => {
+        const recipient = this.sessions.get(recipientKey);
+        const live = recipient?.online ?? false;
+        recipient?.notify(stored);
+        return { seq: stored.seq, sentAt, delivery: live ? "live" : "stored" };
+      },
+      (error: unknown) => {
+        throw sendFailure(error, recipientName);
+      },
+    );
   }
 
   private async ack(session: Session, upToSeq: unknown): Promise<void> {

@@ -3,8 +3,12 @@ import type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage 
 
 interface MemoryAccount {
   record: AccountRecord;
-  /** Messages in sequence order; those before `head` are acknowledged and wait to be compacted away. */
-  log: StoredMessage[];
+  /**
+   * Messages in sequence order; the slots before `head` are acknowledged, already cleared (so the messages
+   * can be collected at once rather than surviving in the log until it is compacted) and wait to be
+   * compacted away. Every slot from `head` on holds a message.
+   */
+  log: Array<StoredMessage | undefined>;
   /** Index of the oldest unacknowledged message in `log`. */
   head: number;
   lastSeq: number;
@@ -87,7 +91,13 @@ export class MemoryStore implements Store {
     const account = this.accounts.get(recipientKey);
     if (!account) throw new ChatError("NOT_FOUND", "no such account");
     account.lastSeq += 1;
-    const stored: StoredMessage = { seq: account.lastSeq, ...message };
+    // Spelled out rather than spread: one plain object of a fixed shape per message, on the hot path.
+    const stored: StoredMessage = {
+      seq: account.lastSeq,
+      from: message.from,
+      content: message.content,
+      sentAt: message.sentAt,
+    };
     account.log.push(stored);
     return stored;
   }
@@ -97,7 +107,7 @@ export class MemoryStore implements Store {
     const account = this.accounts.get(recipientKey);
     if (!account) return [];
     const start = this.firstAfter(account, afterSeq);
-    return account.log.slice(start, start + Math.max(0, Math.trunc(limit)));
+    return account.log.slice(start, start + Math.max(0, Math.trunc(limit))) as StoredMessage[];
   }
 
   async ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
@@ -106,6 +116,13 @@ export class MemoryStore implements Store {
     if (!account) return 0;
     const newHead = this.firstAfter(account, upToSeq);
     const count = newHead - account.head;
+    if (newHead === account.log.length) {
+      // Everything is acknowledged (the usual state of a reader that keeps up): start a fresh log.
+      account.log = [];
+      account.head = 0;
+      return count;
+    }
+    for (let index = account.head; index < newHead; index++) account.log[index] = undefined;
     account.head = newHead;
     // Dropping acknowledged messages one ack at a time would copy the whole log each time; in bulk, the
     // copying is amortized to O(1) per message.

@@ -1,5 +1,5 @@
 import { ChatError } from "./chat-error.js";
-import { isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
+import { isWellFormedUtf16, utf8ByteLength, utf8ByteLengthWithin } from "./utf8.js";
 
 /** Shortest username, in bytes. */
 export const USERNAME_MIN_BYTES = 1;
@@ -65,7 +65,11 @@ export function validatePassword(value: unknown): string {
 /** Checks message content: 1–512 bytes of UTF-8 without NUL (bytes, not characters: an emoji is 4). */
 export function validateContent(value: unknown): string {
   const content = requireText(value, "message");
-  const bytes = utf8ByteLength(content);
+  // A UTF-16 unit is 1-3 bytes (a surrogate pair 4 for two), so most messages pass on their length alone.
+  if (content.length >= CONTENT_MIN_BYTES && content.length * 3 <= CONTENT_MAX_BYTES) return content;
+  const within = utf8ByteLengthWithin(content, CONTENT_MAX_BYTES);
+  // The exact size is only needed for the error message.
+  const bytes = within > CONTENT_MAX_BYTES ? utf8ByteLength(content) : within;
   if (bytes < CONTENT_MIN_BYTES || bytes > CONTENT_MAX_BYTES) {
     throw invalid(`message must be ${CONTENT_MIN_BYTES}-${CONTENT_MAX_BYTES} bytes of UTF-8 (got ${bytes})`);
   }

@@ -1,6 +1,8 @@
+import { isUtf8 } from "node:buffer";
 import { isWellFormedUtf16, utf8ByteLength } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
+import { CONTENT_WIDTH } from "./frame-layout.js";
 
 /*
  * Reading and writing single fields. Strings are NUL-padded UTF-8 in a fixed-width field; integers are
@@ -8,18 +10,51 @@ import { EncodeError } from "./encode-error.js";
  * DecodeError naming the field (the frame's size is known, so the stream stays in sync).
  */
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const TWO_TO_32 = 2 ** 32;
 
-/** Strings up to this many UTF-16 units are copied by hand; longer ones go through the native encoder. */
+/** Fields up to this many bytes are scanned byte by byte; longer ones use native searches. */
 const SHORT_TEXT = 32;
 
-/** The engine's own well-formedness check where it has one (Node 20+), else core's. */
+/** All-NUL bytes to compare a field's padding against (as wide as the widest string field). */
+const ZEROS = Buffer.alloc(CONTENT_WIDTH);
+
+/**
+ * Buffer's own UTF-8 copy routines. `toString`/`write` reach the same code after checking their arguments
+ * and the encoding name, which costs as much again as the copy for a short field; these are what they
+ * call. Looked up once, with the public methods as the fallback.
+ */
+interface NativeUtf8 {
+  utf8Slice(this: Buffer, start: number, end: number): string;
+  latin1Slice(this: Buffer, start: number, end: number): string;
+  utf8Write(this: Buffer, value: string, offset: number, length: number): number;
+}
+const native = Buffer.prototype as unknown as Partial<NativeUtf8>;
+const utf8Slice: NativeUtf8["utf8Slice"] =
+  native.utf8Slice ??
+  function (this: Buffer, start, end) {
+    return this.toString("utf8", start, end);
+  };
+const latin1Slice: NativeUtf8["latin1Slice"] =
+  native.latin1Slice ??
+  function (this: Buffer, start, end) {
+    return this.toString("latin1", start, end);
+  };
+const utf8Write: NativeUtf8["utf8Write"] =
+  native.utf8Write ??
+  function (this: Buffer, value, offset, length) {
+    return this.write(value, offset, length, "utf8");
+  };
+
+/** The engine's well-formedness check where it has one (Node 20+), else core's. */
 const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 
 function wellFormed(value: string): boolean {
   return nativeIsWellFormed ? nativeIsWellFormed.call(value) : isWellFormedUtf16(value);
+}
+
+/** `bytes` as a Buffer over the same memory (frames read from sockets and the writers' buffers already are). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Writes `value` NUL-padded into `width` bytes at `offset`. */
@@ -49,12 +84,26 @@ export function writeText(
     throw new EncodeError(`${field} must not contain NUL (it pads the field)`, field);
   }
   if (!wellFormed(value)) throw new EncodeError(`${field} is not valid Unicode (lone surrogate)`, field);
-  const { read, written } = utf8Encoder.encodeInto(value, target.subarray(offset, offset + width));
-  if (read < length) {
-    const bytes = utf8ByteLength(value);
-    throw new EncodeError(`${field} is ${bytes} bytes of UTF-8; its field holds ${width}`, field);
+  // Every UTF-16 unit takes at least one byte, so a longer string cannot fit.
+  if (length > width) throw tooLong(value, width, field);
+  const buffer = asBuffer(target);
+  const written = utf8Write.call(buffer, value, offset, width);
+  // The copy stops before a character that does not fit (at most 4 bytes), so it may have been cut only
+  // when it came that close to the end and the string could need that many bytes (3 per unit at most).
+  // Buffer.byteLength counts natively; it agrees with utf8ByteLength on the well-formed strings seen here.
+  if (written > width - 4 && length * 3 > width && Buffer.byteLength(value, "utf8") > width) {
+    throw tooLong(value, width, field);
   }
-  target.fill(0, offset + written, offset + width);
+  buffer.fill(0, offset + written, offset + width);
+}
+
+function tooLong(value: string, width: number, field: string): EncodeError {
+  const bytes = utf8ByteLength(value);
+  return new EncodeError(`${field} is ${bytes} bytes of UTF-8; its field holds ${width}`, field);
+}
+
+function nulInside(code: number, field: string): DecodeError {
+  return new DecodeError(`frame code ${code}: field ${field} has a NUL inside its value`, false, code, field);
 }
 
 /** Reads a NUL-padded string: trailing NULs are stripped; a NUL before the end or bad UTF-8 is refused. */
@@ -66,42 +115,58 @@ export function readText(
   field: string,
 ): string {
   const limit = offset + width;
-  // The value ends at the first NUL; everything after it must be padding. The search is bounded to the
-  // field, so a chunk without NULs never makes every field scan to the chunk's end.
-  let end: number;
+  const buffer = asBuffer(source);
   if (width <= SHORT_TEXT) {
-    end = offset;
-    while (end < limit && source[end] !== 0) end++;
+    // Short fields (names, the common case): one pass finds the end and whether it is all ASCII.
+    let end = offset;
+    let ascii = true;
+    for (; end < limit; end++) {
+      const byte = buffer[end] as number;
+      if (byte === 0) break;
+      if (byte >= 0x80) ascii = false;
+    }
+    for (let index = end + 1; index < limit; index++) {
+      if (buffer[index] !== 0) throw nulInside(code, field);
+    }
+    return ascii ? latin1Slice.call(buffer, offset, end) : decodeUtf8(buffer, offset, end, code, field);
+  }
+  let end: number;
+  let text: string;
+  if (buffer[limit - 1] !== 0) {
+    // The value fills the field: a NUL anywhere in it is one inside the value. Searched for in the decoded
+    // text, so the search is bounded by the field (a byte search could run to the end of the chunk).
+    end = limit;
+    text = decodeUtf8(buffer, offset, end, code, field, true);
   } else {
-    const at = source.subarray(offset, limit).indexOf(0);
-    end = at < 0 ? limit : offset + at;
-  }
-  for (let index = end + 1; index < limit; index++) {
-    if (source[index] !== 0) {
-      throw new DecodeError(
-        `frame code ${code}: field ${field} has a NUL inside its value`,
-        false,
-        code,
-        field,
-      );
+    // The field ends in a NUL, so this search stops within it. The value ends at the first NUL; everything
+    // after it must be padding.
+    end = buffer.indexOf(0, offset);
+    if (end + 1 < limit && ZEROS.compare(buffer, end + 1, limit, 0, limit - end - 1) !== 0) {
+      throw nulInside(code, field);
     }
+    text = decodeUtf8(buffer, offset, end, code, field);
   }
-  if (end - offset <= SHORT_TEXT) {
-    // Short ASCII (names, the common case): building the string directly beats a decoder call.
-    let text = "";
-    let index = offset;
-    for (; index < end; index++) {
-      const byte = source[index] as number;
-      if (byte >= 0x80) break;
-      text += String.fromCharCode(byte);
-    }
-    if (index === end) return text;
-  }
-  try {
-    return utf8Decoder.decode(source.subarray(offset, end));
-  } catch {
+  return text;
+}
+
+/**
+ * Decodes UTF-8 strictly. The native decoder replaces bad sequences with U+FFFD instead of failing, so
+ * only a result holding U+FFFD (rare: it is then either bad input or a real U+FFFD) is validated again.
+ */
+function decodeUtf8(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  code: number,
+  field: string,
+  nulCheck = false,
+): string {
+  const text = utf8Slice.call(buffer, start, end);
+  if (nulCheck && text.includes("\0")) throw nulInside(code, field);
+  if (text.includes("\uFFFD") && !isUtf8(buffer.subarray(start, end))) {
     throw new DecodeError(`frame code ${code}: field ${field} is not valid UTF-8`, false, code, field);
   }
+  return text;
 }
 
 function requireInteger(value: unknown, max: number, field: string): number {

@@ -140,7 +140,7 @@ export class ServerConnection {
       else this.socket.resume();
     }
     this.trackPartialFrame();
-    if (this.queue.length > 0) void this.pump();
+    if (this.queue.length > 0) this.pump();
   }
 
   private trackPartialFrame(): void {
@@ -181,36 +181,51 @@ export class ServerConnection {
 
   // ---- Requests -----------------------------------------------------------------------------------------
 
-  private async pump(): Promise<void> {
+  /**
+   * Runs queued requests one at a time, in order. A plain loop rather than an `async` one: it goes on
+   * synchronously until a request has to wait, and that request's continuation picks the loop up again, so a
+   * request costs one continuation rather than an async frame's promise and await on top of core's.
+   */
+  private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    try {
-      while (this.queue.length > 0 && !this.ending) {
-        if (this.writer.bufferedBytes > this.options.writeHighWaterMark) {
-          await this.waitForRoom();
-          continue;
-        }
-        const item = this.queue.shift() as Frame | DecodeError;
-        if (this.readPaused) this.readFrames();
-        if (item instanceof DecodeError) {
-          if (item.fatal) {
-            this.end(new ChatError("INVALID_ARGUMENT", `${item.message}; closing the connection`));
-            break;
-          }
-          this.replyError(new ChatError("INVALID_ARGUMENT", `bad frame: ${item.message}`));
-          continue;
-        }
-        try {
-          await handleRequest(item, this.context);
-        } catch (error) {
-          this.replyError(error);
-        }
-      }
-    } finally {
-      this.pumping = false;
-      for (const waiter of this.idleWaiters.splice(0)) waiter();
-    }
+    this.runQueue();
   }
+
+  private readonly runQueue = (): void => {
+    while (this.queue.length > 0 && !this.ending) {
+      if (this.writer.bufferedBytes > this.options.writeHighWaterMark) {
+        void this.waitForRoom().then(this.runQueue);
+        return;
+      }
+      const item = this.queue.shift() as Frame | DecodeError;
+      if (this.readPaused) this.readFrames();
+      if (item instanceof DecodeError) {
+        if (item.fatal) {
+          this.end(new ChatError("INVALID_ARGUMENT", `${item.message}; closing the connection`));
+          break;
+        }
+        this.replyError(new ChatError("INVALID_ARGUMENT", `bad frame: ${item.message}`));
+        continue;
+      }
+      let pending: Promise<void>;
+      try {
+        pending = handleRequest(item, this.context);
+      } catch (error) {
+        this.replyError(error);
+        continue;
+      }
+      pending.then(this.runQueue, this.requestFailed);
+      return;
+    }
+    this.pumping = false;
+    for (const waiter of this.idleWaiters.splice(0)) waiter();
+  };
+
+  private readonly requestFailed = (error: unknown): void => {
+    this.replyError(error);
+    this.runQueue();
+  };
 
   /** A login succeeded: deliveries start, tied to this session. */
   private loggedIn(): void {
@@ -356,7 +371,7 @@ export class ServerConnection {
     this.socket.pause();
     if (this.pumping) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     if (this.queue.length > 0) {
-      void this.pump();
+      this.pump();
       if (this.pumping) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     this.end(new ChatError("UNAVAILABLE", "the server is shutting down"));
