@@ -13,9 +13,9 @@ import {
   type ChannelCredentials,
   type ChannelOptions,
   type ClientReadableStream,
-  type ClientUnaryCall,
   credentials as grpcCredentials,
   Metadata,
+  type MethodDefinition,
   type ServiceError,
   status,
 } from "@grpc/grpc-js";
@@ -26,6 +26,7 @@ import {
   type SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import { clientChannelOptions, DEFAULT_GRPC_CLIENT_LIMITS, type GrpcClientLimits } from "./limits.js";
+import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { AUTHORIZATION_KEY } from "./session-token.js";
 import { fromGrpcStatus } from "./status.js";
 
@@ -64,12 +65,8 @@ export interface GrpcClientOptions {
   readonly channelOptions?: ChannelOptions;
 }
 
-type UnaryMethod<Request, Response> = (
-  request: Request,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Response) => void,
-) => ClientUnaryCall;
+/** Calls without a session carry no metadata; grpc-js clones what it is given, so one instance serves all. */
+const NO_METADATA = new Metadata();
 
 /**
  * A {@link ChatClient} over gRPC. `login` keeps the session token and opens the `Subscribe` stream that
@@ -79,7 +76,11 @@ type UnaryMethod<Request, Response> = (
 export class GrpcClient implements ChatClient {
   private readonly options: GrpcClientOptions;
   private client: ChatServiceClient | undefined;
-  private token: string | undefined;
+  /**
+   * The session's `authorization: Bearer <token>` metadata, built once at login and sent with every call
+   * (grpc-js clones it per call), instead of a new `Metadata` with its header validation on each call.
+   */
+  private auth: Metadata | undefined;
   private stream: ClientReadableStream<SubscribeResponse> | undefined;
   private streamPaused = false;
   private finished = false;
@@ -99,8 +100,10 @@ export class GrpcClient implements ChatClient {
     this.maxBuffered = options.maxBufferedMessages ?? DEFAULT_MAX_BUFFERED_MESSAGES;
     this.messages = {
       [Symbol.asyncIterator]: () => ({
-        next: async () => {
-          const result = await this.incoming.next();
+        // Not async: the queue's own promise is returned as is, without a wrapping promise per message.
+        next: () => {
+          // The queue takes a buffered item synchronously, so `size` below already counts it as taken.
+          const result = this.incoming.next();
           // Read the stream again once the consumer has taken half of what was buffered.
           if (this.streamPaused && this.incoming.size <= this.maxBuffered / 2) {
             this.streamPaused = false;
@@ -145,17 +148,19 @@ export class GrpcClient implements ChatClient {
   /** @inheritDoc */
   async register(username: string, password: string): Promise<void> {
     const client = this.open;
-    await this.call(client.register.bind(client), { username, password });
+    await this.call(client, CHAT_SERVICE_DEFINITION.register, { username, password });
   }
 
   /** @inheritDoc */
   async login(username: string, password: string): Promise<LoginResult> {
     const client = this.open;
     // Sent with the current token, if any: the server then answers "already logged in" itself.
-    const reply = await this.call(client.login.bind(client), { username, password });
-    this.token = reply.token;
+    const reply = await this.call(client, CHAT_SERVICE_DEFINITION.login, { username, password });
+    const auth = new Metadata();
+    auth.set(AUTHORIZATION_KEY, `Bearer ${reply.token}`);
+    this.auth = auth;
     try {
-      await this.subscribe(client, reply.token);
+      await this.subscribe(client, auth);
     } catch (error) {
       await this.endSession(client);
       throw error;
@@ -166,14 +171,14 @@ export class GrpcClient implements ChatClient {
   /** @inheritDoc */
   async logout(): Promise<void> {
     const client = this.open;
-    await this.call(client.logout.bind(client), {});
+    await this.call(client, CHAT_SERVICE_DEFINITION.logout, {});
     this.dropSession();
   }
 
   /** @inheritDoc */
   async deleteAccount(): Promise<void> {
     const client = this.open;
-    await this.call(client.deleteAccount.bind(client), {});
+    await this.call(client, CHAT_SERVICE_DEFINITION.deleteAccount, {});
     this.dropSession();
   }
 
@@ -185,7 +190,7 @@ export class GrpcClient implements ChatClient {
       pageSize: query.pageSize,
       pageToken: query.cursor ?? "",
     };
-    const reply = await this.call(client.listAccounts.bind(client), request);
+    const reply = await this.call(client, CHAT_SERVICE_DEFINITION.listAccounts, request);
     return reply.nextPageToken === ""
       ? { usernames: reply.usernames }
       : { usernames: reply.usernames, nextCursor: reply.nextPageToken };
@@ -194,7 +199,7 @@ export class GrpcClient implements ChatClient {
   /** @inheritDoc */
   async send(to: string, content: string): Promise<SendResult> {
     const client = this.open;
-    const reply = await this.call(client.sendMessage.bind(client), { to, content });
+    const reply = await this.call(client, CHAT_SERVICE_DEFINITION.sendMessage, { to, content });
     return {
       seq: reply.seq,
       sentAt: reply.sentAtMs,
@@ -205,7 +210,7 @@ export class GrpcClient implements ChatClient {
   /** @inheritDoc */
   async ack(upToSeq: number): Promise<void> {
     const client = this.open;
-    await this.call(client.ack.bind(client), { upToSeq });
+    await this.call(client, CHAT_SERVICE_DEFINITION.ack, { upToSeq });
   }
 
   /** @inheritDoc */
@@ -213,34 +218,46 @@ export class GrpcClient implements ChatClient {
     if (this.finished) return;
     const client = this.client;
     // Logging out frees the account at once instead of after the server's idle timeout.
-    if (client && this.token !== undefined) await this.endSession(client);
+    if (client && this.auth !== undefined) await this.endSession(client);
     this.finish(undefined);
   }
 
-  private metadata(): Metadata {
-    const metadata = new Metadata();
-    if (this.token !== undefined) metadata.set(AUTHORIZATION_KEY, `Bearer ${this.token}`);
-    return metadata;
-  }
-
+  /** One unary call with the session's token (if any) and the call deadline. */
   private call<Request, Response>(
-    method: UnaryMethod<Request, Response>,
+    client: ChatServiceClient,
+    method: MethodDefinition<Request, Response>,
     request: Request,
     timeoutMs = this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
   ): Promise<Response> {
+    const options: Partial<CallOptions> = { deadline: Date.now() + timeoutMs };
     return new Promise((resolve, reject) => {
-      method(request, this.metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
-        if (error) reject(fromGrpcStatus(error));
-        else resolve(response);
-      });
+      // Through the generic entry point with our zero-copy serializers (see CHAT_SERVICE_DEFINITION).
+      client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        this.auth ?? NO_METADATA,
+        options,
+        (error, response) => {
+          if (error) reject(fromGrpcStatus(error));
+          else if (response === undefined) reject(new ChatError("INTERNAL", "the server sent no reply"));
+          else resolve(response);
+        },
+      );
     });
   }
 
   /** Opens the Subscribe stream; resolves once the server has attached it (its headers arrived). */
-  private subscribe(client: ChatServiceClient, token: string): Promise<void> {
-    const metadata = new Metadata();
-    metadata.set(AUTHORIZATION_KEY, `Bearer ${token}`);
-    const stream = client.subscribe({}, metadata);
+  private subscribe(client: ChatServiceClient, auth: Metadata): Promise<void> {
+    const method = CHAT_SERVICE_DEFINITION.subscribe;
+    const stream = client.makeServerStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      {},
+      auth,
+    );
     this.stream = stream;
     this.streamPaused = false;
     return new Promise((resolve, reject) => {
@@ -280,7 +297,7 @@ export class GrpcClient implements ChatClient {
   /** Best-effort logout when the session must end anyway (close, a failed subscribe). */
   private async endSession(client: ChatServiceClient): Promise<void> {
     try {
-      await this.call(client.logout.bind(client), {}, 2000);
+      await this.call(client, CHAT_SERVICE_DEFINITION.logout, {}, 2000);
     } catch {
       // The server is gone or the session already ended: either way there is nothing left to free.
     }
@@ -288,7 +305,7 @@ export class GrpcClient implements ChatClient {
   }
 
   private dropSession(): void {
-    this.token = undefined;
+    this.auth = undefined;
     const stream = this.stream;
     this.stream = undefined;
     stream?.cancel();
