@@ -1,6 +1,7 @@
+import type { AccountPage, AccountQuery } from "./account-page.js";
 import { ChatError } from "./chat-error.js";
 import type { DeliverySink, SendResult } from "./delivery.js";
-import type { AccountPage, AccountQuery, ServiceInternals } from "./service-internals.js";
+import type { ServiceInternals } from "./service-internals.js";
 import type { Session } from "./session.js";
 
 /** The reply to a successful login. */

@@ -1,10 +1,7 @@
+import type { AccountPage, AccountQuery } from "./account-page.js";
 import type { ChatConnection } from "./chat-connection.js";
 import type { SendResult } from "./delivery.js";
 import type { Session } from "./session.js";
-
-export type { AccountPage, AccountQuery } from "./account-page.js";
-
-import type { AccountPage, AccountQuery } from "./account-page.js";
 
 /** @internal What a `ChatConnection` asks of its `ChatService`. */
 export interface ServiceInternals {
