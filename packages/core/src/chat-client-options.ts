@@ -5,8 +5,11 @@
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** Default time `connect()` may take, handshake included, on every transport. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Default time `connect()` may take, handshake included, on every transport. It bounds a server that does
+ * not answer; a refused wire connection fails at once, while gRPC keeps retrying until then.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The longest deadline a client can arm: the largest delay `setTimeout` honours (about 24.8 days). A longer
