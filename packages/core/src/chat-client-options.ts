@@ -47,7 +47,8 @@ export interface RequestOptions {
 
 /**
  * Where a {@link ChatClient} is in its life: `new` until `connect()`, `connecting` during it, `open` once
- * requests can be sent, `closed` for good after `close()`, a failed `connect()` or a lost connection.
+ * requests can be sent, `closed` for good once the client ended: after `close()` (which may first say
+ * goodbye, a gRPC logout, while still open), a failed `connect()` or a lost connection.
  */
 export type ClientState = "new" | "connecting" | "open" | "closed";
 

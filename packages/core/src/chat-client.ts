@@ -1,7 +1,7 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
+import type { ClientState, RequestOptions } from "./chat-client-options.js";
 import type { LoginResult } from "./chat-connection.js";
 import type { ChatError } from "./chat-error.js";
-import type { ClientState, RequestOptions } from "./chat-client-options.js";
 import type { IncomingMessage, SendResult } from "./delivery.js";
 
 /**

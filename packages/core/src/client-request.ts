@@ -1,5 +1,5 @@
-import { ChatError } from "./chat-error.js";
 import { NO_TIMEOUT } from "./chat-client-options.js";
+import { ChatError } from "./chat-error.js";
 
 /** Transport work a given-up request should stop: a gRPC call or stream, say. */
 export interface Cancellable {

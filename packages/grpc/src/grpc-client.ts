@@ -1,8 +1,8 @@
 import {
   type AccountPage,
   type AccountQuery,
-  type ChatClientOptions,
   ChatClientBase,
+  type ChatClientOptions,
   ChatError,
   type ClientRequest,
   type IncomingMessage,
@@ -124,10 +124,14 @@ export class GrpcClient extends ChatClientBase {
   protected openTransport(attempt: ClientRequest<void>): void {
     const host = this.options.host ?? "127.0.0.1";
     const target = host.includes(":") ? `[${host}]:${this.options.port}` : `${host}:${this.options.port}`;
-    const client = new ChatServiceClient(target, this.options.credentials ?? grpcCredentials.createInsecure(), {
-      ...clientChannelOptions({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...this.options.limits }),
-      ...this.options.channelOptions,
-    });
+    const client = new ChatServiceClient(
+      target,
+      this.options.credentials ?? grpcCredentials.createInsecure(),
+      {
+        ...clientChannelOptions({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...this.options.limits }),
+        ...this.options.channelOptions,
+      },
+    );
     this.client = client;
     client.waitForReady(Number.POSITIVE_INFINITY, (error) => {
       if (error) attempt.reject(new ChatError("UNAVAILABLE", `cannot reach the server: ${error.message}`));
@@ -242,7 +246,8 @@ export class GrpcClient extends ChatClientBase {
       NO_CALL_OPTIONS,
       (error, response) => {
         if (error) pending.reject(fromGrpcStatus(error));
-        else if (response === undefined) pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
+        else if (response === undefined)
+          pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
         else pending.resolve(response);
       },
     );
