@@ -1,25 +1,3 @@
-/**
- * Default deadline of every request of every {@link ChatClient}, whatever its transport: a request without
- * an answer after this long rejects with `UNAVAILABLE`. Override it per client (`requestTimeoutMs`) or per
- * call (`timeoutMs` in {@link RequestOptions}).
- */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
-/**
- * Default time `connect()` may take, handshake included, on every transport. It bounds a server that does
- * not answer; a refused wire connection fails at once, while gRPC keeps retrying until then.
- */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-
-/**
- * The longest deadline a client can arm: the largest delay `setTimeout` honours (about 24.8 days). A longer
- * one is treated as this; `0` turns the deadline off.
- */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/** The timeout value that means "no deadline". */
-export const NO_TIMEOUT = 0;
-
 /** Settings every {@link ChatClient} takes, next to its transport's own. Durations are in milliseconds. */
 export interface ChatClientOptions {
   /**
@@ -51,6 +29,28 @@ export interface RequestOptions {
  * goodbye, a gRPC logout, while still open), a failed `connect()` or a lost connection.
  */
 export type ClientState = "new" | "connecting" | "open" | "closed";
+
+/**
+ * Default deadline of every request of every {@link ChatClient}, whatever its transport: a request without
+ * an answer after this long rejects with `UNAVAILABLE`. Override it per client (`requestTimeoutMs`) or per
+ * call (`timeoutMs` in {@link RequestOptions}).
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Default time `connect()` may take, handshake included, on every transport. It bounds a server that does
+ * not answer; a refused wire connection fails at once, while gRPC keeps retrying until then.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The longest deadline a client can arm: the largest delay `setTimeout` honours (about 24.8 days). A longer
+ * one is treated as this; `0` turns the deadline off.
+ */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** The timeout value that means "no deadline". */
+export const NO_TIMEOUT = 0;
 
 /** Checks a timeout setting; the value to arm (`NO_TIMEOUT` for none), or `undefined` when it is not one. */
 export function checkedTimeout(value: number): number | undefined {
