@@ -45,13 +45,6 @@ const utf8Write: NativeUtf8["utf8Write"] =
     return this.write(value, offset, length, "utf8");
   };
 
-/** The engine's well-formedness check where it has one (Node 20+), else core's. */
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-
-function wellFormed(value: string): boolean {
-  return nativeIsWellFormed ? nativeIsWellFormed.call(value) : isWellFormedUtf16(value);
-}
-
 /** `bytes` as a Buffer over the same memory (frames read from sockets and the writers' buffers already are). */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -83,7 +76,8 @@ export function writeText(
   if (value.includes("\0")) {
     throw new EncodeError(`${field} must not contain NUL (it pads the field)`, field);
   }
-  if (!wellFormed(value)) throw new EncodeError(`${field} is not valid Unicode (lone surrogate)`, field);
+  if (!isWellFormedUtf16(value))
+    throw new EncodeError(`${field} is not valid Unicode (lone surrogate)`, field);
   // Every UTF-16 unit takes at least one byte, so a longer string cannot fit.
   if (length > width) throw tooLong(value, width, field);
   const buffer = asBuffer(target);

@@ -43,7 +43,7 @@ export type {
   HelFrame,
   HeyFrame,
   LinFrame,
-  LogFrame,
+  LoginFrame,
   LseFrame,
   LsnFrame,
   LsqFrame,
@@ -60,7 +60,7 @@ export type {
 /** Decoding one frame from bytes. */
 export { decodeFrame } from "./frame-decoder.js";
 /** Encoding frames to bytes. */
-export { encodedSize, encodeFrame, encodeFrameInto } from "./frame-encoder.js";
+export { encodeFrame, encodeFrameInto } from "./frame-encoder.js";
 /** Every code, offset, width and size of the protocol. */
 export * from "./frame-layout.js";
 /** The push-style stream frame reader. */
