@@ -4,3 +4,4 @@ export { expectChatError } from "./expect-chat-error.js";
 export { type ConformanceServer, createTestService, type StartConformanceServer } from "./harness.js";
 export { ARRIVAL_TIMEOUT_MS, Inbox, QUIET_PERIOD_MS } from "./inbox.js";
 export { describeStoreContract, type StoreContractOptions } from "./store-contract.js";
+export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
