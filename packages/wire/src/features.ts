@@ -16,6 +16,12 @@ export const Feature = {
   heartbeat: 1 << 3,
   /** `ok`, `lin`, `snt`, `erx` and `bye` instead of the seed's `suc`/`err` texts. */
   structuredReplies: 1 << 4,
+  /**
+   * Compact framing: after `hel`/`hey`, every frame in both directions carries a length prefix and its
+   * strings and numbers at their own size instead of fixed widths (compact-layout.ts). Bit 6 (bit 5 is kept
+   * for idempotent send).
+   */
+  compactFrames: 1 << 6,
 } as const;
 
 /** Every feature this package implements. */
@@ -24,7 +30,8 @@ export const ALL_FEATURES: number =
   Feature.logout |
   Feature.sequencedDelivery |
   Feature.heartbeat |
-  Feature.structuredReplies;
+  Feature.structuredReplies |
+  Feature.compactFrames;
 
 /** Whether the feature bit `feature` is set in `features`. */
 export function hasFeature(features: number, feature: number): boolean {

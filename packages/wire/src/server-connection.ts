@@ -176,6 +176,11 @@ export class ServerConnection {
     this.sequenced = hasFeature(features, Feature.sequencedDelivery);
     this.heartbeat = hasFeature(features, Feature.heartbeat);
     this.send({ type: "hey", version: PROTOCOL_VERSION, features });
+    // The `hey` itself goes out fixed; every frame after it, and every frame after the `hel`, is compact.
+    if (hasFeature(features, Feature.compactFrames)) {
+      this.reader.useCompactFraming();
+      this.writer.useCompactFraming();
+    }
     this.log.debug({ connection: this.id, version, features }, "hello");
   }
 

@@ -10,10 +10,11 @@ import {
   type RequestOptions,
   type SendResult,
 } from "@chat/core";
+import type { Framing } from "./compact-layout.js";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
 import { chatErrorFrom } from "./error-frames.js";
-import { ALL_FEATURES, PROTOCOL_VERSION } from "./features.js";
+import { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
 import { FrameReader } from "./frame-reader.js";
 import { FrameWriter } from "./frame-writer.js";
@@ -29,10 +30,13 @@ import {
 const CLOSE_GRACE_MS = 2_000;
 /** The fastest the heartbeat timer checks for silence, however short the interval. */
 const MIN_HEARTBEAT_CHECK_MS = 10;
+/** What the client cannot work without: every feature but compact framing, which it takes when offered. */
+const REQUIRED_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 
 /**
- * A `ChatClient` over the wire protocol. It always opens with `hel` asking for every feature, and needs
- * them all. Requests may be issued concurrently: they are pipelined on the socket and answered in order.
+ * A `ChatClient` over the wire protocol. It always opens with `hel` asking for every feature and needs them
+ * all, except compact framing: asked for unless `framing: "fixed"`, used when the server grants it (see
+ * {@link WireClient.framing}). Requests may be issued concurrently: they are pipelined on the socket and answered in order.
  * Messages are never acknowledged automatically; call `ack`. State, deadlines, signals and `closed` are
  * `ChatClientBase`'s.
  */
@@ -47,6 +51,7 @@ export class WireClient extends ChatClientBase {
   private lastInboundAt = 0;
   private lastPingAt = 0;
   private pingNonce = 0;
+  private negotiatedFraming: Framing = "fixed";
 
   constructor(private readonly options: WireClientOptions) {
     super(options);
@@ -60,13 +65,22 @@ export class WireClient extends ChatClientBase {
     this.writer = new FrameWriter(socket);
     socket.on("connect", () => {
       socket.setKeepAlive(true);
-      this.write({ type: "hel", version: PROTOCOL_VERSION, features: ALL_FEATURES });
+      const features = this.options.framing === "fixed" ? REQUIRED_FEATURES : ALL_FEATURES;
+      this.write({ type: "hel", version: PROTOCOL_VERSION, features });
     });
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) =>
       this.fail(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`)),
     );
     socket.on("close", () => this.fail(new ChatError("UNAVAILABLE", "the server closed the connection")));
+  }
+
+  /**
+   * The framing of this connection's frames after the hello: `compact` when the server granted it, else
+   * `fixed` (also before the hello is answered).
+   */
+  get framing(): Framing {
+    return this.negotiatedFraming;
   }
 
   /** @inheritDoc */
@@ -179,11 +193,17 @@ export class WireClient extends ChatClientBase {
     const handshake = this.handshake;
     if (handshake) {
       if (frame.type === "hey") {
-        if ((frame.features & ALL_FEATURES) !== ALL_FEATURES) {
+        if ((frame.features & REQUIRED_FEATURES) !== REQUIRED_FEATURES) {
           throw new ChatError(
             "UNAVAILABLE",
             `the server lacks features this client needs (${frame.features})`,
           );
+        }
+        // Everything after the `hey` is compact when it was asked for and granted (nothing was sent since `hel`).
+        if (hasFeature(frame.features, Feature.compactFrames) && this.options.framing !== "fixed") {
+          this.reader.useCompactFraming();
+          this.writer?.useCompactFraming();
+          this.negotiatedFraming = "compact";
         }
         this.handshake = undefined;
         this.startHeartbeat();

@@ -1,6 +1,7 @@
 import type { ChatService } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { encodeCompactFrame } from "./compact-encoder.js";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { RawClient } from "./testing/raw-client.js";
@@ -15,6 +16,9 @@ interface Bed {
   raw(): Promise<RawClient>;
   client(options?: { heartbeatIntervalMs?: number }): Promise<WireClient>;
 }
+
+/** Every feature but compact framing: for raw clients that send more frames right behind their `hel`. */
+const FIXED_FRAMING_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -106,11 +110,18 @@ describe("WireServer protocol handling", () => {
     await seed.waitClosed();
 
     const extended = await bed.raw();
-    extended.send({ type: "hel", version: 1, features: ALL_FEATURES });
+    extended.send({ type: "hel", version: 1, features: FIXED_FRAMING_FEATURES });
     await extended.next();
     extended.sendBytes(Uint8Array.of(99));
     expect(await extended.next()).toMatchObject({ type: "bye", status: 3 });
     await extended.waitClosed();
+
+    const compact = await bed.raw();
+    compact.send({ type: "hel", version: 1, features: ALL_FEATURES });
+    expect(await compact.next()).toEqual({ type: "hey", version: 1, features: ALL_FEATURES });
+    compact.sendBytes(Uint8Array.of(1, 99)); // a compact frame of length 1 whose code is 99
+    expect(await compact.next()).toMatchObject({ type: "bye", status: 3 });
+    await compact.waitClosed();
   });
 });
 
@@ -142,13 +153,31 @@ describe("WireServer robustness", () => {
       numRuns: 40,
       seed: 42,
     });
+    const compactGarbage = fc.oneof(
+      { weight: 3, arbitrary: anyFrame.map((frame) => encodeCompactFrame(frame)) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(anyFrame, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([frame, at, byte]) => {
+          const bytes = encodeCompactFrame(frame);
+          bytes[at % bytes.length] = byte;
+          return bytes;
+        }),
+      },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }) },
+    );
+    const compactStreams = fc.sample(fc.array(compactGarbage, { minLength: 100, maxLength: 200 }), {
+      numRuns: 40,
+      seed: 43,
+    });
     let frames = 0;
     await Promise.all(
       streams.map(async (stream, index) => {
         const client = await RawClient.open(bed.port);
-        if (index % 2 === 0) client.send({ type: "hel", version: 1, features: ALL_FEATURES });
-        for (const bytes of stream) client.sendBytes(bytes);
-        frames += stream.length;
+        // A third stay seed clients, a third say hello in fixed framing, a third in compact framing.
+        if (index % 3 === 1) client.send({ type: "hel", version: 1, features: FIXED_FRAMING_FEATURES });
+        if (index % 3 === 2) client.send({ type: "hel", version: 1, features: ALL_FEATURES });
+        for (const bytes of index % 3 === 2 ? (compactStreams[index] ?? []) : stream) client.sendBytes(bytes);
+        frames += index % 3 === 2 ? (compactStreams[index]?.length ?? 0) : stream.length;
         // Give the server time to answer what it can, then drop the connection like a crashed client.
         await Promise.race([client.closed, new Promise((resolve) => setTimeout(resolve, 400))]);
         client.destroy();
@@ -182,7 +211,7 @@ describe("WireServer robustness", () => {
 
     const stuck = await bed.raw();
     stuck.send(
-      { type: "hel", version: 1, features: ALL_FEATURES },
+      { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
       { type: "log", username: "bob", password: PASSWORD },
     );
     await stuck.take(2);
@@ -257,7 +286,7 @@ describe("WireServer timeouts", () => {
 
     const silent = await bed.raw();
     silent.send(
-      { type: "hel", version: 1, features: ALL_FEATURES },
+      { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
       { type: "log", username: "alice", password: PASSWORD },
     );
     await silent.take(2);
