@@ -161,6 +161,33 @@ describe("WireClient", () => {
     await expect(wire.listAccounts()).rejects.toMatchObject({ code: "UNAVAILABLE" });
   });
 
+  it("speaks compact framing with a server that grants it, fixed when told to or when the server lacks it", async () => {
+    const service = createTestService();
+    const server = new WireServer(service);
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    cleanups.push(() => server.close());
+    const compact = await client(port);
+    const fixed = new WireClient({ host: "127.0.0.1", port, framing: "fixed" });
+    cleanups.push(() => fixed.close());
+    await fixed.connect();
+    expect([compact.framing, fixed.framing]).toEqual(["compact", "fixed"]);
+    await compact.register("alice", PASSWORD);
+    await fixed.register("bob", PASSWORD);
+    await compact.login("alice", PASSWORD);
+    await fixed.login("bob", PASSWORD);
+    const inbox = fixed.messages[Symbol.asyncIterator]();
+    await compact.send("bob", "héllo");
+    expect(await inbox.next()).toMatchObject({ value: { from: "alice", content: "héllo" } });
+
+    const fixedOnly = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+      if (frame.type === "reg") socket.write(encodeFrame({ type: "ok" }));
+    });
+    const fallback = await client(fixedOnly);
+    expect(fallback.framing).toBe("fixed");
+    await fallback.register("carol", PASSWORD);
+  });
+
   it("gives up on a server that stops answering pings", async () => {
     const port = await fakeServer((frame, socket) => {
       if (frame.type === "hel") hey(socket);

@@ -1,6 +1,8 @@
+import { connect } from "node:net";
 import type { ChatService } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { decodeCompactFrame } from "./compact-decoder.js";
 import { encodeCompactFrame } from "./compact-encoder.js";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import { encodeFrame } from "./frame-encoder.js";
@@ -74,6 +76,38 @@ describe("WireServer protocol handling", () => {
       { type: "lse" },
       { type: "erx", status: 9, text: "code 14 (out) needs a feature negotiated with hello" },
     ]);
+  });
+
+  it("switches both directions to compact framing right after a hello that asks for it", async () => {
+    const bed = await start();
+    const socket = connect({ host: "127.0.0.1", port: bed.port });
+    cleanups.push(() => void socket.destroy());
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const bytesSoFar = async (length: number) => {
+      await vi.waitFor(() => expect(Buffer.concat(received).length).toBeGreaterThanOrEqual(length));
+      return Buffer.concat(received.splice(0)).toString("hex");
+    };
+    socket.write(
+      encodeFrame({ type: "hel", version: 1, features: Feature.structuredReplies | Feature.compactFrames }),
+    );
+    // `hey` itself is fixed: 7 bytes.
+    expect(await bytesSoFar(7)).toBe("0a000100000050");
+    // reg compact, written out by hand: length, code 0, "alice" and the password each after its length;
+    // then an acf whose wildcard is bad UTF-8 (length 4, code 4, a 2-byte string 61 ff).
+    const password = Buffer.from(PASSWORD);
+    const body = Buffer.concat([
+      Uint8Array.of(0, 5),
+      Buffer.from("alice"),
+      Uint8Array.of(password.length),
+      password,
+    ]);
+    socket.write(Buffer.concat([Uint8Array.of(body.length), body, Buffer.from("04040261ff", "hex")]));
+    // ok (length 1, code 0x14), then erx INVALID_ARGUMENT naming the bad field, compact.
+    const answer = await bytesSoFar(4);
+    expect(answer.slice(0, 4)).toBe("0114");
+    expect(decodeCompactFrame(Buffer.from(answer.slice(4), "hex"))).toMatchObject({ type: "erx", status: 3 });
   });
 
   it("refuses hello after the first frame, and keeps going", async () => {
