@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Frame } from "./frame.js";
 import { decodeCompactFrame } from "./compact-decoder.js";
 import { encodeCompactFrame } from "./compact-encoder.js";
+import type { Frame } from "./frame.js";
 import { decodeFrame } from "./frame-decoder.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { FrameCode } from "./frame-layout.js";
