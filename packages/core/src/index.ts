@@ -33,5 +33,11 @@ export * from "./rules.js";
 export { Semaphore } from "./semaphore.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  TransportAddress,
+  TransportDescriptor,
+  TransportServer,
+  TransportServerOptions,
+} from "./transport-descriptor.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

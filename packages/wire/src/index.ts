@@ -80,3 +80,5 @@ export {
   resolveServerOptions,
   type WireServerOptions,
 } from "./wire-server-options.js";
+/** The wire protocol as a transport registry entry, and its default port. */
+export { DEFAULT_WIRE_PORT, wireTransport } from "./wire-transport.js";
