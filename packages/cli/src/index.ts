@@ -1,5 +1,5 @@
-// The library side of @chat/cli: what the `chat-cli` executable is built from, for reuse (the bench adds
-// a command to the same program) and for tests.
+// The library side of @chat/cli: what the `chat-cli` executable is built from, for reuse (the bench looks
+// transports up in the same registry) and for tests.
 export { CliFailure, ExitCode, type ExitCodeValue } from "./cli-failure.js";
 export type { CommandOutcome } from "./connect/command-outcome.js";
 export { COMMAND_HELP, COMMAND_NAMES, type CommandName } from "./connect/command-table.js";
