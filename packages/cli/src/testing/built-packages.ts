@@ -34,12 +34,16 @@ function mtime(path: string): number {
   }
 }
 
+/** Test helpers (`src/testing/`) never run in a spawned process, so editing one needs no rebuild. */
+const TEST_HELPER_DIR = "testing";
+
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+    if (entry.isDirectory()) {
+      if (entry.name !== TEST_HELPER_DIR) newest = Math.max(newest, newestSource(path));
+    } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
       newest = Math.max(newest, mtime(path));
     }
   }
