@@ -1,11 +1,6 @@
 import { TRANSPORTS, type TransportName } from "@chat/cli";
-import {
-  ChatService,
-  createScryptHasher,
-  MemoryStore,
-  TEST_SCRYPT_PARAMETERS,
-  type TransportServer,
-} from "@chat/core";
+import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 
 /** The chat server under test: one service on a memory store, behind every transport. */
 export interface ChatBenchServer {

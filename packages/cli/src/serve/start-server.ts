@@ -2,10 +2,10 @@ import {
   ChatService,
   createScryptHasher,
   type Store,
-  TEST_SCRYPT_PARAMETERS,
   type TransportAddress,
   type TransportServer,
 } from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";
