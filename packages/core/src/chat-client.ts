@@ -1,7 +1,7 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
 import type { LoginResult } from "./chat-connection.js";
 import type { ChatError } from "./chat-error.js";
-import type { IncomingMessage, SendResult } from "./delivery.js";
+import type { IncomingMessage, SendOptions, SendResult } from "./delivery.js";
 
 /**
  * What every transport's client offers, so applications and the conformance suite can use any of them the
@@ -20,8 +20,8 @@ export interface ChatClient {
   deleteAccount(): Promise<void>;
   /** One page of account names, optionally filtered by a wildcard. */
   listAccounts(query?: AccountQuery): Promise<AccountPage>;
-  /** Sends a message to a user. */
-  send(to: string, content: string): Promise<SendResult>;
+  /** Sends a message to a user; with `options.clientMessageId`, idempotently (see `SendOptions`). */
+  send(to: string, content: string, options?: SendOptions): Promise<SendResult>;
   /** Acknowledges every received message up to and including `upToSeq`. */
   ack(upToSeq: number): Promise<void>;
   /** Every message delivered on this connection, in order. Ends when the connection closes. */

@@ -12,7 +12,7 @@ export {
 } from "./chat-error.js";
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 export { type Clock, systemClock } from "./clock.js";
-export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
+export type { DeliveryMode, DeliverySink, IncomingMessage, SendOptions, SendResult } from "./delivery.js";
 export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
 export { KeyedMutex } from "./keyed-mutex.js";
 export { LocalClient } from "./local-client.js";
@@ -32,6 +32,16 @@ export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export * from "./rules.js";
 export { Semaphore } from "./semaphore.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
-export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  AccountListRange,
+  AccountRecord,
+  AppendLimits,
+  AppendOnceResult,
+  NewMessage,
+  SendDedupe,
+  SendReceipt,
+  Store,
+  StoredMessage,
+} from "./store.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

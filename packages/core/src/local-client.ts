@@ -4,7 +4,7 @@ import type { ChatClient } from "./chat-client.js";
 import type { ChatConnection, LoginResult } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
 import type { ChatService } from "./chat-service.js";
-import type { IncomingMessage, SendResult } from "./delivery.js";
+import type { IncomingMessage, SendOptions, SendResult } from "./delivery.js";
 
 /**
  * A {@link ChatClient} that calls a {@link ChatService} in the same process: no transport at all. The
@@ -65,8 +65,8 @@ export class LocalClient implements ChatClient {
     return this.open.listAccounts(query);
   }
 
-  async send(to: string, content: string): Promise<SendResult> {
-    return this.open.send(to, content);
+  async send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
+    return this.open.send(to, content, options?.clientMessageId);
   }
 
   async ack(upToSeq: number): Promise<void> {

@@ -58,6 +58,26 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    description: "receipts of idempotent sends, by (sender, client message id), pruned by expiry",
+    // Keyed by the sender's account id so deleting the account cascades to its receipts; the expiry index
+    // makes pruning a range delete rather than a scan.
+    sql: `
+      CREATE TABLE send_receipts (
+        sender_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        client_message_id BLOB NOT NULL,
+        recipient_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        delivery TEXT NOT NULL CHECK (delivery IN ('live', 'stored')),
+        content_digest TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (sender_id, client_message_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX send_receipts_by_expiry ON send_receipts (expires_at);
+    `,
+  },
 ];
 
 /** The schema version this build writes; a database with a higher `user_version` is refused. */

@@ -1,8 +1,12 @@
 import {
   type AccountListRange,
   type AccountRecord,
+  type AppendLimits,
+  type AppendOnceResult,
   ChatError,
+  type DeliveryMode,
   type NewMessage,
+  type SendDedupe,
   type Store,
   type StoredMessage,
 } from "@chat/core";
@@ -30,6 +34,13 @@ export interface SqliteStoreOptions {
 /** The default of {@link SqliteStoreOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Expired send receipts are deleted at most this often (in message time, ms), inside an idempotent
+ * append's transaction: often enough that the table holds little more than one dedupe window, rarely
+ * enough that pruning costs nothing per send.
+ */
+export const RECEIPT_PRUNE_INTERVAL_MS = 60_000;
+
 interface AccountRow {
   readonly username: string;
   readonly key: string;
@@ -42,6 +53,25 @@ interface MessageRow {
   readonly sender: string;
   readonly content: string;
   readonly sent_at: number;
+}
+
+interface ReceiptRow {
+  readonly recipient_key: string;
+  readonly seq: number;
+  readonly sent_at: number;
+  readonly delivery: DeliveryMode;
+  readonly content_digest: string;
+}
+
+interface ReceiptBindings {
+  readonly senderKey: string;
+  readonly clientMessageId: Buffer;
+  readonly recipientKey: string;
+  readonly seq: number;
+  readonly sentAt: number;
+  readonly delivery: DeliveryMode;
+  readonly contentDigest: string;
+  readonly expiresAt: number;
 }
 
 interface LowerBound {
@@ -83,6 +113,12 @@ function prepareStatements(db: Database.Database) {
     appendMessage: db
       .prepare<{ key: string; sender: string; content: string; sentAt: number }, number>(SQL.appendMessage)
       .pluck(),
+    backlog: db.prepare<{ key: string }, number>(SQL.backlog).pluck(),
+    findReceipt: db.prepare<{ senderKey: string; clientMessageId: Buffer; now: number }, ReceiptRow>(
+      SQL.findReceipt,
+    ),
+    recordReceipt: db.prepare<ReceiptBindings>(SQL.recordReceipt),
+    pruneReceipts: db.prepare<{ now: number }>(SQL.pruneReceipts),
     readMessages: db.prepare<{ key: string; afterSeq: number; limit: number }, MessageRow>(SQL.readMessages),
     ackMessages: db.prepare<{ key: string; upToSeq: number }>(SQL.ackMessages),
   };
@@ -105,6 +141,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 export class SqliteStore implements Store {
   private readonly statements: Statements;
   private readonly queue: CommitQueue;
+  /** Message time at or after which the next idempotent append prunes expired receipts. */
+  private nextReceiptPruneAt = 0;
   private closed = false;
 
   private constructor(
@@ -201,17 +239,79 @@ export class SqliteStore implements Store {
     });
   }
 
-  appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage> {
+  appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage> {
+    return this.run(true, (statements) => this.append(statements, recipientKey, message, limits));
+  }
+
+  appendMessageOnce(
+    recipientKey: string,
+    message: NewMessage,
+    dedupe: SendDedupe,
+    limits?: AppendLimits,
+  ): Promise<AppendOnceResult> {
+    const clientMessageId = Buffer.from(dedupe.clientMessageId);
     return this.run(true, (statements) => {
-      const seq = statements.appendMessage.get({
-        key: recipientKey,
-        sender: message.from,
-        content: message.content,
-        sentAt: message.sentAt,
-      });
-      if (seq === undefined) throw new ChatError("NOT_FOUND", "no such account");
-      return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
+      const now = message.sentAt;
+      if (now >= this.nextReceiptPruneAt) {
+        statements.pruneReceipts.run({ now });
+        this.nextReceiptPruneAt = now + RECEIPT_PRUNE_INTERVAL_MS;
+      }
+      const found = statements.findReceipt.get({ senderKey: dedupe.senderKey, clientMessageId, now });
+      if (found !== undefined) {
+        return {
+          repeated: true,
+          receipt: {
+            recipientKey: found.recipient_key,
+            seq: found.seq,
+            sentAt: found.sent_at,
+            delivery: found.delivery,
+            contentDigest: found.content_digest,
+          },
+        };
+      }
+      // Two writes: a savepoint (better-sqlite3 nests a transaction as one) makes them one step, so a
+      // failure of the second never leaves a message without its receipt in the batch's transaction.
+      return this.db.transaction((): AppendOnceResult => {
+        const stored = this.append(statements, recipientKey, message, limits);
+        statements.recordReceipt.run({
+          senderKey: dedupe.senderKey,
+          clientMessageId,
+          recipientKey,
+          seq: stored.seq,
+          sentAt: stored.sentAt,
+          delivery: dedupe.delivery,
+          contentDigest: dedupe.contentDigest,
+          expiresAt: dedupe.expiresAt,
+        });
+        return { repeated: false, message: stored };
+      })();
     });
+  }
+
+  /**
+   * The backlog check and the insert run back to back inside the queue's transaction, with nothing in
+   * between, so the cap holds however many appends are queued. A refused append writes nothing.
+   */
+  private append(
+    statements: Statements,
+    recipientKey: string,
+    message: NewMessage,
+    limits: AppendLimits | undefined,
+  ): StoredMessage {
+    const maxBacklog = limits?.maxBacklog;
+    if (maxBacklog !== undefined) {
+      const backlog = statements.backlog.get({ key: recipientKey });
+      if (backlog === undefined) throw new ChatError("NOT_FOUND", "no such account");
+      if (backlog >= maxBacklog) throw new ChatError("RESOURCE_EXHAUSTED", "the recipient's mailbox is full");
+    }
+    const seq = statements.appendMessage.get({
+      key: recipientKey,
+      sender: message.from,
+      content: message.content,
+      sentAt: message.sentAt,
+    });
+    if (seq === undefined) throw new ChatError("NOT_FOUND", "no such account");
+    return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
   }
 
   readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {

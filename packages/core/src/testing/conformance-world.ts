@@ -1,6 +1,6 @@
 import type { ChatClient } from "../chat-client.js";
 import { ChatError } from "../chat-error.js";
-import type { ChatService } from "../chat-service.js";
+import type { ChatService, ChatServiceOptions } from "../chat-service.js";
 import { type ConformanceServer, createTestService, type StartConformanceServer } from "./harness.js";
 import { ARRIVAL_TIMEOUT_MS, Inbox } from "./inbox.js";
 
@@ -23,9 +23,15 @@ export class ConformanceWorld {
     readonly server: ConformanceServer,
   ) {}
 
-  /** Starts a fresh service and a server of the transport under test in front of it. */
-  static async start(startServer: StartConformanceServer): Promise<ConformanceWorld> {
-    const service = createTestService();
+  /**
+   * Starts a fresh service (with `options`, for tests of a configurable limit) and a server of the
+   * transport under test in front of it.
+   */
+  static async start(
+    startServer: StartConformanceServer,
+    options: Partial<ChatServiceOptions> = {},
+  ): Promise<ConformanceWorld> {
+    const service = createTestService(options);
     return new ConformanceWorld(service, await startServer(service));
   }
 
