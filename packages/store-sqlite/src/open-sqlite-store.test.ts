@@ -58,6 +58,7 @@ describe("openSqliteStore: connection settings", () => {
       foreignKeys: true,
       busyTimeoutMs: 5000,
       tempStore: 2,
+      autoVacuum: 2,
     });
     await store.close();
     const custom = await openSqliteStore(temp.file("timeout.db"), { busyTimeoutMs: 1234 });

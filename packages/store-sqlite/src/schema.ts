@@ -13,6 +13,11 @@ export interface Migration {
   readonly description: string;
   /** The DDL, run inside the same transaction that bumps `user_version`, so a step applies whole or not at all. */
   readonly sql: string;
+  /**
+   * A step that cannot run inside a transaction (`VACUUM`), run just before it. It must be idempotent:
+   * if the process dies between it and the `user_version` bump, it runs again at the next open.
+   */
+  readonly outsideTransaction?: "enable-incremental-vacuum";
 }
 
 /**
@@ -77,6 +82,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX send_receipts_by_expiry ON send_receipts (expires_at);
     `,
+  },
+  {
+    version: 3,
+    description: "auto_vacuum = INCREMENTAL, so pages freed by acknowledged messages can be given back",
+    // New files are created with it already (it can only be switched on before the first table or by
+    // rebuilding the file); older ones are rebuilt once with VACUUM, which needs free disk space about the
+    // size of the file.
+    sql: "",
+    outsideTransaction: "enable-incremental-vacuum",
   },
 ];
 

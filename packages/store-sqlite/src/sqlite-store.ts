@@ -1,3 +1,4 @@
+import { type BigIntStats, statSync } from "node:fs";
 import {
   type AccountListRange,
   type AccountRecord,
@@ -7,8 +8,10 @@ import {
   type DeliveryMode,
   type NewMessage,
   type SendDedupe,
+  type ServerLogger,
   type Store,
   type StoredMessage,
+  silentLogger,
 } from "@chat/core";
 import type Database from "better-sqlite3";
 import { CommitQueue, type CommitStats } from "./commit-queue.js";
@@ -29,6 +32,11 @@ export interface SqliteStoreOptions {
    * per few hundred MB). `"none"` skips it.
    */
   readonly integrityCheck?: "quick" | "none";
+  /**
+   * Where the store reports faults no caller hears about in full (the database file was removed or
+   * replaced under it, a background vacuum failed). Default: silent.
+   */
+  readonly logger?: ServerLogger;
 }
 
 /** The default of {@link SqliteStoreOptions.busyTimeoutMs}. */
@@ -40,6 +48,29 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * enough that pruning costs nothing per send.
  */
 export const RECEIPT_PRUNE_INTERVAL_MS = 60_000;
+
+/**
+ * Free pages (4 KiB each by default) the file may hold before the store gives them back with
+ * `PRAGMA incremental_vacuum`: 1 MiB, so a mailbox that drains shrinks the file while a steady
+ * send-and-ack flow, which frees and reuses a few pages at a time, never pays for it.
+ */
+export const FREE_PAGES_VACUUM_THRESHOLD = 256;
+
+/**
+ * Most pages one vacuum step gives back (16 MiB at 4 KiB), so one step stays a few milliseconds; the
+ * next step follows in the next batch until the freelist is below the threshold.
+ */
+export const VACUUM_PAGES_PER_STEP = 4096;
+
+/** Which file a path names: a file removed or replaced under the store has another identity (or none). */
+interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+function identityOf(stats: BigIntStats): FileIdentity {
+  return { dev: stats.dev, ino: stats.ino };
+}
 
 interface AccountRow {
   readonly username: string;
@@ -121,6 +152,7 @@ function prepareStatements(db: Database.Database) {
     pruneReceipts: db.prepare<{ now: number }>(SQL.pruneReceipts),
     readMessages: db.prepare<{ key: string; afterSeq: number; limit: number }, MessageRow>(SQL.readMessages),
     ackMessages: db.prepare<{ key: string; upToSeq: number }>(SQL.ackMessages),
+    freePages: db.prepare<[], number>("PRAGMA freelist_count").pluck(),
   };
 }
 
@@ -143,14 +175,22 @@ export class SqliteStore implements Store {
   private readonly queue: CommitQueue;
   /** Message time at or after which the next idempotent append prunes expired receipts. */
   private nextReceiptPruneAt = 0;
+  /** Whether a vacuum step is queued, so acks arriving meanwhile do not queue more. */
+  private vacuumQueued = false;
+  /** Why writes are refused for good (the file was removed or replaced), once that is known. */
+  private fileLost: ChatError | undefined;
+  private readonly fileIdentity: FileIdentity;
   private closed = false;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly connectionSettings: SqliteSettings,
+    private readonly path: string,
+    private readonly logger: ServerLogger,
   ) {
     this.statements = prepareStatements(db);
-    this.queue = new CommitQueue(db, this.statements);
+    this.fileIdentity = identityOf(statSync(path, { bigint: true }));
+    this.queue = new CommitQueue(db, this.statements, () => this.verifyFile());
   }
 
   /**
@@ -163,7 +203,12 @@ export class SqliteStore implements Store {
       busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
       integrityCheck: options.integrityCheck ?? "quick",
     });
-    return new SqliteStore(db, settings);
+    try {
+      return new SqliteStore(db, settings, path, options.logger ?? silentLogger);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /** The connection settings as SQLite reported them when the store opened (they were verified then). */
@@ -178,7 +223,65 @@ export class SqliteStore implements Store {
 
   private run<T>(writes: boolean, work: (statements: Statements) => T): Promise<T> {
     if (this.closed) return Promise.reject(new ChatError("UNAVAILABLE", "the store is closed"));
+    if (writes && this.fileLost) return Promise.reject(this.fileLost);
     return this.queue.enqueue(writes, () => work(this.statements));
+  }
+
+  /**
+   * Called before every commit that wrote: refuses it when the path no longer names the file the store
+   * has open (deleted, or replaced by a restore or another program), because everything committed into
+   * the orphaned file would be gone at the next start. From then on every write fails; reads go on.
+   */
+  private verifyFile(): void {
+    if (this.fileLost) throw this.fileLost;
+    let current: FileIdentity | undefined;
+    try {
+      current = identityOf(statSync(this.path, { bigint: true }));
+    } catch {
+      current = undefined;
+    }
+    if (current?.dev === this.fileIdentity.dev && current.ino === this.fileIdentity.ino) return;
+    const what = current === undefined ? "removed" : "replaced by another file";
+    this.fileLost = new ChatError(
+      "UNAVAILABLE",
+      "the message store is unavailable: its database file is gone; restart the server",
+    );
+    this.logger.error(
+      { path: this.path, fault: current === undefined ? "removed" : "replaced" },
+      `the chat database file was ${what} while the server was running; refusing every write until it is restarted`,
+    );
+    throw this.fileLost;
+  }
+
+  /**
+   * After a write that freed pages (acks, account deletion): once the freelist passes the threshold,
+   * queues a step of `incremental_vacuum`, and more after it until it is below again. A separate queued
+   * operation, so its failure costs the ack nothing; it is logged.
+   */
+  private afterFreeingPages(statements: Statements): void {
+    if (this.vacuumQueued || (statements.freePages.get() ?? 0) < FREE_PAGES_VACUUM_THRESHOLD) return;
+    this.queueVacuumStep();
+  }
+
+  private queueVacuumStep(): void {
+    this.vacuumQueued = true;
+    this.run(true, (statements) => {
+      // Pragmas take no bound parameters; the count is this module's constant.
+      this.db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`);
+      return (statements.freePages.get() ?? 0) >= FREE_PAGES_VACUUM_THRESHOLD;
+    }).then(
+      (more) => {
+        this.vacuumQueued = false;
+        if (more && !this.closed) this.queueVacuumStep();
+      },
+      (error: unknown) => {
+        this.vacuumQueued = false;
+        // A closed store or a lost file already said why; anything else is worth a line.
+        if (!this.closed && !this.fileLost) {
+          this.logger.warn({ err: error, path: this.path }, "giving free database pages back failed");
+        }
+      },
+    );
   }
 
   createAccount(account: AccountRecord): Promise<void> {
@@ -217,7 +320,11 @@ export class SqliteStore implements Store {
 
   deleteAccount(key: string): Promise<boolean> {
     // The foreign key's ON DELETE CASCADE removes the account's messages within the same statement.
-    return this.run(true, (statements) => statements.deleteAccount.run({ key }).changes > 0);
+    return this.run(true, (statements) => {
+      const deleted = statements.deleteAccount.run({ key }).changes > 0;
+      if (deleted) this.afterFreeingPages(statements);
+      return deleted;
+    });
   }
 
   listAccounts(range: AccountListRange): Promise<string[]> {
@@ -323,7 +430,11 @@ export class SqliteStore implements Store {
   }
 
   ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
-    return this.run(true, (statements) => statements.ackMessages.run({ key: recipientKey, upToSeq }).changes);
+    return this.run(true, (statements) => {
+      const removed = statements.ackMessages.run({ key: recipientKey, upToSeq }).changes;
+      if (removed > 0) this.afterFreeingPages(statements);
+      return removed;
+    });
   }
 
   /** Commits everything already queued, then closes the file; later calls fail with `UNAVAILABLE`. */
