@@ -6,6 +6,7 @@ import {
   ChatError,
   type IncomingMessage,
   type LoginResult,
+  type SendOptions,
   type SendResult,
 } from "@chat/core";
 import {
@@ -197,9 +198,11 @@ export class GrpcClient implements ChatClient {
   }
 
   /** @inheritDoc */
-  async send(to: string, content: string): Promise<SendResult> {
+  async send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
     const client = this.open;
-    const reply = await this.call(client, CHAT_SERVICE_DEFINITION.sendMessage, { to, content });
+    const id = options?.clientMessageId;
+    const request = id === undefined ? { to, content } : { to, content, clientMessageId: Buffer.from(id) };
+    const reply = await this.call(client, CHAT_SERVICE_DEFINITION.sendMessage, request);
     return {
       seq: reply.seq,
       sentAt: reply.sentAtMs,
