@@ -8,6 +8,7 @@ import {
   ChatError,
   type IncomingMessage,
   type LoginResult,
+  type SendOptions,
   type SendResult,
 } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
@@ -32,6 +33,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   cursor: "page cursor",
   pageSize: "page size",
   upToSeq: "sequence number",
+  clientMessageId: "client message id",
 };
 
 /** A value the wire cannot carry is the caller's mistake, reported like core reports it. */
@@ -147,8 +149,10 @@ export class WireClient implements ChatClient {
   }
 
   /** @inheritDoc */
-  send(to: string, content: string): Promise<SendResult> {
-    return this.request("send", { type: "msg", to, content });
+  send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
+    const clientMessageId = options?.clientMessageId;
+    if (clientMessageId === undefined) return this.request("send", { type: "msg", to, content });
+    return this.request("send", { type: "mid", to, clientMessageId, content });
   }
 
   /** @inheritDoc */
