@@ -34,13 +34,3 @@ export interface DeliverySink {
    */
   ended?(reason: ChatError): void;
 }
-
-/** Options of one send. */
-export interface SendOptions {
-  /**
-   * Makes the send idempotent: an opaque id (1–32 bytes) the client picks, unique among its own sends.
-   * Sending again with the same id within `SEND_DEDUPE_WINDOW_MS` returns the first answer and stores
-   * nothing; the same id with another recipient or content is `INVALID_ARGUMENT`.
-   */
-  readonly clientMessageId?: Uint8Array;
-}
