@@ -1,11 +1,10 @@
-// The library side of @chat/cli: what the `chat-cli` executable is built from, for reuse (the bench adds
-// a command to the same program) and for tests.
+// The library side of @chat/cli (listed in README.md, "As a library"): the program itself, a server on the
+// CLI's options, the prompt's logic on any ChatClient, the scripted output format and the listener line.
+// The prompt's parser, command table and display escaping are internal to the CLI.
 export { CliFailure, ExitCode, type ExitCodeValue } from "./cli-failure.js";
 export type { CommandOutcome } from "./connect/command-outcome.js";
-export { COMMAND_HELP, COMMAND_NAMES, type CommandName } from "./connect/command-table.js";
 export { CONNECT_TRANSPORTS, type ConnectTransport, createClient } from "./connect/create-client.js";
-export { escapeField, escapeForDisplay, unescapeField } from "./connect/escape-text.js";
-export { type Command, type ParsedLine, parseCommand } from "./connect/parse-command.js";
+export { escapeField, unescapeField } from "./connect/escape-text.js";
 export { PromptSession, type SessionOutput } from "./connect/prompt-session.js";
 export { type ConnectOptions, runConnect } from "./connect/run-connect.js";
 export { scriptedIncomingLine, scriptedResultLine, UNKNOWN_COMMAND_CODE } from "./connect/scripted-format.js";

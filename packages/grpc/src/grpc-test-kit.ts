@@ -3,9 +3,8 @@ import {
   type ChatServiceOptions,
   createScryptHasher,
   type PasswordHasher,
-  TEST_SCRYPT_PARAMETERS,
 } from "@chat/core";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { createTestService, PASSWORD, TEST_SCRYPT_PARAMETERS } from "@chat/core/testing";
 import {
   type CallOptions,
   type ClientUnaryCall,

@@ -1,4 +1,5 @@
-import { ChatService, createScryptHasher, MemoryStore, TEST_SCRYPT_PARAMETERS } from "@chat/core";
+import { ChatService, createScryptHasher, MemoryStore } from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 import { GrpcServer } from "@chat/grpc";
 import { WireServer } from "@chat/wire";
 

@@ -1,4 +1,4 @@
-import { frameSizeOf, frameTypeOf } from "@chat/wire";
+import { frameSizeOf, frameTypeOf } from "@chat/wire/codec";
 
 /** What a meter has seen of one direction of a connection. */
 export interface MeterTotals {

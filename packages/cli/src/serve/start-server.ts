@@ -1,4 +1,5 @@
-import { ChatService, createScryptHasher, type Store, TEST_SCRYPT_PARAMETERS } from "@chat/core";
+import { ChatService, createScryptHasher, type Store } from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChatError } from "../chat-error.js";
+import type { ChatError } from "../chat-error.js";
 import type { AccountRecord, NewMessage, SendDedupe, Store } from "../store.js";
+import { expectChatError } from "./expect-chat-error.js";
 
 /** How a store implementation plugs into {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -30,15 +31,6 @@ function dedupe(id: string, contentDigest: string, expiresAt = 1_000_000): SendD
 
 function fromSam(content: string, sentAt: number): NewMessage {
   return { from: "sam", content, sentAt };
-}
-
-async function expectChatError(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  expect((error as ChatError).code).toBe(code);
 }
 
 /**
