@@ -48,6 +48,7 @@ export type {
   LseFrame,
   LsnFrame,
   LsqFrame,
+  MidFrame,
   MsgFrame,
   NmsFrame,
   OkFrame,

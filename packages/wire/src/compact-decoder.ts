@@ -8,6 +8,8 @@ import { readExactText } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { deliveryOf, listRequestOf, nameCountOf, pageNameOf } from "./frame-decoder.js";
 import {
+  CLIENT_MESSAGE_ID_MIN_LENGTH,
+  CLIENT_MESSAGE_ID_WIDTH,
   CONTENT_WIDTH,
   CURSOR_WIDTH,
   frameTypeOf,
@@ -89,6 +91,24 @@ class FieldCursor {
     const length = this.number(width, field);
     if (this.at + length > this.end) throw this.cut(field);
     const value = readExactText(this.source, this.at, length, this.code, field);
+    this.at += length;
+    return value;
+  }
+
+  /** A byte string of `min` to `max` bytes after its varint count, copied out of the source. */
+  bytes(min: number, max: number, field: string): Uint8Array {
+    const length = this.number(max, field);
+    if (length < min) {
+      throw new DecodeError(
+        `frame code ${this.code}: field ${field} length must be ${min}-${max}`,
+        false,
+        this.code,
+        field,
+      );
+    }
+    if (this.at + length > this.end) throw this.cut(field);
+    // A plain copy, not a view (nor a Buffer, whose slice is a view): the frame outlives the socket's buffer.
+    const value = new Uint8Array(this.source.subarray(this.at, this.at + length));
     this.at += length;
     return value;
   }
@@ -203,6 +223,17 @@ export function decodeCompactFrame(source: Uint8Array, offset = 0): Frame {
         seq: fields.number(Number.MAX_SAFE_INTEGER, "seq"),
         sentAt: fields.number(Number.MAX_SAFE_INTEGER, "sentAt"),
         delivery: deliveryOf(fields.byte("delivery"), code),
+      });
+    case "mid":
+      return fields.finish({
+        type,
+        to: fields.text(USERNAME_WIDTH, "to"),
+        clientMessageId: fields.bytes(
+          CLIENT_MESSAGE_ID_MIN_LENGTH,
+          CLIENT_MESSAGE_ID_WIDTH,
+          "clientMessageId",
+        ),
+        content: fields.text(CONTENT_WIDTH, "content"),
       });
   }
 }

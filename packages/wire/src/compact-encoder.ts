@@ -2,7 +2,14 @@ import { MAX_COMPACT_FRAME_SIZE } from "./compact-layout.js";
 import { EncodeError } from "./encode-error.js";
 import { writeText, writeU8 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
-import { checkNameCount, deliveryByte, listRequestFlags, pageEndCursor, pageName } from "./frame-encoder.js";
+import {
+  checkClientMessageId,
+  checkNameCount,
+  deliveryByte,
+  listRequestFlags,
+  pageEndCursor,
+  pageName,
+} from "./frame-encoder.js";
 import {
   CONTENT_WIDTH,
   CURSOR_WIDTH,
@@ -130,6 +137,15 @@ export function encodeCompactFrameInto(frame: Frame, target: Uint8Array, offset:
       at = writeVarint(target, at, frame.sentAt, Number.MAX_SAFE_INTEGER, "sentAt");
       target[at++] = deliveryByte(frame.delivery);
       break;
+    case "mid": {
+      at = text(target, at, USERNAME_WIDTH, frame.to, "to");
+      // Bytes, not text: a varint count (1-32) and the bytes, where the fixed layout has a length byte.
+      const id = checkClientMessageId(frame.clientMessageId);
+      target[at++] = id.length;
+      target.set(id, at);
+      at = text(target, at + id.length, CONTENT_WIDTH, frame.content, "content");
+      break;
+    }
     case "del":
     case "acd":
     case "out":

@@ -16,10 +16,11 @@ export const Feature = {
   heartbeat: 1 << 3,
   /** `ok`, `lin`, `snt`, `erx` and `bye` instead of the seed's `suc`/`err` texts. */
   structuredReplies: 1 << 4,
+  /** `mid`: a send carrying a client message id, which the server deduplicates (idempotent send). */
+  idempotentSend: 1 << 5,
   /**
    * Compact framing: after `hel`/`hey`, every frame in both directions carries a length prefix and its
-   * strings and numbers at their own size instead of fixed widths (compact-layout.ts). Bit 6 (bit 5 is kept
-   * for idempotent send).
+   * strings and numbers at their own size instead of fixed widths (compact-layout.ts).
    */
   compactFrames: 1 << 6,
 } as const;
@@ -31,6 +32,7 @@ export const ALL_FEATURES: number =
   Feature.sequencedDelivery |
   Feature.heartbeat |
   Feature.structuredReplies |
+  Feature.idempotentSend |
   Feature.compactFrames;
 
 /** Whether the feature bit `feature` is set in `features`. */

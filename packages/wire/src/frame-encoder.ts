@@ -6,6 +6,8 @@ import {
   ACK_SEQ_OFFSET,
   CHAT_CONTENT_OFFSET,
   CHAT_USERNAME_OFFSET,
+  CLIENT_MESSAGE_ID_MIN_LENGTH,
+  CLIENT_MESSAGE_ID_WIDTH,
   CODE_OFFSET,
   CONTENT_WIDTH,
   CREDENTIALS_PASSWORD_OFFSET,
@@ -30,6 +32,10 @@ import {
   LSQ_FLAGS_OFFSET,
   LSQ_PAGE_SIZE_OFFSET,
   LSQ_PATTERN_OFFSET,
+  MID_CONTENT_OFFSET,
+  MID_ID_LENGTH_OFFSET,
+  MID_ID_OFFSET,
+  MID_TO_OFFSET,
   NAMES_PER_FRAME,
   PASSWORD_WIDTH,
   REPLY_TEXT_OFFSET,
@@ -117,6 +123,11 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
       writeU64(target, offset + SNT_SENT_AT_OFFSET, frame.sentAt, "sentAt");
       target[offset + SNT_DELIVERY_OFFSET] = deliveryByte(frame.delivery);
       break;
+    case "mid":
+      writeText(target, offset + MID_TO_OFFSET, USERNAME_WIDTH, frame.to, "to");
+      encodeClientMessageId(frame.clientMessageId, target, offset);
+      writeText(target, offset + MID_CONTENT_OFFSET, CONTENT_WIDTH, frame.content, "content");
+      break;
     case "del":
     case "acd":
     case "out":
@@ -124,6 +135,13 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
       break;
   }
   return size;
+}
+
+function encodeClientMessageId(id: unknown, target: Uint8Array, offset: number): void {
+  const bytes = checkClientMessageId(id);
+  target[offset + MID_ID_LENGTH_OFFSET] = bytes.length;
+  target.set(bytes, offset + MID_ID_OFFSET);
+  target.fill(0, offset + MID_ID_OFFSET + bytes.length, offset + MID_ID_OFFSET + CLIENT_MESSAGE_ID_WIDTH);
 }
 
 function encodeListRequest(frame: LsqFrame, target: Uint8Array, offset: number): void {
@@ -166,6 +184,18 @@ export function listRequestFlags(frame: LsqFrame): number {
   if (frame.pageSize !== undefined) flags |= LSQ_FLAG_PAGE_SIZE;
   if (frame.cursor !== undefined) flags |= LSQ_FLAG_CURSOR;
   return flags;
+}
+
+/** A `mid`'s client message id, once it is known to be bytes of an allowed length. */
+export function checkClientMessageId(id: unknown): Uint8Array {
+  if (!(id instanceof Uint8Array)) throw new EncodeError("clientMessageId must be bytes", "clientMessageId");
+  if (id.length < CLIENT_MESSAGE_ID_MIN_LENGTH || id.length > CLIENT_MESSAGE_ID_WIDTH) {
+    throw new EncodeError(
+      `clientMessageId must be ${CLIENT_MESSAGE_ID_MIN_LENGTH}-${CLIENT_MESSAGE_ID_WIDTH} bytes (got ${id.length})`,
+      "clientMessageId",
+    );
+  }
+  return id;
 }
 
 /** The `lsn` count byte, once `names` is known to be a list that fits one frame. */
