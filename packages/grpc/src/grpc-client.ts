@@ -15,6 +15,7 @@ import {
   type CallOptions,
   type ChannelCredentials,
   type ChannelOptions,
+  type ClientDuplexStream,
   type ClientReadableStream,
   credentials as grpcCredentials,
   Metadata,
@@ -23,9 +24,13 @@ import {
   status,
 } from "@grpc/grpc-js";
 import {
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResponse,
   ChatServiceClient,
   DeliveryMode,
   type ListAccountsRequest,
+  type SendMessageResponse,
   type SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import { clientChannelOptions, DEFAULT_GRPC_CLIENT_LIMITS, type GrpcClientLimits } from "./limits.js";
@@ -64,7 +69,21 @@ export interface GrpcClientOptions extends ChatClientOptions {
    * sharing one with every other client of the process that has the same target and options.
    */
   readonly channelOptions?: ChannelOptions;
+  /**
+   * Whether sends, acks and deliveries go over one bidirectional `Chat` stream per session when the server
+   * offers it (default true; a server without `Chat` gets `Subscribe` and the unary calls). `false` forces
+   * `Subscribe` and the unary `SendMessage`/`Ack`, what generic gRPC tools do.
+   */
+  readonly chatStream?: boolean;
 }
+
+/** An answer the client waits for on the `Chat` stream. */
+type StreamAnswer =
+  | { readonly kind: "send"; readonly request: ClientRequest<SendResult> }
+  | {
+      readonly kind: "ack";
+      readonly request: ClientRequest<void>;
+    };
 
 /** Calls without a session carry no metadata; grpc-js clones what it is given, so one instance serves all. */
 const NO_METADATA = new Metadata();
@@ -88,9 +107,23 @@ export class GrpcClient extends ChatClientBase {
    * (grpc-js clones it per call), instead of a new `Metadata` with its header validation on each call.
    */
   private auth: Metadata | undefined;
-  private stream: ClientReadableStream<SubscribeResponse> | undefined;
+  /** The session's delivery stream: `Subscribe`, or `Chat` (which also carries sends and acks). */
+  private stream:
+    | ClientReadableStream<SubscribeResponse>
+    | ClientDuplexStream<ChatRequest, ChatResponse>
+    | undefined;
   private streamPaused = false;
   private readonly maxBuffered: number;
+  /** The session's `Chat` stream, once attached; `undefined` with `Subscribe` and the unary calls. */
+  private chat: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
+  /** Requests on the `Chat` stream waiting for their answer, by request id. */
+  private readonly answers = new Map<number, StreamAnswer>();
+  private nextRequestId = 1;
+  /** Requests held back while the stream's write buffer is full (HTTP/2 flow control), sent on drain. */
+  private readonly held: ChatRequest[] = [];
+  private chatBlocked = false;
+  /** The server answered `Chat` with UNIMPLEMENTED: this server has only `Subscribe` and the unary calls. */
+  private chatUnsupported = false;
 
   /** @inheritDoc */
   override readonly messages: AsyncIterable<IncomingMessage> = {
@@ -113,6 +146,14 @@ export class GrpcClient extends ChatClientBase {
     super(options);
     this.options = options;
     this.maxBuffered = options.maxBufferedMessages ?? DEFAULT_MAX_BUFFERED_MESSAGES;
+  }
+
+  /**
+   * Whether the session's sends, acks and deliveries run over the `Chat` stream (`"stream"`) or over
+   * `Subscribe` and the unary calls (`"unary"`: forced, the server lacks `Chat`, or no session yet).
+   */
+  get mode(): "stream" | "unary" {
+    return this.chat === undefined ? "unary" : "stream";
   }
 
   /** The channel; the base only lets requests start while the client is open, when it exists. */
@@ -171,7 +212,9 @@ export class GrpcClient extends ChatClientBase {
           auth.set(AUTHORIZATION_KEY, `Bearer ${reply.token}`);
           this.auth = auth;
           if (pending.isSettled) void this.endSession();
-          else this.subscribe(client, auth, pending, reply.username);
+          else if (this.options.chatStream === false || this.chatUnsupported) {
+            this.subscribe(client, auth, pending, reply.username);
+          } else this.openChat(client, auth, pending, reply.username);
         }
       },
     );
@@ -208,16 +251,21 @@ export class GrpcClient extends ChatClientBase {
   async send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
     const id = options?.clientMessageId;
     const request = id === undefined ? { to, content } : { to, content, clientMessageId: Buffer.from(id) };
-    const reply = await this.call(CHAT_SERVICE_DEFINITION.sendMessage, request, options);
-    return {
-      seq: reply.seq,
-      sentAt: reply.sentAtMs,
-      delivery: reply.delivery === DeliveryMode.DELIVERY_MODE_LIVE ? "live" : "stored",
-    };
+    if (this.chat !== undefined) {
+      const pending = this.beginRequest<SendResult>(options);
+      if (!pending.isSettled) this.onStream({ kind: "send", request: pending }, { send: request });
+      return pending.promise;
+    }
+    return sendResult(await this.call(CHAT_SERVICE_DEFINITION.sendMessage, request, options));
   }
 
   /** @inheritDoc */
   async ack(upToSeq: number, options?: RequestOptions): Promise<void> {
+    if (this.chat !== undefined) {
+      const pending = this.beginRequest<void>(options);
+      if (!pending.isSettled) this.onStream({ kind: "ack", request: pending }, { ack: { upToSeq } });
+      return pending.promise;
+    }
     await this.call(CHAT_SERVICE_DEFINITION.ack, { upToSeq }, options);
   }
 
@@ -283,18 +331,7 @@ export class GrpcClient extends ChatClientBase {
       pending.resolve({ username });
     });
     stream.on("data", (response: SubscribeResponse) => {
-      const message = response.message;
-      if (this.stream !== stream || !message) return;
-      this.incoming.push({
-        seq: message.seq,
-        from: message.sender,
-        content: message.content,
-        sentAt: message.sentAtMs,
-      });
-      if (!this.streamPaused && this.incoming.size >= this.maxBuffered) {
-        this.streamPaused = true;
-        stream.pause();
-      }
+      if (this.stream === stream && response.message) this.receive(response.message, stream);
     });
     stream.on("error", (error: ServiceError) => {
       const reason = fromGrpcStatus(error);
@@ -312,6 +349,131 @@ export class GrpcClient extends ChatClientBase {
     });
   }
 
+  /**
+   * Buffers one delivered message; stops reading `stream` while the consumer is this far behind. Not while
+   * an answer is awaited on the `Chat` stream: the answer comes behind the messages, so a send is never
+   * stuck behind messages the application has not taken yet (the buffer then grows by what was in flight).
+   */
+  private receive(message: ChatMessage, stream: { pause(): void }): void {
+    this.incoming.push({
+      seq: message.seq,
+      from: message.sender,
+      content: message.content,
+      sentAt: message.sentAtMs,
+    });
+    if (!this.streamPaused && this.incoming.size >= this.maxBuffered && this.answers.size === 0) {
+      this.streamPaused = true;
+      stream.pause();
+    }
+  }
+
+  /**
+   * Opens the `Chat` stream; settles `pending` once the server attached it. A server without `Chat`
+   * (UNIMPLEMENTED) gets `Subscribe` instead, and so does every later login of this client.
+   */
+  private openChat(
+    client: ChatServiceClient,
+    auth: Metadata,
+    pending: ClientRequest<LoginResult>,
+    username: string,
+  ): void {
+    const method = CHAT_SERVICE_DEFINITION.chat;
+    const chat = client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      auth,
+    );
+    // Read like Subscribe: `stream` is what `messages` pauses and resumes, and what a logout cancels.
+    this.stream = chat;
+    this.streamPaused = false;
+    pending.cancelWith({ cancel: () => void this.endSession() });
+    let attached = false;
+    chat.once("metadata", () => {
+      attached = true;
+      if (this.stream !== chat) return;
+      this.chat = chat;
+      pending.resolve({ username });
+    });
+    chat.on("data", (response: ChatResponse) => {
+      if (this.stream !== chat) return;
+      if (response.message) this.receive(response.message, chat);
+      else this.answered(response);
+    });
+    chat.on("drain", () => {
+      if (this.chat !== chat) return;
+      this.chatBlocked = false;
+      while (this.held.length > 0) {
+        if (!chat.write(this.held.shift() as ChatRequest)) {
+          this.chatBlocked = true;
+          return;
+        }
+      }
+    });
+    chat.on("error", (error: ServiceError) => {
+      if (!attached) {
+        if (pending.isSettled || this.stream !== chat) return;
+        if (error.code === status.UNIMPLEMENTED) {
+          this.chatUnsupported = true;
+          this.subscribe(client, auth, pending, username);
+          return;
+        }
+        pending.reject(fromGrpcStatus(error));
+        void this.endSession();
+        return;
+      }
+      this.chatEnded(chat, fromGrpcStatus(error));
+      if (this.stream !== chat || error.code === status.CANCELLED) return;
+      this.stream = undefined;
+      this.fail(fromGrpcStatus(error));
+    });
+    // The server ended the stream with OK (it does so only after the client ended its side).
+    chat.on("end", () =>
+      this.chatEnded(chat, new ChatError("UNAVAILABLE", "the server ended the Chat stream")),
+    );
+  }
+
+  /** Sends a request on the `Chat` stream, or holds it while the stream's buffer is full. */
+  private onStream(answer: StreamAnswer, request: Omit<ChatRequest, "requestId">): void {
+    const chat = this.chat as ClientDuplexStream<ChatRequest, ChatResponse>;
+    const requestId = this.nextRequestId++;
+    this.answers.set(requestId, answer);
+    const message: ChatRequest = { requestId, ...request };
+    // Its answer must be read, even if the consumer is behind on messages.
+    if (this.streamPaused) {
+      this.streamPaused = false;
+      chat.resume();
+    }
+    if (this.chatBlocked) this.held.push(message);
+    else if (!chat.write(message)) this.chatBlocked = true;
+  }
+
+  /** Settles the request `response` answers. */
+  private answered(response: ChatResponse): void {
+    const answer = this.answers.get(response.requestId);
+    if (answer === undefined) return;
+    this.answers.delete(response.requestId);
+    if (response.failure) {
+      answer.request.reject(
+        fromGrpcStatus({ code: response.failure.code, details: response.failure.message }),
+      );
+    } else if (answer.kind === "send") {
+      if (response.sent) answer.request.resolve(sendResult(response.sent));
+      else answer.request.reject(new ChatError("INTERNAL", "the server answered a send with no result"));
+    } else answer.request.resolve(undefined);
+  }
+
+  /** The `Chat` stream is over: its unanswered requests fail with `reason`. */
+  private chatEnded(chat: ClientDuplexStream<ChatRequest, ChatResponse>, reason: ChatError): void {
+    if (this.chat !== chat) return;
+    this.chat = undefined;
+    this.held.length = 0;
+    this.chatBlocked = false;
+    const waiting = [...this.answers.values()];
+    this.answers.clear();
+    for (const answer of waiting) answer.request.reject(reason);
+  }
+
   /** Best-effort logout when the session must end anyway (close, a login given up or failed). */
   private async endSession(): Promise<void> {
     try {
@@ -325,7 +487,18 @@ export class GrpcClient extends ChatClientBase {
   private dropSession(): void {
     this.auth = undefined;
     const stream = this.stream;
+    const chat = this.chat;
     this.stream = undefined;
+    if (chat !== undefined) this.chatEnded(chat, new ChatError("UNAVAILABLE", "the session ended"));
     stream?.cancel();
   }
+}
+
+/** A `SendMessageResponse` (unary or on the stream) as core's `SendResult`. */
+function sendResult(reply: SendMessageResponse): SendResult {
+  return {
+    seq: reply.seq,
+    sentAt: reply.sentAtMs,
+    delivery: reply.delivery === DeliveryMode.DELIVERY_MODE_LIVE ? "live" : "stored",
+  };
 }

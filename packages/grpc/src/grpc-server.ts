@@ -3,6 +3,7 @@ import {
   type ChatConnection,
   ChatError,
   type ChatService,
+  type IncomingMessage,
   type ServerLogger,
   silentLogger,
 } from "@chat/core";
@@ -11,29 +12,32 @@ import {
   Metadata,
   Server,
   ServerCredentials,
+  type ServerDuplexStream,
   type ServerUnaryCall,
   type ServerWritableStream,
   status,
 } from "@grpc/grpc-js";
-import {
-  type AckRequest,
-  type AckResponse,
-  type ChatServiceServer,
-  type DeleteAccountRequest,
-  type DeleteAccountResponse,
-  DeliveryMode,
-  type ListAccountsRequest,
-  type ListAccountsResponse,
-  type LoginRequest,
-  type LoginResponse,
-  type LogoutRequest,
-  type LogoutResponse,
-  type RegisterRequest,
-  type RegisterResponse,
-  type SendMessageRequest,
-  type SendMessageResponse,
-  type SubscribeRequest,
-  type SubscribeResponse,
+import { ChatCall, sendMessageResponse } from "./chat-call.js";
+import type {
+  AckRequest,
+  AckResponse,
+  ChatRequest,
+  ChatResponse,
+  ChatServiceServer,
+  DeleteAccountRequest,
+  DeleteAccountResponse,
+  ListAccountsRequest,
+  ListAccountsResponse,
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
+  LogoutResponse,
+  RegisterRequest,
+  RegisterResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+  SubscribeRequest,
+  SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
@@ -41,7 +45,7 @@ import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
-import { SubscribeStream } from "./subscribe-stream.js";
+import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 
 /** Default time a session may sit with no `Subscribe` stream and no call before it expires. */
 export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
@@ -267,15 +271,10 @@ export class GrpcServer {
 
       sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
         "SendMessage",
-        async (session, request) => {
-          const sent = await session.connection.send(request.to, request.content, request.clientMessageId);
-          return {
-            seq: sent.seq,
-            sentAtMs: sent.sentAt,
-            delivery:
-              sent.delivery === "live" ? DeliveryMode.DELIVERY_MODE_LIVE : DeliveryMode.DELIVERY_MODE_STORED,
-          };
-        },
+        async (session, request) =>
+          sendMessageResponse(
+            await session.connection.send(request.to, request.content, request.clientMessageId),
+          ),
       ),
 
       ack: this.withSession<AckRequest, AckResponse>("Ack", async (session, request) => {
@@ -284,6 +283,8 @@ export class GrpcServer {
       }),
 
       subscribe: (call) => this.subscribe(call),
+
+      chat: (call) => this.chat(call),
     };
   }
 
@@ -319,33 +320,56 @@ export class GrpcServer {
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    this.openDeliveryStream("Subscribe", call, subscribeResponse);
+  }
+
+  /** `Chat`: a Subscribe stream that also takes the session's sends and acks (see {@link ChatCall}). */
+  private chat(call: ServerDuplexStream<ChatRequest, ChatResponse>): void {
+    const opened = this.openDeliveryStream("Chat", call, chatDelivery);
+    if (opened) new ChatCall(call, opened.stream, opened.session, (error) => this.failure("Chat", error));
+  }
+
+  /**
+   * Makes `call` the delivery stream of the session its token names. Returns the stream and its session, or
+   * `undefined` when the call was refused (it has ended with the status then).
+   */
+  private openDeliveryStream<Response>(
+    method: string,
+    call: DeliveryCall<Response>,
+    toResponse: (message: IncomingMessage) => Response,
+  ): { stream: SubscribeStream<Response>; session: GrpcSession } | undefined {
     let session: GrpcSession;
     try {
       session = this.sessions.authenticate(call.metadata);
     } catch (error) {
-      call.emit("error", this.failure("Subscribe", error));
-      return;
+      call.emit("error", this.failure(method, error));
+      return undefined;
     }
-    const stream: SubscribeStream = new SubscribeStream(
+    const stream = new SubscribeStream(
       call,
       {
         resume: () => session.resumeStream(stream),
         ended: (ended, sessionEnded) => {
           session.streamEnded(ended, sessionEnded);
-          this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe ended");
+          this.logger.debug(
+            { username: session.username, peer: call.getPeer(), method },
+            "grpc stream ended",
+          );
         },
       },
       this.drainTimeoutMs,
+      toResponse,
     );
     try {
       session.subscribe(stream);
     } catch (error) {
-      stream.end(this.failure("Subscribe", error));
-      return;
+      stream.end(this.failure(method, error));
+      return undefined;
     }
     // Headers tell the client the sink is attached: from now on, sends to this account are live.
     call.sendMetadata(new Metadata());
-    this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe started");
+    this.logger.debug({ username: session.username, peer: call.getPeer(), method }, "grpc stream started");
+    return { stream, session };
   }
 }
 

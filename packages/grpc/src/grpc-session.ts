@@ -17,7 +17,7 @@ export interface GrpcSessionOwner {
  * keep its account logged in for ever.
  */
 export class GrpcSession {
-  private stream: SubscribeStream | undefined;
+  private stream: SubscribeStream<unknown> | undefined;
   private activeCalls = 0;
   private lastActiveAt = performance.now();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -57,7 +57,7 @@ export class GrpcSession {
    * Makes `stream` the session's delivery sink: stored messages first, then live ones. A stream already
    * open is ended with `FAILED_PRECONDITION`, so the newest subscriber (a reconnecting client) wins.
    */
-  subscribe(stream: SubscribeStream): void {
+  subscribe(stream: SubscribeStream<unknown>): void {
     const previous = this.stream;
     this.stream = stream;
     clearTimeout(this.idleTimer);
@@ -76,12 +76,12 @@ export class GrpcSession {
   }
 
   /** The stream drained: core may deliver again, if it is still the session's stream. */
-  resumeStream(stream: SubscribeStream): void {
+  resumeStream(stream: SubscribeStream<unknown>): void {
     if (this.stream === stream) this.connection.resume();
   }
 
   /** A stream ended: if it was the session's, the account goes offline and the idle clock starts. */
-  streamEnded(stream: SubscribeStream, sessionEnded: boolean): void {
+  streamEnded(stream: SubscribeStream<unknown>, sessionEnded: boolean): void {
     if (sessionEnded) {
       this.owner.lost(this);
       return;
