@@ -41,4 +41,9 @@ export interface TransportDescriptor<Name extends string = string> {
    * (never one shared with other clients of the process), so two clients are two separate devices.
    */
   createClient(address: TransportAddress): ChatClient;
+  /**
+   * How a client of this transport speaks once connected (for the wire: `compact frames` or `fixed
+   * frames`), for status lines; absent when there is nothing to say.
+   */
+  describeClient?(client: ChatClient): string | undefined;
 }

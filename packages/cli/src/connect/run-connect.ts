@@ -30,7 +30,8 @@ export interface ConnectStreams {
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
   const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
   routeGrpcLogs();
-  const client = transportNamed(options.transport).createClient({ host: options.host, port: options.port });
+  const transport = transportNamed(options.transport);
+  const client = transport.createClient({ host: options.host, port: options.port });
   try {
     await client.connect();
   } catch (error) {
@@ -41,8 +42,11 @@ export async function runConnect(options: ConnectOptions, streams: ConnectStream
     });
   }
   const interactive = streams.input.isTTY === true && streams.output.isTTY === true;
+  // Which framing (or call style) the connection negotiated, e.g. "compact frames".
+  const speaking = transport.describeClient?.(client);
+  const greeting = `connected to ${address}${speaking === undefined ? "" : `, ${speaking}`}; type help for the commands`;
   const mode: PromptMode = interactive
-    ? startInteractive(client, streams, `connected to ${address}; type help for the commands`)
+    ? startInteractive(client, streams, greeting)
     : startScripted(client, streams);
   const ended = await Promise.race([
     mode.done.then(() => ({ lost: false as const })),
