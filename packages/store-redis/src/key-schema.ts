@@ -1,0 +1,26 @@
+/**
+ * Every key of the chat system in Redis. Keys of one account share the hash tag `{<account key>}`, so Redis
+ * Cluster puts them in one slot and one script may touch all of them atomically. Account keys are validated
+ * usernames (`[a-z0-9_.-]`, case-folded), so they never contain the braces that delimit a tag.
+ *
+ * | key                       | type   | what                                                                   |
+ * | ------------------------- | ------ | ---------------------------------------------------------------------- |
+ * | `chat:{k}:account`        | hash   | `username`, `passwordHash`, `createdAt`, `lastSeq`, `ackedSeq`         |
+ * | `chat:{k}:log`            | list   | unacknowledged messages, oldest first; element i has seq ackedSeq+1+i  |
+ * | `chat:accounts`           | zset   | every account key (score 0, ordered by bytes): the listing index       |
+ */
+export interface AccountKeys {
+  readonly account: string;
+  readonly log: string;
+}
+
+/** Prefix of every key, so the chat can share a Redis database with other data. */
+export const KEY_PREFIX = "chat:";
+/** The listing index. It is derived data: the account hash decides whether an account exists. */
+export const ACCOUNT_INDEX_KEY = `${KEY_PREFIX}accounts`;
+
+/** The keys of one account, all in the slot of its hash tag. */
+export function accountKeys(key: string): AccountKeys {
+  const tag = `${KEY_PREFIX}{${key}}`;
+  return { account: `${tag}:account`, log: `${tag}:log` };
+}
