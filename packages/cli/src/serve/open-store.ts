@@ -1,7 +1,15 @@
-import { MemoryStore, type Store } from "@chat/core";
+import { ChatError, MemoryStore, type Store } from "@chat/core";
+import { openRedisStore } from "@chat/store-redis";
 import { openSqliteStore, SqliteStoreOpenError } from "@chat/store-sqlite";
 import { CliFailure, firstLine } from "../cli-failure.js";
 import type { StorageChoice } from "./serve-options.js";
+
+/** The URL without its password, for messages and logs. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") parsed.password = "***";
+  return parsed.toString();
+}
 
 /**
  * Opens the store the server runs on. A database that cannot be used (not ours, corrupt, written by a
@@ -10,6 +18,16 @@ import type { StorageChoice } from "./serve-options.js";
  */
 export async function openStore(choice: StorageChoice): Promise<Store> {
   if (choice.kind === "memory") return new MemoryStore();
+  if (choice.kind === "redis") {
+    try {
+      return await openRedisStore({ target: { url: choice.url }, unsafe: choice.unsafe });
+    } catch (error) {
+      const reason = error instanceof ChatError ? error.message : firstLine(error);
+      throw new CliFailure(`cannot use Redis at ${redactedUrl(choice.url)}: ${reason}`, undefined, {
+        cause: error,
+      });
+    }
+  }
   try {
     return await openSqliteStore(choice.path);
   } catch (error) {

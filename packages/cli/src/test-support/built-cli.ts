@@ -20,6 +20,7 @@ const BUILT_PACKAGES = [
   { name: "@chat/wire", dir: "wire", output: "dist/index.js" },
   { name: "@chat/grpc", dir: "grpc", output: "dist/index.js" },
   { name: "@chat/store-sqlite", dir: "store-sqlite", output: "dist/index.js" },
+  { name: "@chat/store-redis", dir: "store-redis", output: "dist/index.js" },
   { name: "@chat/cli", dir: "cli", output: "dist/bin.js" },
 ] as const;
 
