@@ -39,6 +39,8 @@ export class ChatConnection {
 
   private requireSession(): Session {
     this.usable();
+    // A session that ended without this connection asking (its lease was lost) is as good as none.
+    if (this.session?.ended) this.session = undefined;
     if (!this.session) throw new ChatError("UNAUTHENTICATED", "you must log in first");
     return this.session;
   }
@@ -90,7 +92,7 @@ export class ChatConnection {
 
   /** Stops delivery; the session stays logged in and messages are stored until the next attach. */
   detach(): void {
-    this.session?.detach();
+    this.session?.pauseDelivery();
   }
 
   /** Tells core the attached sink has room again after it returned false. */

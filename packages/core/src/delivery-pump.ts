@@ -1,12 +1,20 @@
+import { ChatError } from "./chat-error.js";
 import type { DeliverySink } from "./delivery.js";
-import type { Store, StoredMessage } from "./store.js";
+import type { StoredMessage } from "./store.js";
+
+/** Where a pump reads a recipient's log: the store itself, or a session directory's fenced read. */
+export interface MessageSource {
+  readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+}
 
 /** How many stored messages a pump reads from the store at once. */
 export const DEFAULT_DELIVERY_BATCH_SIZE = 256;
+/** Pause before a pump reads again after the store was unavailable (e.g. Redis restarting). */
+export const DELIVERY_RETRY_DELAY_MS = 500;
 
 /** Options of a {@link DeliveryPump}. */
 export interface DeliveryPumpOptions {
-  readonly store: Store;
+  readonly store: MessageSource;
   readonly recipientKey: string;
   readonly sink: DeliverySink;
   /** Deliver only messages above this sequence number (everything up to it is acknowledged). */
@@ -14,7 +22,10 @@ export interface DeliveryPumpOptions {
   readonly batchSize: number;
   /** Called as each message is offered, just before the sink sees it, with its sequence number. */
   readonly onDelivered: (seq: number) => void;
-  /** Called when reading the store fails; the pump stops. */
+  /**
+   * Called when reading the store fails. After `UNAVAILABLE` the pump keeps going (it reads again after
+   * {@link DELIVERY_RETRY_DELAY_MS}); after anything else it stops.
+   */
   readonly onError: (error: unknown) => void;
 }
 
@@ -53,6 +64,17 @@ export class DeliveryPump {
       this.offer(message);
       return;
     }
+    this.dirty = true;
+    this.caughtUp = false;
+    if (!this.paused) void this.drain();
+  }
+
+  /**
+   * The log holds messages up to `seq` (a wake-up from another node, or a catch-up position): reads the
+   * store when that is more than was delivered.
+   */
+  hint(seq: number): void {
+    if (this.stopped || seq <= this.deliveredUpTo) return;
     this.dirty = true;
     this.caughtUp = false;
     if (!this.paused) void this.drain();
@@ -101,7 +123,15 @@ export class DeliveryPump {
         }
       }
     } catch (error) {
-      this.stopped = true;
+      const transient = error instanceof ChatError && error.code === "UNAVAILABLE";
+      if (transient) {
+        this.caughtUp = false;
+        setTimeout(() => {
+          if (!this.stopped && !this.paused) void this.drain();
+        }, DELIVERY_RETRY_DELAY_MS).unref();
+      } else {
+        this.stopped = true;
+      }
       this.options.onError(error);
     } finally {
       this.draining = false;

@@ -13,9 +13,10 @@ export {
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
-export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";
 export { KeyedMutex } from "./keyed-mutex.js";
 export { LocalClient } from "./local-client.js";
+export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
 export {
   createScryptHasher,
@@ -32,6 +33,16 @@ export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export * from "./rules.js";
 export { Semaphore } from "./semaphore.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
+export {
+  DEFAULT_LEASE_RENEW_INTERVAL_MS,
+  DEFAULT_LEASE_TTL_MS,
+  LEASE_SAFETY_MARGIN_MS,
+  type LeaseRenewal,
+  leaseLostError,
+  type SessionDirectory,
+  type SessionLease,
+  type StopWatching,
+} from "./session-directory.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";
