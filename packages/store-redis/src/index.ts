@@ -10,4 +10,9 @@ export {
   type RedisConnectionOptions,
   type RedisTarget,
 } from "./redis-connection.js";
+export {
+  DIRECTORY_SCRIPTS,
+  RedisSessionDirectory,
+  type RedisSessionDirectoryOptions,
+} from "./redis-session-directory.js";
 export { type OpenRedisStoreOptions, openRedisStore, RedisStore } from "./redis-store.js";

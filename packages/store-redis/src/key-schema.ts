@@ -7,11 +7,20 @@
  * | ------------------------- | ------ | ---------------------------------------------------------------------- |
  * | `chat:{k}:account`        | hash   | `username`, `passwordHash`, `createdAt`, `lastSeq`, `ackedSeq`         |
  * | `chat:{k}:log`            | list   | unacknowledged messages, oldest first; element i has seq ackedSeq+1+i  |
+ * | `chat:{k}:lease`           | hash   | the live session: `token`, `node`, `delivering`; expires (PEXPIRE)     |
+ * | `chat:{k}:fence`          | string | last fencing token handed out for the name; survives account deletion  |
  * | `chat:accounts`           | zset   | every account key (score 0, ordered by bytes): the listing index       |
+ *
+ * and one sharded pub/sub channel per account, `chat:{k}:wake`, in the same slot, carrying wake-up hints
+ * (the position of a new message).
  */
 export interface AccountKeys {
   readonly account: string;
   readonly log: string;
+  readonly lease: string;
+  readonly fence: string;
+  /** A sharded pub/sub channel, not a key; in the account's slot. */
+  readonly wakeChannel: string;
 }
 
 /** Prefix of every key, so the chat can share a Redis database with other data. */
@@ -22,5 +31,11 @@ export const ACCOUNT_INDEX_KEY = `${KEY_PREFIX}accounts`;
 /** The keys of one account, all in the slot of its hash tag. */
 export function accountKeys(key: string): AccountKeys {
   const tag = `${KEY_PREFIX}{${key}}`;
-  return { account: `${tag}:account`, log: `${tag}:log` };
+  return {
+    account: `${tag}:account`,
+    log: `${tag}:log`,
+    lease: `${tag}:lease`,
+    fence: `${tag}:fence`,
+    wakeChannel: `${tag}:wake`,
+  };
 }

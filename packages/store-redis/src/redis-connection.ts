@@ -42,9 +42,11 @@ export interface RedisConnection {
   send(routingKey: string | undefined, args: readonly string[], readonly: boolean): Promise<RedisReply>;
   /** Every master. */
   servers(): Promise<RedisServerHandle[]>;
-  /** Subscribes to a channel; messages arrive on `listener` until `unsubscribe`. */
-  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
-  unsubscribe(channel: string): Promise<void>;
+  /**
+   * Subscribes `listener` to a sharded pub/sub channel (`SSUBSCRIBE`; the channel lives on the shard of
+   * its hash tag); resolves to a function that removes this listener only.
+   */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /** Closes every connection; pending commands fail. */
   close(): Promise<void>;
 }
@@ -130,12 +132,9 @@ class SingleServerConnection implements RedisConnection {
     return [{ address: this.address, send: (args) => this.send(undefined, args) }];
   }
 
-  subscribe(channel: string, listener: (message: string) => void): Promise<void> {
-    return this.subscriber.subscribe(channel, listener);
-  }
-
-  unsubscribe(channel: string): Promise<void> {
-    return this.subscriber.unsubscribe(channel);
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    await this.subscriber.sSubscribe(channel, listener);
+    return () => this.subscriber.sUnsubscribe(channel, listener);
   }
 
   async close(): Promise<void> {
@@ -168,14 +167,11 @@ class ClusterConnection implements RedisConnection {
     );
   }
 
-  subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
     // Sharded pub/sub: a channel named after an account's hash tag lives on that account's shard, so a
     // hint costs one shard, not a broadcast over the whole cluster bus.
-    return this.cluster.sSubscribe(channel, listener);
-  }
-
-  unsubscribe(channel: string): Promise<void> {
-    return this.cluster.sUnsubscribe(channel);
+    await this.cluster.sSubscribe(channel, listener);
+    return () => this.cluster.sUnsubscribe(channel, listener);
   }
 
   async close(): Promise<void> {

@@ -35,20 +35,20 @@ const LISTING_BATCH = 256;
 /** The highest code point: `prefix + this` bounds the range of keys that start with `prefix`. */
 const HIGHEST_CHARACTER = "\u{10FFFF}";
 
-function asInteger(reply: unknown, what: string): number {
+export function asInteger(reply: unknown, what: string): number {
   if (typeof reply === "number" && Number.isInteger(reply)) return reply;
   throw new ChatError("INTERNAL", "internal server error", {
     cause: new Error(`${what}: unexpected reply ${String(reply)}`),
   });
 }
 
-function asStrings(reply: unknown, what: string): string[] {
+export function asStrings(reply: unknown, what: string): string[] {
   if (Array.isArray(reply) && reply.every((item) => typeof item === "string")) return reply as string[];
   throw new ChatError("INTERNAL", "internal server error", { cause: new Error(`${what}: unexpected reply`) });
 }
 
 /** Parses a log element written by `APPEND_MESSAGE`: "seq\nsentAt\nJSON sender\ncontent". */
-function parseLogElement(element: string): StoredMessage {
+export function parseLogElement(element: string): StoredMessage {
   const first = element.indexOf("\n");
   const second = element.indexOf("\n", first + 1);
   const third = element.indexOf("\n", second + 1);
@@ -133,7 +133,11 @@ export class RedisStore implements Store {
   deleteAccount(key: string): Promise<boolean> {
     return this.run(async () => {
       const keys = accountKeys(key);
-      const existed = asInteger(await DELETE_ACCOUNT.run(this.redis, [keys.account, keys.log], []), "delete");
+      // The lease goes too: the account's session ends on every node (its next renewal finds it gone).
+      const existed = asInteger(
+        await DELETE_ACCOUNT.run(this.redis, [keys.account, keys.log, keys.lease], []),
+        "delete",
+      );
       await this.redis.send(ACCOUNT_INDEX_KEY, ["ZREM", ACCOUNT_INDEX_KEY, key], false);
       // A registration of the same name may have run between the two steps; its entry must stay.
       const recreated = await this.redis.send(keys.account, ["EXISTS", keys.account], true);
