@@ -1,5 +1,5 @@
-import { ChatError, MemoryStore, type Store } from "@chat/core";
-import { openRedisStore } from "@chat/store-redis";
+import { ChatError, MemoryStore, type SessionDirectory, type Store } from "@chat/core";
+import { openRedisStore, RedisSessionDirectory, RedisStore } from "@chat/store-redis";
 import { openSqliteStore, SqliteStoreOpenError } from "@chat/store-sqlite";
 import { CliFailure, firstLine } from "../cli-failure.js";
 import type { StorageChoice } from "./serve-options.js";
@@ -37,5 +37,19 @@ export async function openStore(choice: StorageChoice): Promise<Store> {
         ? error.message
         : `cannot open chat database ${choice.path}: ${firstLine(error)}`;
     throw new CliFailure(message, undefined, { cause: error });
+  }
+}
+
+/**
+ * Where the node's sessions live: on Redis when the store is, so every node on that Redis shares the
+ * one-device rule and wakes the others; otherwise `undefined`, and the service keeps them in memory.
+ */
+export async function openSessionDirectory(store: Store): Promise<SessionDirectory | undefined> {
+  if (!(store instanceof RedisStore)) return undefined;
+  try {
+    return await RedisSessionDirectory.create(store.redis);
+  } catch (error) {
+    await store.close();
+    throw new CliFailure(`cannot use Redis for sessions: ${firstLine(error)}`, undefined, { cause: error });
   }
 }

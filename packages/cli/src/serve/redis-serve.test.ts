@@ -1,5 +1,7 @@
 // Process tests of `chat-cli serve --redis`: built CLI nodes in child processes on one real redis-server.
+import { type ChatError, DEFAULT_LEASE_TTL_MS } from "@chat/core";
 import { RedisServerProcess } from "@chat/store-redis/testing";
+import { WireClient } from "@chat/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureCliBuilt } from "../test-support/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
@@ -72,4 +74,59 @@ describe("chat-cli serve --redis", () => {
       expect(result.messages, args.join(" ")).toHaveLength(1);
     }
   });
+
+  it("frees the account of a SIGKILLed node within the lease time to live, and keeps its stored mail", async () => {
+    const doomed = await startTestServer(["--redis", redis.url], { transport: "wire" });
+    const survivor = await startTestServer(["--redis", redis.url], { transport: "wire" });
+    const victim = new CliProcess(["connect", "--port", String(portOf(doomed, "wire"))]);
+    await victim.command("register carol password1", "ok register carol");
+    await victim.command("register dan password2", "ok register dan");
+    await victim.command("login carol password1", "ok login carol");
+    const dan = new WireClient({ host: "127.0.0.1", port: portOf(survivor, "wire") });
+    await dan.connect();
+    await dan.login("dan", "password2");
+    // Cross-node live delivery: dan on the survivor, carol on the node about to die.
+    expect((await dan.send("carol", "before the node dies")).delivery).toBe("live");
+    await victim.waitForLine("message dan before the node dies");
+
+    doomed.process.kill("SIGKILL");
+    const killedAt = Date.now();
+    await doomed.process.waitForExit();
+    // Stored while the dead node's lease still stands; delivered at carol's next login.
+    await dan.send("carol", "after the node died");
+    const carol = new WireClient({ host: "127.0.0.1", port: portOf(survivor, "wire") });
+    await carol.connect();
+    let refusals = 0;
+    for (;;) {
+      const error = await carol.login("carol", "password1").then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      if (error === undefined) break;
+      expect((error as ChatError).code).toBe("FAILED_PRECONDITION");
+      refusals++;
+      // The documented bound: the dead node's lease outlives it by at most its time to live.
+      expect(Date.now() - killedAt).toBeLessThan(DEFAULT_LEASE_TTL_MS + LEASE_POLL_MS * 5);
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    }
+    const freedAfterMs = Date.now() - killedAt;
+    console.info(`lease expiry after SIGKILL of a node: account free again after ${freedAfterMs} ms`);
+    // Refused at first: the lease really outlived the node, and was not just absent.
+    expect(refusals).toBeGreaterThan(0);
+    const [message] = await takeMessages(carol, 1);
+    expect(message?.content).toBe("after the node died");
+    await Promise.all([carol.close(), dan.close()]);
+  }, 60_000);
 });
+
+/** Pause between login attempts while waiting for a dead node's lease to expire. */
+const LEASE_POLL_MS = 100;
+
+async function takeMessages(client: WireClient, count: number) {
+  const taken = [];
+  for await (const message of client.messages) {
+    taken.push(message);
+    if (taken.length === count) break;
+  }
+  return taken;
+}

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
-import { openStore, redactedUrl } from "./open-store.js";
+import { openSessionDirectory, openStore, redactedUrl } from "./open-store.js";
 import { type ServeOptions, type StorageChoice, type TransportName, transportsOf } from "./serve-options.js";
 import { type BoundAddress, createTransportServer, type TransportServer } from "./transport-server.js";
 
@@ -77,8 +77,10 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
   if (options.insecureTestHashing) {
     logger.warn({}, "insecure test password hashing: never use for real accounts");
   }
+  const directory = await openSessionDirectory(store);
   const service = new ChatService({
     store,
+    ...(directory ? { directory } : {}),
     ...(options.insecureTestHashing
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
       : {}),
