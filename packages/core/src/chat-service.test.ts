@@ -3,7 +3,8 @@ import { ChatError } from "./chat-error.js";
 import { ChatService, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 import type { DeliverySink, IncomingMessage } from "./delivery.js";
 import { MemoryStore } from "./memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "./node-crypto.js";
+import { createScryptHasher } from "./node-crypto.js";
+import { TEST_SCRYPT_PARAMETERS } from "./testing/test-hashing.js";
 
 const PASSWORD = "correct horse";
 

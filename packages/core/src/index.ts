@@ -1,7 +1,23 @@
-export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
+/*
+ * `@chat/core`: the chat's domain and the contract every transport implements. This root export is what an
+ * application or a transport needs; everything else is internal (imported by relative path inside core).
+ * Test helpers are in `@chat/core/testing` (the conformance suite, the store contract, fixtures) and the
+ * weak test hashing setting in `@chat/core/testing/hashing`. See README.md for the list.
+ */
+
 export type { AccountPage, AccountQuery } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
+export { ChatClientBase } from "./chat-client-base.js";
+export {
+  type ChatClientOptions,
+  type ClientState,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  NO_TIMEOUT,
+  type RequestOptions,
+} from "./chat-client-options.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
   ChatError,
@@ -11,10 +27,10 @@ export {
   isChatErrorCodeName,
 } from "./chat-error.js";
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
+export { type Cancellable, ClientRequest } from "./client-request.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
 export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";
-export { KeyedMutex } from "./keyed-mutex.js";
 export { LocalClient } from "./local-client.js";
 export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
@@ -27,11 +43,26 @@ export {
   SCRYPT_SALT_BYTES,
   type ScryptHasherOptions,
   type ScryptParameters,
-  TEST_SCRYPT_PARAMETERS,
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
-export * from "./rules.js";
-export { Semaphore } from "./semaphore.js";
+export {
+  CONTENT_MAX_BYTES,
+  CONTENT_MIN_BYTES,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MIN_BYTES,
+  USERNAME_MAX_BYTES,
+  USERNAME_MIN_BYTES,
+  validateContent,
+  validateCursor,
+  validatePageSize,
+  validatePassword,
+  validateSequence,
+  validateUsername,
+  validateWildcardText,
+  WILDCARD_MAX_BYTES,
+} from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
 export {
   DEFAULT_LEASE_RENEW_INTERVAL_MS,
@@ -44,5 +75,11 @@ export {
   type StopWatching,
 } from "./session-directory.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  TransportAddress,
+  TransportDescriptor,
+  TransportServer,
+  TransportServerOptions,
+} from "./transport-descriptor.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

@@ -1,7 +1,7 @@
 import { PASSWORD } from "@chat/core/testing";
 import { afterEach, expect, it } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
-import { startTestBed, type TestBed } from "./grpc-test-kit.js";
+import { startTestBed, type TestBed } from "./testing/grpc-test-kit.js";
 
 let bed: TestBed;
 
@@ -45,7 +45,7 @@ it("opens more Subscribe streams than one connection allows when each client has
   for (let index = 0; index < 4; index++) {
     const client = new GrpcClient({
       port: bed.port,
-      callTimeoutMs: 3000,
+      requestTimeoutMs: 3000,
       channelOptions: { "grpc.use_local_subchannel_pool": 1 },
     });
     await client.connect();

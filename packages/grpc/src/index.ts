@@ -1,6 +1,4 @@
 export {
-  DEFAULT_CALL_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_MESSAGES,
   GrpcClient,
   type GrpcClientOptions,
@@ -15,6 +13,7 @@ export {
   GrpcServer,
   type GrpcServerOptions,
 } from "./grpc-server.js";
+export { grpcTransport } from "./grpc-transport.js";
 export {
   DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_GRPC_SERVER_LIMITS,

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { ChatError } from "@chat/core";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import {
   APPLICATION_ID,
   openSqliteStore,
@@ -10,6 +9,7 @@ import {
   SqliteStoreOpenError,
   type SqliteStoreOpenFailure,
 } from "./index.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("open");
 afterAll(() => temp.remove());

@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import { openSqliteStore } from "./index.js";
 import { SQL, type StatementName } from "./sql.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("query-plan");
 let db: Database.Database;

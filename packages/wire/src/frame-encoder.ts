@@ -45,11 +45,6 @@ import {
   WILDCARD_WIDTH,
 } from "./frame-layout.js";
 
-/** The size `frame` takes on the wire. */
-export function encodedSize(frame: Frame): number {
-  return FRAME_SIZES[frame.type];
-}
-
 /**
  * Encodes `frame` into `target` at `offset` and returns the number of bytes written (its fixed size).
  * Throws {@link EncodeError} for a value that does not fit its field; nothing is ever cut. On error, bytes

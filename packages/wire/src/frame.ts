@@ -9,8 +9,8 @@ export interface RegFrame {
   readonly username: string;
   readonly password: string;
 }
-/** Seed 1 `log`: log in to an existing account. */
-export interface LogFrame {
+/** Seed 1 `log` (the seed's mnemonic for login): log in to an existing account. */
+export interface LoginFrame {
   readonly type: "log";
   readonly username: string;
   readonly password: string;
@@ -139,7 +139,7 @@ export interface ByeFrame {
 /** Any frame of the protocol. */
 export type Frame =
   | RegFrame
-  | LogFrame
+  | LoginFrame
   | DelFrame
   | AcdFrame
   | AcfFrame

@@ -1,18 +1,19 @@
 // Process tests of `chat-cli serve --redis`: built CLI nodes in child processes on one real redis-server.
 import { type ChatError, DEFAULT_LEASE_TTL_MS } from "@chat/core";
+import { openRedisStore } from "@chat/store-redis";
 import { RedisServerProcess } from "@chat/store-redis/testing";
 import { WireClient } from "@chat/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer } from "../test-support/test-server.js";
+import { requireBuiltCli } from "../testing/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer } from "../testing/test-server.js";
 
 let redis: RedisServerProcess;
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  requireBuiltCli();
   redis = await RedisServerProcess.start();
-}, 240_000);
+});
 afterEach(killAllCliProcesses);
 afterAll(async () => {
   await redis?.stop();
@@ -88,6 +89,12 @@ describe("chat-cli serve --redis", () => {
     // Cross-node live delivery: dan on the survivor, carol on the node about to die.
     expect((await dan.send("carol", "before the node dies")).delivery).toBe("live");
     await victim.waitForLine("message dan before the node dies");
+    // The prompt acks after display; wait until that ack is in Redis, or the message would rightly come again.
+    const observer = await openRedisStore({ target: { url: redis.url } });
+    while ((await observer.readMessages("carol", 0, 10)).length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+    }
+    await observer.close();
 
     doomed.process.kill("SIGKILL");
     const killedAt = Date.now();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChatError } from "../chat-error.js";
+import type { ChatError } from "../chat-error.js";
 import type { AccountRecord, Store } from "../store.js";
+import { expectChatError } from "./expect-chat-error.js";
 
 /** How a store implementation plugs into {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -15,15 +16,6 @@ export interface StoreContractOptions {
 
 function account(username: string, passwordHash = "$scrypt$test"): AccountRecord {
   return { username, key: username.toLowerCase(), passwordHash, createdAt: 1_700_000_000_000 };
-}
-
-async function expectChatError(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  expect((error as ChatError).code).toBe(code);
 }
 
 /**

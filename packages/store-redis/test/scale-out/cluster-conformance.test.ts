@@ -19,11 +19,14 @@ afterAll(async () => {
 });
 
 for (const transport of TEST_TRANSPORTS) {
-  // The suite hands each test a fresh in-memory service; a cluster test runs its own nodes instead.
-  describeConformance(`${transport.name}, ${NODES} nodes on one Redis`, async () => {
+  // The suite hands each test a fresh in-memory service; a cluster test runs its own nodes instead, made
+  // with the suite's hasher so that its hold on hashing holds every node.
+  describeConformance(`${transport.name}, ${NODES} nodes on one Redis`, async (_service, services) => {
     await flushRedis(redis.url);
     const nodes: TestNode[] = [];
-    for (let index = 0; index < NODES; index++) nodes.push(await startNode(redis.url, transport));
+    for (let index = 0; index < NODES; index++) {
+      nodes.push(await startNode(redis.url, transport, { createService: services.createService }));
+    }
     let next = 0;
     return {
       connect: () => {

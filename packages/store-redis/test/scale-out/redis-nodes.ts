@@ -1,41 +1,16 @@
 // Test support: several in-process chat nodes (ChatService + a transport server each) on one Redis.
-import type { ChatClient, ChatService } from "@chat/core";
+import type { ChatClient, ChatService, ChatServiceOptions, TransportDescriptor } from "@chat/core";
 import { createTestService } from "@chat/core/testing";
-import { GrpcClient, GrpcServer } from "@chat/grpc";
-import { WireClient, WireServer } from "@chat/wire";
+import { grpcTransport } from "@chat/grpc";
+import { wireTransport } from "@chat/wire";
 import {
   RedisSessionDirectory,
   type RedisSessionDirectoryOptions,
 } from "../../src/redis-session-directory.js";
 import { openRedisStore, type RedisStore } from "../../src/redis-store.js";
 
-/** A transport as these tests use it: a server in front of a service, and a client for its port. */
-export interface TestTransport {
-  readonly name: "wire" | "grpc";
-  listen(service: ChatService): Promise<{ port: number; close: () => Promise<void> }>;
-  client(port: number): ChatClient;
-}
-
-export const TEST_TRANSPORTS: readonly TestTransport[] = [
-  {
-    name: "wire",
-    listen: async (service) => {
-      const server = new WireServer(service);
-      const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-      return { port, close: () => server.close() };
-    },
-    client: (port) => new WireClient({ host: "127.0.0.1", port }),
-  },
-  {
-    name: "grpc",
-    listen: async (service) => {
-      const server = new GrpcServer(service, { shutdownTimeoutMs: 1000 });
-      const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-      return { port, close: () => server.close() };
-    },
-    client: (port) => new GrpcClient({ host: "127.0.0.1", port }),
-  },
-];
+/** The transports every scale-out test runs over, looked up through their descriptors. */
+export const TEST_TRANSPORTS: readonly TransportDescriptor[] = [wireTransport, grpcTransport];
 
 /** One chat node: its own Redis connection, store, session directory, service and listener. */
 export interface TestNode {
@@ -51,21 +26,26 @@ export interface TestNode {
 /** Starts a node on `redisUrl` serving `transport`. */
 export async function startNode(
   redisUrl: string,
-  transport: TestTransport,
-  directoryOptions: RedisSessionDirectoryOptions = {},
+  transport: TransportDescriptor,
+  options: {
+    readonly directory?: RedisSessionDirectoryOptions;
+    /** Makes the node's service (the conformance suite's, to share its hasher); a test service by default. */
+    readonly createService?: (options: Partial<ChatServiceOptions>) => ChatService;
+  } = {},
 ): Promise<TestNode> {
   const store = await openRedisStore({ target: { url: redisUrl } });
-  const directory = await RedisSessionDirectory.create(store.redis, directoryOptions);
-  const service = createTestService({ store, directory });
-  const server = await transport.listen(service);
+  const directory = await RedisSessionDirectory.create(store.redis, options.directory);
+  const service = (options.createService ?? createTestService)({ store, directory });
+  const server = transport.createServer(service);
+  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   let stopping: Promise<void> | undefined;
   return {
     service,
     store,
     directory,
-    port: server.port,
+    port,
     connect: async () => {
-      const client = transport.client(server.port);
+      const client = transport.createClient({ host: "127.0.0.1", port });
       await client.connect();
       return client;
     },
