@@ -17,6 +17,7 @@ export {
   MAX_TIMEOUT_MS,
   NO_TIMEOUT,
   type RequestOptions,
+  type SendOptions,
 } from "./chat-client-options.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
@@ -46,16 +47,22 @@ export {
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export {
+  CLIENT_MESSAGE_ID_MAX_BYTES,
+  CLIENT_MESSAGE_ID_MIN_BYTES,
   CONTENT_MAX_BYTES,
   CONTENT_MIN_BYTES,
+  DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_BYTES,
+  SEND_DEDUPE_WINDOW_MS,
   USERNAME_MAX_BYTES,
   USERNAME_MIN_BYTES,
+  validateClientMessageId,
   validateContent,
   validateCursor,
+  validateMaxBacklog,
   validatePageSize,
   validatePassword,
   validateSequence,
@@ -74,7 +81,17 @@ export {
   type SessionLease,
   type StopWatching,
 } from "./session-directory.js";
-export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  AccountListRange,
+  AccountRecord,
+  AppendLimits,
+  AppendOnceResult,
+  NewMessage,
+  SendDedupe,
+  SendReceipt,
+  Store,
+  StoredMessage,
+} from "./store.js";
 export type {
   TransportAddress,
   TransportDescriptor,

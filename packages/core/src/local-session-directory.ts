@@ -49,6 +49,10 @@ export class LocalSessionDirectory implements SessionDirectory {
     return this.store.ackMessages(lease.key, upToSeq);
   }
 
+  async isDelivering(): Promise<boolean> {
+    return false;
+  }
+
   async announce(): Promise<boolean> {
     return false;
   }

@@ -61,6 +61,8 @@ export interface SessionDirectory {
   readMessages(lease: SessionLease, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** `Store.ackMessages` for the lease holder only; {@link leaseLostError} when the lease is not held. */
   ackMessages(lease: SessionLease, upToSeq: number): Promise<number>;
+  /** Whether the account's session, wherever it is, has delivery attached (read before an idempotent send). */
+  isDelivering(key: string): Promise<boolean>;
   /**
    * A message with sequence number `seq` was appended to the log of `key`: wakes the session wherever it is.
    * Resolves to whether that session is live (for the sender's `delivery`).

@@ -268,7 +268,7 @@ export class GrpcServer {
       sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
         "SendMessage",
         async (session, request) => {
-          const sent = await session.connection.send(request.to, request.content);
+          const sent = await session.connection.send(request.to, request.content, request.clientMessageId);
           return {
             seq: sent.seq,
             sentAtMs: sent.sentAt,

@@ -9,6 +9,10 @@
  * | `chat:{k}:log`            | list   | unacknowledged messages, oldest first; element i has seq ackedSeq+1+i  |
  * | `chat:{k}:lease`           | hash   | the live session: `token`, `node`, `delivering`; expires (PEXPIRE)     |
  * | `chat:{k}:fence`          | string | last fencing token handed out for the name; survives account deletion  |
+ * | `chat:{k}:sends`          | hash   | idempotent sends of k as sender: client id (hex) → JSON record         |
+ * | `chat:{k}:send-expiry`    | zset   | the same ids scored by their `expiresAt`, for pruning                  |
+ * | `chat:{k}:receipt:<n>`    | string | in the recipient's slot: "seq\nsentAt" of the append made under nonce n, |
+ * |                           |        | or "X" when a retry took that nonce over; expires with the window      |
  * | `chat:accounts`           | zset   | every account key (score 0, ordered by bytes): the listing index       |
  *
  * and one sharded pub/sub channel per account, `chat:{k}:wake`, in the same slot, carrying wake-up hints
@@ -19,6 +23,8 @@ export interface AccountKeys {
   readonly log: string;
   readonly lease: string;
   readonly fence: string;
+  readonly sends: string;
+  readonly sendExpiry: string;
   /** A sharded pub/sub channel, not a key; in the account's slot. */
   readonly wakeChannel: string;
 }
@@ -36,6 +42,13 @@ export function accountKeys(key: string): AccountKeys {
     log: `${tag}:log`,
     lease: `${tag}:lease`,
     fence: `${tag}:fence`,
+    sends: `${tag}:sends`,
+    sendExpiry: `${tag}:send-expiry`,
     wakeChannel: `${tag}:wake`,
   };
+}
+
+/** The key, in the recipient's slot, recording what became of the idempotent append made under `nonce`. */
+export function receiptKey(recipientKey: string, nonce: string): string {
+  return `${KEY_PREFIX}{${recipientKey}}:receipt:${nonce}`;
 }

@@ -190,6 +190,13 @@ export class RedisSessionDirectory implements SessionDirectory {
     });
   }
 
+  isDelivering(key: string): Promise<boolean> {
+    return this.run(async () => {
+      const lease = accountKeys(key).lease;
+      return (await this.redis.send(lease, ["HGET", lease, "delivering"], true)) === "1";
+    });
+  }
+
   announce(key: string, seq: number): Promise<boolean> {
     return this.run(async () => {
       const keys = accountKeys(key);

@@ -1,22 +1,32 @@
+import { randomBytes } from "node:crypto";
 import {
   type AccountListRange,
   type AccountRecord,
+  type AppendLimits,
+  type AppendOnceResult,
   ChatError,
+  type DeliveryMode,
   type NewMessage,
+  type SendDedupe,
   type Store,
   type StoredMessage,
 } from "@chat/core";
 import { checkRedisDurability } from "./durability-check.js";
-import { ACCOUNT_INDEX_KEY, accountKeys } from "./key-schema.js";
+import { ACCOUNT_INDEX_KEY, accountKeys, receiptKey } from "./key-schema.js";
 import type { LuaScript } from "./lua-script.js";
 import { connectRedis, type RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 import { toChatError } from "./redis-errors.js";
 import {
   ACK_MESSAGES,
   APPEND_MESSAGE,
+  APPEND_MESSAGE_ONCE,
+  COMMIT_SEND,
   CREATE_ACCOUNT,
   DELETE_ACCOUNT,
+  DROP_SEND,
   READ_MESSAGES,
+  RESERVE_SEND,
+  RESOLVE_SEND,
   SET_PASSWORD_HASH,
 } from "./store-scripts.js";
 
@@ -28,7 +38,63 @@ export const STORE_SCRIPTS: readonly LuaScript[] = [
   APPEND_MESSAGE,
   READ_MESSAGES,
   ACK_MESSAGES,
+  APPEND_MESSAGE_ONCE,
+  RESERVE_SEND,
+  COMMIT_SEND,
+  DROP_SEND,
+  RESOLVE_SEND,
 ];
+
+/**
+ * An idempotent send whose first attempt has been pending this long (by Redis's clock) may have crashed:
+ * a retry then settles it, taking its nonce over when its append never happened. Safe at any value (the
+ * takeover is fenced in the recipient's slot); it only bounds how long a retry waits.
+ */
+export const SEND_TAKEOVER_MS = 2000;
+/** Pause between looks at an attempt that is still pending. */
+const SEND_PENDING_POLL_MS = 20;
+/** Rounds of reserve → append → commit before an idempotent send gives up with `UNAVAILABLE`. */
+const SEND_MAX_ROUNDS = Math.ceil((SEND_TAKEOVER_MS * 2) / SEND_PENDING_POLL_MS);
+/** Shortest life of a receipt key, whatever window the caller asks for. */
+const MIN_RECEIPT_TTL_MS = 1000;
+
+/** A pending or done idempotent-send record, as RESERVE_SEND stores it (all fields strings). */
+interface SendRecord {
+  readonly state: "pending" | "done";
+  readonly nonce: string;
+  readonly recipientKey: string;
+  readonly contentDigest: string;
+  readonly expiresAt: string;
+  readonly delivery: DeliveryMode;
+  readonly seq?: string;
+  readonly sentAt?: string;
+}
+
+function parseSendRecord(raw: unknown): SendRecord {
+  if (typeof raw !== "string") throw new ChatError("INTERNAL", "internal server error");
+  return JSON.parse(raw) as SendRecord;
+}
+
+function appendFailure(code: number): ChatError | undefined {
+  if (code === -1) return new ChatError("NOT_FOUND", "no such account");
+  if (code === -2) {
+    return new ChatError("RESOURCE_EXHAUSTED", "the recipient has too many unread messages; try again later");
+  }
+  return undefined;
+}
+
+function repeatedResult(record: SendRecord, seq: number, sentAt: number): AppendOnceResult {
+  return {
+    repeated: true,
+    receipt: {
+      recipientKey: record.recipientKey,
+      seq,
+      sentAt,
+      delivery: record.delivery,
+      contentDigest: record.contentDigest,
+    },
+  };
+}
 
 /** Index entries read per round trip while listing; entries of deleted accounts are skipped. */
 const LISTING_BATCH = 256;
@@ -135,7 +201,11 @@ export class RedisStore implements Store {
       const keys = accountKeys(key);
       // The lease goes too: the account's session ends on every node (its next renewal finds it gone).
       const existed = asInteger(
-        await DELETE_ACCOUNT.run(this.redis, [keys.account, keys.log, keys.lease], []),
+        await DELETE_ACCOUNT.run(
+          this.redis,
+          [keys.account, keys.log, keys.lease, keys.sends, keys.sendExpiry],
+          [],
+        ),
         "delete",
       );
       await this.redis.send(ACCOUNT_INDEX_KEY, ["ZREM", ACCOUNT_INDEX_KEY, key], false);
@@ -186,19 +256,114 @@ export class RedisStore implements Store {
     });
   }
 
-  appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage> {
+  appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage> {
     return this.run(async () => {
       const keys = accountKeys(recipientKey);
       const seq = asInteger(
         await APPEND_MESSAGE.run(
           this.redis,
           [keys.account, keys.log],
-          [String(message.sentAt), JSON.stringify(message.from), message.content],
+          [
+            String(message.sentAt),
+            JSON.stringify(message.from),
+            message.content,
+            String(limits?.maxBacklog ?? -1),
+          ],
         ),
         "append message",
       );
-      if (seq < 0) throw new ChatError("NOT_FOUND", "no such account");
+      const failure = appendFailure(seq);
+      if (failure) throw failure;
       return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
+    });
+  }
+
+  /**
+   * The receipt lives in the sender's slot and the message in the recipient's, which Redis Cluster cannot
+   * change in one script; so an idempotent send is three single-slot scripts: reserve the id (a pending
+   * record with a fresh nonce) in the sender's slot, append in the recipient's slot recording the nonce's
+   * outcome there atomically with the message, commit the record. A retry that finds the record pending
+   * waits; once it has been pending for {@link SEND_TAKEOVER_MS} it settles it in the recipient's slot —
+   * taking the outcome recorded there, or taking the nonce over so that the old attempt can never append —
+   * so a crash at any point leaves the message either stored once with its receipt, or not at all.
+   */
+  appendMessageOnce(
+    recipientKey: string,
+    message: NewMessage,
+    dedupe: SendDedupe,
+    limits?: AppendLimits,
+  ): Promise<AppendOnceResult> {
+    return this.run(async () => {
+      const sender = accountKeys(dedupe.senderKey);
+      const id = Buffer.from(dedupe.clientMessageId).toString("hex");
+      const ttlMs = String(Math.max(MIN_RECEIPT_TTL_MS, Math.ceil(dedupe.expiresAt - message.sentAt)));
+      for (let round = 0; round < SEND_MAX_ROUNDS; round++) {
+        const nonce = randomBytes(12).toString("hex");
+        const reply = await RESERVE_SEND.run(
+          this.redis,
+          [sender.sends, sender.sendExpiry],
+          [
+            id,
+            String(message.sentAt),
+            nonce,
+            recipientKey,
+            dedupe.contentDigest,
+            String(dedupe.expiresAt),
+            dedupe.delivery,
+            String(SEND_TAKEOVER_MS),
+          ],
+        );
+        const [state, raw] = asStrings(reply, "reserve send");
+        const record = parseSendRecord(raw);
+        if (state === "done") return repeatedResult(record, Number(record.seq), Number(record.sentAt));
+        if (state === "pending") {
+          await new Promise((resolve) => setTimeout(resolve, SEND_PENDING_POLL_MS));
+          continue;
+        }
+        if (state === "stale") {
+          const receipt = receiptKey(record.recipientKey, record.nonce);
+          const outcome = await RESOLVE_SEND.run(this.redis, [receipt], [ttlMs]);
+          if (typeof outcome === "string" && outcome !== "X") {
+            const [seq, sentAt] = outcome.split("\n").map(Number) as [number, number];
+            await COMMIT_SEND.run(
+              this.redis,
+              [sender.sends],
+              [id, record.nonce, String(seq), String(sentAt)],
+            );
+            return repeatedResult(record, seq, sentAt);
+          }
+          await DROP_SEND.run(this.redis, [sender.sends, sender.sendExpiry], [id, record.nonce]);
+          continue;
+        }
+        const keys = accountKeys(recipientKey);
+        const seq = asInteger(
+          await APPEND_MESSAGE_ONCE.run(
+            this.redis,
+            [keys.account, keys.log, receiptKey(recipientKey, nonce)],
+            [
+              String(message.sentAt),
+              JSON.stringify(message.from),
+              message.content,
+              String(limits?.maxBacklog ?? -1),
+              ttlMs,
+            ],
+          ),
+          "append message once",
+        );
+        if (seq === -3) continue;
+        const failure = appendFailure(seq);
+        if (failure) {
+          // A failed send records nothing, so its retry can succeed.
+          await DROP_SEND.run(this.redis, [sender.sends, sender.sendExpiry], [id, nonce]);
+          throw failure;
+        }
+        await COMMIT_SEND.run(this.redis, [sender.sends], [id, nonce, String(seq), String(message.sentAt)]);
+        return {
+          repeated: false,
+          message: { seq, from: message.from, content: message.content, sentAt: message.sentAt },
+        };
+      }
+      throw new ChatError("UNAVAILABLE", "the send could not be settled; try again");
     });
   }
 

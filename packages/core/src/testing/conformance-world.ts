@@ -30,12 +30,19 @@ export class ConformanceWorld {
     private readonly hasher: HeldHasher,
   ) {}
 
-  /** Starts a fresh service and a server of the transport under test in front of it. */
-  static async start(startServer: StartConformanceServer): Promise<ConformanceWorld> {
+  /**
+   * Starts a fresh service (with `options`, for tests of a configurable limit) and a server of the
+   * transport under test in front of it.
+   */
+  static async start(
+    startServer: StartConformanceServer,
+    options: Partial<ChatServiceOptions> = {},
+  ): Promise<ConformanceWorld> {
     const hasher = new HeldHasher(createTestHasher());
-    const service = createTestService({ hasher });
+    const service = createTestService({ hasher, ...options });
     const services = {
-      createService: (options: Partial<ChatServiceOptions>) => createTestService({ ...options, hasher }),
+      createService: (nodeOptions: Partial<ChatServiceOptions>) =>
+        createTestService({ ...options, ...nodeOptions, hasher }),
     };
     return new ConformanceWorld(service, await startServer(service, services), hasher);
   }
