@@ -1,5 +1,5 @@
 export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
-export type { AccountPage, AccountQuery } from "./account-page.js";
+export type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";

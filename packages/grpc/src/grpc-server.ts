@@ -288,13 +288,10 @@ export class GrpcServer {
     request: LoginRequest,
     call: ServerUnaryCall<LoginRequest, LoginResponse>,
   ): Promise<LoginResponse> {
-    // A client that already holds a session logs in again on the same connection, so core's rule "one
-    // session per connection" answers (FAILED_PRECONDITION), not a rule of ours.
-    const current = this.sessions.find(call.metadata);
-    if (current) {
-      await current.connection.login(request.username, request.password);
-      throw new ChatError("INTERNAL", "a connection with a session accepted a second login");
-    }
+    // A client that already holds a session gets core's refusal ("one session per connection",
+    // FAILED_PRECONDITION), not a rule of ours.
+    const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
+    if (refusal) throw refusal;
     if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
     const connection = this.service.connect();
     let username: string;
