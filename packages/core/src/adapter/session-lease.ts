@@ -49,11 +49,6 @@ export class SessionLease {
     if (this.holders === 0) this.arm(this.leaseMs);
   }
 
-  /** A sign of life that holds nothing (a request read): the lease runs again from now. */
-  touch(): void {
-    this.lastActiveAt = performance.now();
-  }
-
   /** The session ended for another reason: the lease stops and never expires. Idempotent. */
   end(): void {
     this.ended = true;
