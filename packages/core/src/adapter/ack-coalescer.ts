@@ -64,17 +64,19 @@ export class AckCoalescer {
   private readonly flush = async (): Promise<void> => {
     const epoch = this.epoch;
     const seq = this.wanted;
+    let failed = false;
     try {
-      if (seq <= this.acked || !this.canSend()) return;
-      await this.options.send(seq);
-      if (epoch === this.epoch && seq > this.acked) this.acked = seq;
+      if (seq > this.acked && this.canSend()) {
+        await this.options.send(seq);
+        if (epoch === this.epoch && seq > this.acked) this.acked = seq;
+      }
     } catch (error) {
       // No retry: the messages stay stored and come again at the next login.
+      failed = true;
       this.options.onError?.(error);
+    } finally {
       this.scheduled = false;
-      return;
     }
-    this.scheduled = false;
-    if (this.canSend()) this.scheduleFlush();
+    if (!failed && this.canSend()) this.scheduleFlush();
   };
 }
