@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ChatService } from "./chat-service.js";
+import type { ChatService } from "./chat-service.js";
 import { MemoryStore } from "./memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "./node-crypto.js";
 import { MAX_NAMES_PER_FULL_LISTING } from "./rules.js";
+import { createTestService } from "./testing/harness.js";
 
 const PASSWORD = "correct horse";
 
 function testService(store = new MemoryStore()): ChatService {
-  return new ChatService({ store, hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) });
+  return createTestService({ store });
 }
 
 /** Accounts written straight into the store: hashing ten thousand passwords would only slow the test. */

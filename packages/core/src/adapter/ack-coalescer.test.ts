@@ -1,18 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
-import { ChatService } from "../chat-service.js";
 import type { IncomingMessage } from "../delivery.js";
 import { MemoryStore } from "../memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "../node-crypto.js";
+import { createTestService } from "../testing/harness.js";
 import { AckCoalescer } from "./ack-coalescer.js";
 
 const PASSWORD = "correct horse";
 
 async function loggedInPair() {
   const store = new MemoryStore();
-  const service = new ChatService({
-    store,
-    hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
-  });
+  const service = createTestService({ store });
   await service.register("alice", PASSWORD);
   await service.register("bob", PASSWORD);
   const alice = service.connect();

@@ -3,11 +3,11 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from "n
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ChatConnection } from "../chat-connection.js";
 import type { ChatError } from "../chat-error.js";
-import { ChatService } from "../chat-service.js";
+import type { ChatService } from "../chat-service.js";
 import type { IncomingMessage } from "../delivery.js";
 import { MemoryStore } from "../memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "../node-crypto.js";
 import { silentLogger } from "../server-logger.js";
+import { createTestService } from "../testing/harness.js";
 import { DeliveryChannel } from "./delivery-channel.js";
 
 const PASSWORD = "correct horse";
@@ -40,10 +40,7 @@ afterEach(async () => {
 
 async function start(): Promise<Bed> {
   const store = new MemoryStore();
-  const service = new ChatService({
-    store,
-    hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
-  });
+  const service = createTestService({ store });
   await service.register("alice", PASSWORD);
   await service.register("bob", PASSWORD);
   const server = createServer();
