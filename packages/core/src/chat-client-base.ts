@@ -287,7 +287,11 @@ export abstract class ChatClientBase implements ChatClient {
   /** Carries `register`. */
   protected abstract carryRegister(username: string, password: string, request: ClientRequest<void>): void;
   /** Carries `login`; settles once delivery is attached (messages may arrive through {@link deliver}). */
-  protected abstract carryLogin(username: string, password: string, request: ClientRequest<LoginResult>): void;
+  protected abstract carryLogin(
+    username: string,
+    password: string,
+    request: ClientRequest<LoginResult>,
+  ): void;
   /**
    * Gets the session back after a reconnect: logs in again and attaches delivery. A transport whose
    * sessions outlive connections (gRPC's token) may resume the session instead. Refusals keep the
@@ -393,7 +397,8 @@ export abstract class ChatClientBase implements ChatClient {
     const policy = this.policy;
     if (policy === undefined) {
       // Without reconnecting there is one connection: the transport settles the caller's request itself.
-      if (this.lifecycle !== "open") request.reject(this.lifecycle === "closed" ? closedError() : notConnectedError());
+      if (this.lifecycle !== "open")
+        request.reject(this.lifecycle === "closed" ? closedError() : notConnectedError());
       else start(request);
       return request.promise;
     }
@@ -401,7 +406,10 @@ export abstract class ChatClientBase implements ChatClient {
     request.cancelWith(call);
     if (this.lifecycle === "open") {
       this.begin(call);
-    } else if (this.lifecycle === "reconnecting" && (options?.waitForConnection ?? policy.waitForConnection)) {
+    } else if (
+      this.lifecycle === "reconnecting" &&
+      (options?.waitForConnection ?? policy.waitForConnection)
+    ) {
       if (kind === "send") this.outbox.add(call as unknown as RetriedCall<SendResult>);
       else if (kind === "ack") this.parkedAcks.add(call as unknown as RetriedCall<void>);
       else this.waiting.push(call as RetriedCall<unknown>);
@@ -606,7 +614,12 @@ export abstract class ChatClientBase implements ChatClient {
   private async resumeSession(): Promise<void> {
     const credentials = this.credentials;
     if (credentials === undefined) return;
-    const attempt = new ClientRequest<LoginResult>(this.attempts, this.requestTimeoutMs, "request", undefined);
+    const attempt = new ClientRequest<LoginResult>(
+      this.attempts,
+      this.requestTimeoutMs,
+      "request",
+      undefined,
+    );
     this.step = attempt as ClientRequest<unknown>;
     this.carryResume(credentials.username, credentials.password, attempt);
     await attempt.promise;

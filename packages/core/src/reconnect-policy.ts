@@ -30,7 +30,10 @@ export function reconnectPolicy(option: boolean | ReconnectOptions | undefined):
   return {
     maxAttempts: nonNegative(options.maxAttempts, Number.POSITIVE_INFINITY, "maxAttempts"),
     initialDelayMs,
-    maxDelayMs: Math.max(initialDelayMs, nonNegative(options.maxDelayMs, RECONNECT_MAX_DELAY_MS, "maxDelayMs")),
+    maxDelayMs: Math.max(
+      initialDelayMs,
+      nonNegative(options.maxDelayMs, RECONNECT_MAX_DELAY_MS, "maxDelayMs"),
+    ),
     waitForConnection: options.waitForConnection ?? true,
     loggedInElsewhereGraceMs: nonNegative(
       options.loggedInElsewhereGraceMs,
