@@ -172,6 +172,11 @@ export abstract class ChatClientBase implements ChatClient {
     return this.lifecycle;
   }
 
+  /** Whether the client reconnects after a lost connection (its `reconnect` option is on). */
+  protected get reconnects(): boolean {
+    return this.policy !== undefined;
+  }
+
   /** @inheritDoc */
   get outboxSize(): number {
     return this.outbox.size;
