@@ -66,7 +66,10 @@ export interface RequestOptions {
 export interface SendOptions extends RequestOptions {
   /**
    * Makes the send idempotent: an opaque id (1–32 bytes) the client picks, unique among its own sends.
-   * A reconnecting client gives every send without one a random 16-byte id, so it can resend it safely.
+   * Sending again with the same id within `SEND_DEDUPE_WINDOW_MS` (after a lost answer, a timeout, a
+   * reconnect) returns the first answer and stores nothing; the same id with another recipient or content
+   * is `INVALID_ARGUMENT`. A client that reconnects gives every send without one a random
+   * {@link GENERATED_CLIENT_MESSAGE_ID_BYTES}-byte id, so it can resend it safely.
    */
   readonly clientMessageId?: Uint8Array;
 }

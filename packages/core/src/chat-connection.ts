@@ -112,9 +112,13 @@ export class ChatConnection {
     if (this.session === session) this.session = undefined;
   }
 
-  /** Sends a message to a user, live if they are online, stored otherwise. */
-  send(to: unknown, content: unknown): Promise<SendResult> {
-    return this.service.send(this.requireSession(), to, content);
+  /**
+   * Sends a message to a user, live if they are online, stored otherwise. With a `clientMessageId` (1–32
+   * bytes) the send is idempotent: a repeat within `SEND_DEDUPE_WINDOW_MS` gets the first answer and
+   * stores nothing; the same id with another recipient or content is `INVALID_ARGUMENT`.
+   */
+  send(to: unknown, content: unknown, clientMessageId?: unknown): Promise<SendResult> {
+    return this.service.send(this.requireSession(), to, content, clientMessageId);
   }
 
   /** Acknowledges every delivered message up to and including `upToSeq`, removing them from the store. */

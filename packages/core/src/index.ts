@@ -54,16 +54,22 @@ export {
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export {
+  CLIENT_MESSAGE_ID_MAX_BYTES,
+  CLIENT_MESSAGE_ID_MIN_BYTES,
   CONTENT_MAX_BYTES,
   CONTENT_MIN_BYTES,
+  DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_BYTES,
+  SEND_DEDUPE_WINDOW_MS,
   USERNAME_MAX_BYTES,
   USERNAME_MIN_BYTES,
+  validateClientMessageId,
   validateContent,
   validateCursor,
+  validateMaxBacklog,
   validatePageSize,
   validatePassword,
   validateSequence,
@@ -72,6 +78,22 @@ export {
   WILDCARD_MAX_BYTES,
 } from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
-export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  AccountListRange,
+  AccountRecord,
+  AppendLimits,
+  AppendOnceResult,
+  NewMessage,
+  SendDedupe,
+  SendReceipt,
+  Store,
+  StoredMessage,
+} from "./store.js";
+export type {
+  TransportAddress,
+  TransportDescriptor,
+  TransportServer,
+  TransportServerOptions,
+} from "./transport-descriptor.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

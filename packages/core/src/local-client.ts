@@ -86,10 +86,10 @@ export class LocalClient extends ChatClientBase {
   protected carrySend(
     to: string,
     content: string,
-    _clientMessageId: Uint8Array | undefined,
+    clientMessageId: Uint8Array | undefined,
     request: ClientRequest<SendResult>,
   ): void {
-    settle(request, () => this.open.send(to, content));
+    settle(request, () => this.open.send(to, content, clientMessageId));
   }
 
   protected carryAck(upToSeq: number, request: ClientRequest<void>): void {

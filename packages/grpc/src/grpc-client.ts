@@ -232,12 +232,16 @@ export class GrpcClient extends ChatClientBase {
   protected carrySend(
     to: string,
     content: string,
-    _clientMessageId: Uint8Array | undefined,
+    clientMessageId: Uint8Array | undefined,
     request: ClientRequest<SendResult>,
   ): void {
+    const message =
+      clientMessageId === undefined
+        ? { to, content }
+        : { to, content, clientMessageId: Buffer.from(clientMessageId) };
     this.call(
       CHAT_SERVICE_DEFINITION.sendMessage,
-      { to, content },
+      message,
       request,
       (reply): SendResult => ({
         seq: reply.seq,

@@ -39,6 +39,7 @@ export type {
   LseFrame,
   LsnFrame,
   LsqFrame,
+  MidFrame,
   MsgFrame,
   NmsFrame,
   OkFrame,

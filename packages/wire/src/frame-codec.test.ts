@@ -17,7 +17,7 @@ describe("frame layout", () => {
   it("has one code per type, and no size for unknown codes", () => {
     expect(new Set(Object.values(FrameCode)).size).toBe(Object.keys(FrameCode).length);
     expect(frameSizeOf(200)).toBeUndefined();
-    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.dlv);
+    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.mid);
   });
 });
 

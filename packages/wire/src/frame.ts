@@ -136,6 +136,15 @@ export interface ByeFrame {
   readonly text: string;
 }
 
+/** Extension 24 `mid`: send a chat message carrying a client message id (idempotent send). */
+export interface MidFrame {
+  readonly type: "mid";
+  readonly to: string;
+  /** 1–32 opaque bytes chosen by the client; a repeat within the dedupe window gets the first answer. */
+  readonly clientMessageId: Uint8Array;
+  readonly content: string;
+}
+
 /** Any frame of the protocol. */
 export type Frame =
   | RegFrame
@@ -161,4 +170,5 @@ export type Frame =
   | OkFrame
   | LinFrame
   | SntFrame
-  | ByeFrame;
+  | ByeFrame
+  | MidFrame;

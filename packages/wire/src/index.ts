@@ -16,3 +16,4 @@ export {
 } from "./wire-client-options.js";
 export { type WireAddress, type WireListenOptions, WireServer, type WireServerStats } from "./wire-server.js";
 export { MIN_WRITE_HIGH_WATER_MARK, type WireServerOptions } from "./wire-server-options.js";
+export { DEFAULT_WIRE_PORT, wireTransport } from "./wire-transport.js";

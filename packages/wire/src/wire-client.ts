@@ -110,10 +110,14 @@ export class WireClient extends ChatClientBase {
   protected carrySend(
     to: string,
     content: string,
-    _clientMessageId: Uint8Array | undefined,
+    clientMessageId: Uint8Array | undefined,
     request: ClientRequest<SendResult>,
   ): void {
-    this.request("send", { type: "msg", to, content }, request);
+    const frame: Frame =
+      clientMessageId === undefined
+        ? { type: "msg", to, content }
+        : { type: "mid", to, clientMessageId, content };
+    this.request("send", frame, request);
   }
 
   protected carryAck(upToSeq: number, request: ClientRequest<void>): void {

@@ -1,12 +1,18 @@
 import { Command, Option } from "commander";
-import { DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
+import { DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
-import { CONNECT_TRANSPORTS, type ConnectTransport } from "./create-client.js";
+import {
+  DEFAULT_TRANSPORT,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  type TransportName,
+  transportNamed,
+} from "../transports/registry.js";
 import { runConnect } from "./run-connect.js";
 
 /** The flags as commander hands them over. */
 interface ConnectFlags {
-  readonly transport: ConnectTransport;
+  readonly transport: TransportName;
   readonly host: string;
   readonly port?: number;
 }
@@ -18,12 +24,14 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
       "connect to a chat server and open a prompt (scripted line mode when stdin is not a terminal)",
     )
     .addOption(
-      new Option("--transport <kind>", "protocol to speak").choices(CONNECT_TRANSPORTS).default("wire"),
+      new Option("--transport <kind>", "protocol to speak")
+        .choices(TRANSPORT_NAMES)
+        .default(DEFAULT_TRANSPORT),
     )
     .option("--host <host>", "server address", DEFAULT_HOST)
     .option(
       "--port <port>",
-      `server port (default: ${DEFAULT_WIRE_PORT} for wire, ${DEFAULT_GRPC_PORT} for grpc)`,
+      `server port (default: ${TRANSPORTS.map((transport) => `${transport.defaultPort} for ${transport.name}`).join(", ")})`,
       parsePort,
     )
     .addHelpText(
@@ -32,7 +40,7 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
         "accfilter WLDCRD, message USR MSG..., help, quit. See the README for the scripted output format.",
     )
     .action(async (flags: ConnectFlags) => {
-      const port = flags.port ?? (flags.transport === "wire" ? DEFAULT_WIRE_PORT : DEFAULT_GRPC_PORT);
+      const port = flags.port ?? transportNamed(flags.transport).defaultPort;
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
       setExitCode(await runConnect({ transport: flags.transport, host: flags.host, port }, streams));
     });

@@ -3,9 +3,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, ensureCliBuilt } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer } from "../test-support/test-server.js";
+import { CLI_BIN, requireBuiltCli } from "../testing/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer } from "../testing/test-server.js";
 import { PROMPT } from "./interactive-mode.js";
 
 const TMUX = "/usr/bin/tmux";
@@ -51,8 +51,8 @@ async function waitForScreen(check: (lines: string[]) => boolean, what: string):
 const last = (lines: string[]): string => lines.at(-1) ?? "";
 
 beforeAll(async () => {
-  if (hasTmux) await ensureCliBuilt();
-}, 240_000);
+  if (hasTmux) requireBuiltCli();
+});
 afterEach(killAllCliProcesses);
 afterAll(() => {
   if (!hasTmux) return;

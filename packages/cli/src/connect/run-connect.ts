@@ -2,14 +2,14 @@ import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
-import { type ConnectTransport, createClient } from "./create-client.js";
+import { type TransportName, transportNamed } from "../transports/registry.js";
 import { startInteractive } from "./interactive-mode.js";
 import type { PromptMode } from "./prompt-mode.js";
 import { startScripted } from "./scripted-mode.js";
 
 /** Everything `chat-cli connect` needs, already parsed. */
 export interface ConnectOptions {
-  readonly transport: ConnectTransport;
+  readonly transport: TransportName;
   readonly host: string;
   readonly port: number;
 }
@@ -30,7 +30,7 @@ export interface ConnectStreams {
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
   const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
   routeGrpcLogs();
-  const client = createClient(options.transport, options.host, options.port);
+  const client = transportNamed(options.transport).createClient({ host: options.host, port: options.port });
   try {
     await client.connect();
   } catch (error) {

@@ -1,9 +1,9 @@
 import { formatAddress } from "../option-parsers.js";
-import type { TransportName } from "./serve-options.js";
+import { isTransportName } from "../transports/registry.js";
 import type { Listener } from "./start-server.js";
 
-/** Matches a listener line; the host may be bracketed (IPv6). */
-const LISTENER_LINE = /^(wire|grpc) listening on \[?([^\]]+?)\]?:(\d+)$/;
+/** Matches a listener line; the host may be bracketed (IPv6). The name is checked against the registry. */
+const LISTENER_LINE = /^([a-z0-9-]+) listening on \[?([^\]]+?)\]?:(\d+)$/;
 
 /**
  * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000`. A stable format: tests,
@@ -19,5 +19,6 @@ export function parseListenerLine(line: string): Listener | undefined {
   if (match === null) return undefined;
   const [, transport, host, port] = match;
   if (transport === undefined || host === undefined || port === undefined) return undefined;
-  return { transport: transport as TransportName, host, port: Number(port) };
+  if (!isTransportName(transport)) return undefined;
+  return { transport, host, port: Number(port) };
 }

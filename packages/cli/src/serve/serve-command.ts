@@ -1,20 +1,42 @@
+import type { TransportDescriptor } from "@chat/core";
 import { Command, Option } from "commander";
-import { DEFAULT_DB_FILE, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
+import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
+import { servePortFlag, TRANSPORTS, type TransportName } from "../transports/registry.js";
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
 import { runServe } from "./run-serve.js";
 import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
 
-/** The flags as commander hands them over, before they become {@link ServeOptions}. */
+/** The `--port`-style option of one transport, defaulting to the descriptor's port. */
+function portOption(transport: TransportDescriptor<TransportName>): Option {
+  return new Option(`${servePortFlag(transport.name)} <port>`, `${transport.name} port (0 picks a free one)`)
+    .argParser(parsePort)
+    .default(transport.defaultPort);
+}
+
+/**
+ * The flags as commander hands them over, before they become {@link ServeOptions}. The port flags are
+ * keyed by their attribute names (`port`, `grpcPort`), which {@link portOption} knows.
+ */
 interface ServeFlags {
   readonly transport: ServeTransport;
   readonly host: string;
-  readonly port: number;
-  readonly grpcPort: number;
+  readonly [portAttribute: string]: unknown;
   readonly db?: string;
   readonly memory?: true;
   readonly logLevel: LogLevel;
   readonly insecureTestHashing?: true;
+}
+
+function portsFrom(flags: ServeFlags): Record<TransportName, number> {
+  const ports: Partial<Record<TransportName, number>> = {};
+  for (const transport of TRANSPORTS) {
+    const port = flags[portOption(transport).attributeName()];
+    // Commander applies the default and the parser, so anything but a number is a bug here.
+    if (typeof port !== "number") throw new Error(`no port parsed for ${transport.name}`);
+    ports[transport.name] = port;
+  }
+  return ports as Record<TransportName, number>;
 }
 
 /** Turns parsed flags into options; `--memory` and `--db` cannot both be given (commander checks). */
@@ -22,8 +44,7 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
   return {
     transport: flags.transport,
     host: flags.host,
-    port: flags.port,
-    grpcPort: flags.grpcPort,
+    ports: portsFrom(flags),
     storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
     logLevel: flags.logLevel,
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
@@ -35,21 +56,19 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
  * server has stopped; failures to start reject the action with a `CliFailure`.
  */
 export function createServeCommand(setExitCode: (code: number) => void): Command {
+  const command = new Command("serve")
+    .description("run the chat server: wire and/or gRPC listeners on one shared service")
+    .addOption(
+      new Option("--transport <kind>", "which listeners to start").choices(SERVE_TRANSPORTS).default("both"),
+    )
+    .option(
+      "--host <host>",
+      "address to listen on (0.0.0.0 exposes the server to the network)",
+      DEFAULT_HOST,
+    );
+  for (const transport of TRANSPORTS) command.addOption(portOption(transport));
   return (
-    new Command("serve")
-      .description("run the chat server: wire and/or gRPC listeners on one shared service")
-      .addOption(
-        new Option("--transport <kind>", "which listeners to start")
-          .choices(SERVE_TRANSPORTS)
-          .default("both"),
-      )
-      .option(
-        "--host <host>",
-        "address to listen on (0.0.0.0 exposes the server to the network)",
-        DEFAULT_HOST,
-      )
-      .option("--port <port>", "wire protocol port (0 picks a free one)", parsePort, DEFAULT_WIRE_PORT)
-      .option("--grpc-port <port>", "gRPC port (0 picks a free one)", parsePort, DEFAULT_GRPC_PORT)
+    command
       .addOption(
         new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`).conflicts("memory"),
       )

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** A fixture compiled to a plain ES module a child `node` can run. */
 export interface BundledFixture {
@@ -27,7 +27,7 @@ export async function bundleFixture(fixture: string): Promise<BundledFixture> {
   const outDir = mkdtempSync(join(cacheDir, "chat-store-sqlite-fixture-"));
   await build({
     config: false,
-    entry: { fixture: join(packageRoot, "test", "fixtures", fixture) },
+    entry: { fixture: join(packageRoot, "src", "testing", "fixtures", fixture) },
     outDir,
     format: ["esm"],
     outExtension: () => ({ js: ".mjs" }),

@@ -1,8 +1,8 @@
-import type { Command } from "commander";
+import { Command } from "commander";
 import { markdownReport } from "./markdown-report.js";
 import { runBench } from "./run-bench.js";
 
-/** The flags of `chat-cli bench`, as commander parses them. */
+/** The flags of the bench, as commander parses them. */
 interface BenchFlags {
   readonly quick?: boolean;
   readonly json?: string;
@@ -11,15 +11,15 @@ interface BenchFlags {
 }
 
 /**
- * Adds `chat-cli bench` to the program: runs the bench (servers in child processes, loopback only),
- * shows progress on stderr and prints the markdown table on stdout.
+ * The bench's command line (`pnpm bench [flags]` from the repository root): runs the bench (servers in
+ * child processes, loopback only), shows progress on stderr and prints the markdown table on stdout.
  */
-export function registerBenchCommand(program: Command): Command {
-  return program
-    .command("bench")
+export function createBenchProgram(): Command {
+  return new Command("chat-bench")
     .description(
       "measure payload sizes, round trips, relay throughput and latency: wire vs gRPC vs bare runtime",
     )
+    .helpOption("-h, --help", "show help")
     .option("--quick", "a short smoke run (every section, tiny durations)")
     .option("--json <file>", "also write the results as JSON")
     .option("--svg <file>", "also write a chart (bytes per operation, throughput vs baseline) as SVG")

@@ -1,48 +1,26 @@
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { type BuiltPackage, CLI_PACKAGES, PACKAGES_ROOT, requireBuilt } from "@chat/cli/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BenchResults } from "./bench-results.js";
 
 /*
- * Runs `chat-cli bench --quick` once, end to end, as real processes (the built CLI spawning its server
+ * Runs `pnpm bench --quick` once, end to end, as real processes (the built bench spawning its server
  * children), and checks the results are complete and sane. It never checks that anything is fast: the
  * figures depend on the machine and on whatever else it is doing.
  */
 
-const root = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const cliDist = join(root, "packages/cli/dist");
-/** `CHAT_BENCH_CLI` runs another build of the CLI instead (it is then not rebuilt). */
-const override = process.env.CHAT_BENCH_CLI;
-const bin = override ?? join(cliDist, "bin.js");
-const serverEntry = join(cliDist, "bench-server.js");
+/** What the built bench runs: everything the CLI runs (the registry's transports), and the bench itself. */
+const BENCH_PACKAGES: readonly BuiltPackage[] = [...CLI_PACKAGES, { dir: "bench", output: "dist/bin.js" }];
+/** `CHAT_BENCH_BIN` runs another build of the bench instead (its freshness is then not checked). */
+const override = process.env.CHAT_BENCH_BIN;
+const bin = override ?? join(PACKAGES_ROOT, "bench", "dist", "bin.js");
 
-function newestSource(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the CLI (and the packages it depends on) when its dist is missing or older than any source. */
-function ensureBuilt(): void {
-  const packages = join(root, "packages");
-  const newest = Math.max(
-    ...readdirSync(packages)
-      .map((name) => join(packages, name, "src"))
-      .filter((directory) => existsSync(directory))
-      .map(newestSource),
-  );
-  const built = [bin, serverEntry].every((path) => existsSync(path) && statSync(path).mtimeMs >= newest);
-  if (!built)
-    execFileSync("pnpm", ["--filter", "@chat/cli...", "run", "build"], { cwd: root, stdio: "ignore" });
-}
+beforeAll(() => {
+  if (override === undefined) requireBuilt(BENCH_PACKAGES);
+});
 
 interface Run {
   readonly code: number | null;
@@ -52,8 +30,8 @@ interface Run {
 
 function runQuickBench(json: string, svg: string): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, "bench", "--quick", "--json", json, "--svg", svg], {
-      cwd: root,
+    const child = spawn(process.execPath, [bin, "--quick", "--json", json, "--svg", svg], {
+      cwd: PACKAGES_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -89,12 +67,11 @@ const OPERATIONS = [
   "ack",
 ];
 
-describe("chat-cli bench --quick", () => {
+describe("pnpm bench --quick", () => {
   const directory = mkdtempSync(join(tmpdir(), "chat-bench-test-"));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it("runs end to end and reports every section with sane figures", { timeout: 240_000 }, async () => {
-    if (override === undefined) ensureBuilt();
     const json = join(directory, "bench.json");
     const svg = join(directory, "bench.svg");
     const run = await runQuickBench(json, svg);

@@ -1,23 +1,18 @@
+import { transportNamed } from "@chat/cli";
 import type { ChatClient, IncomingMessage } from "@chat/core";
-import { GrpcClient } from "@chat/grpc";
-import { WireClient } from "@chat/wire";
 import type { Transport } from "./bench-results.js";
 
 /** The password of every bench account (any valid one would do; hashing uses cheap test parameters). */
 export const BENCH_PASSWORD = "bench-password";
 
-/** Counts gRPC clients, to give each its own connection (see {@link createChatClient}). */
 /**
- * A client of the given transport for a server (or proxy) on 127.0.0.1.
- *
- * Every bench client stands for a separate device, so each must have its own TCP connection. grpc-js
- * shares one connection (a subchannel) between all channels of a process that have the same target and
- * options, and the server allows 16 concurrent streams per connection: 64 receivers' Subscribe streams on
- * one shared connection would never all open. A local subchannel pool gives each client its own.
+ * A client of the given transport for a server (or proxy) on 127.0.0.1, made by the transport's registry
+ * descriptor, as `chat-cli connect` makes it. Every bench client stands for a separate device, so each must
+ * have its own TCP connection: the descriptors guarantee that (for gRPC, 64 receivers' `Subscribe` streams
+ * on one shared grpc-js connection would never all open).
  */
 export function createChatClient(transport: Transport, port: number): ChatClient {
-  if (transport === "wire") return new WireClient({ host: "127.0.0.1", port });
-  return new GrpcClient({ host: "127.0.0.1", port, channelOptions: { "grpc.use_local_subchannel_pool": 1 } });
+  return transportNamed(transport).createClient({ host: "127.0.0.1", port });
 }
 
 /** Connects, registers and logs in a fresh account; resolves with the client. */

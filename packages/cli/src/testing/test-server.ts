@@ -1,5 +1,7 @@
 // Test support: a real `chat-cli serve` on free ports, with the ports it picked.
 import { parseListenerLine } from "../serve/listener-line.js";
+import { type ServeTransport, transportsOf } from "../serve/serve-options.js";
+import { servePortFlag, TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import { CliProcess } from "./cli-process.js";
 
 /**
@@ -11,19 +13,17 @@ export const TEST_HASHING_FLAG = "--insecure-test-hashing";
 /** A started test server. */
 export interface TestServer {
   readonly process: CliProcess;
-  /** The wire port, when a wire listener runs. */
-  readonly wirePort: number | undefined;
-  /** The gRPC port, when a gRPC listener runs. */
-  readonly grpcPort: number | undefined;
+  /** The port of each transport whose listener runs. */
+  readonly ports: Readonly<Partial<Record<TransportName, number>>>;
 }
 
 /**
- * Starts `chat-cli serve` on 127.0.0.1 with free ports (`--port 0 --grpc-port 0`), in memory unless
+ * Starts `chat-cli serve` on 127.0.0.1 with free ports (port 0 for every transport), in memory unless
  * `args` say otherwise, and waits for its listener lines.
  */
 export async function startTestServer(
   args: readonly string[] = ["--memory"],
-  options: { transport?: "wire" | "grpc" | "both"; cwd?: string } = {},
+  options: { transport?: ServeTransport; cwd?: string } = {},
 ): Promise<TestServer> {
   const transport = options.transport ?? "both";
   const server = new CliProcess(
@@ -33,10 +33,7 @@ export async function startTestServer(
       transport,
       "--host",
       "127.0.0.1",
-      "--port",
-      "0",
-      "--grpc-port",
-      "0",
+      ...TRANSPORT_NAMES.flatMap((name) => [servePortFlag(name), "0"]),
       "--log-level",
       "warn",
       TEST_HASHING_FLAG,
@@ -44,20 +41,17 @@ export async function startTestServer(
     ],
     options.cwd === undefined ? {} : { cwd: options.cwd },
   );
-  const expected = transport === "both" ? 2 : 1;
-  let wirePort: number | undefined;
-  let grpcPort: number | undefined;
-  for (let seen = 0; seen < expected; seen++) {
+  const ports: Partial<Record<TransportName, number>> = {};
+  for (let seen = 0; seen < transportsOf(transport).length; seen++) {
     const listener = parseListenerLine(await server.waitForLine(/ listening on /));
-    if (listener?.transport === "wire") wirePort = listener.port;
-    if (listener?.transport === "grpc") grpcPort = listener.port;
+    if (listener !== undefined) ports[listener.transport] = listener.port;
   }
-  return { process: server, wirePort, grpcPort };
+  return { process: server, ports };
 }
 
 /** The port of the given transport, failing loudly when that listener was not started. */
-export function portOf(server: TestServer, transport: "wire" | "grpc"): number {
-  const port = transport === "wire" ? server.wirePort : server.grpcPort;
+export function portOf(server: TestServer, transport: TransportName): number {
+  const port = server.ports[transport];
   if (port === undefined) throw new Error(`the test server has no ${transport} listener`);
   return port;
 }

@@ -1,7 +1,8 @@
+import type { TransportName } from "@chat/cli";
 import type { LatencySummary } from "./latency-recorder.js";
 
-/** The two chat transports the bench compares. */
-export type Transport = "wire" | "grpc";
+/** The chat transports the bench compares: every one in the CLI's transport registry. */
+export type Transport = TransportName;
 
 /** The machine a run was measured on. */
 export interface MachineFacts {

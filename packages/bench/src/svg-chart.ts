@@ -1,3 +1,4 @@
+import { TRANSPORT_NAMES } from "@chat/cli";
 import type { BenchResults, Transport } from "./bench-results.js";
 
 /*
@@ -12,6 +13,8 @@ const BAR_AREA = 560;
 const BAR_HEIGHT = 12;
 const COLORS: Record<Transport, string> = { wire: "#2b6cb0", grpc: "#dd6b20" };
 const NAMES: Record<Transport, string> = { wire: "wire", grpc: "gRPC" };
+/** Horizontal distance between two entries of the legend. */
+const LEGEND_SPACING = 90;
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -40,8 +43,8 @@ export function svgChart(results: BenchResults): string {
     ),
   );
   y += 22;
-  for (const transport of ["wire", "grpc"] as const) {
-    const x = transport === "wire" ? 20 : 110;
+  for (const [index, transport] of TRANSPORT_NAMES.entries()) {
+    const x = 20 + index * LEGEND_SPACING;
     out.push(bar(x, y - 10, 12, COLORS[transport]), text(x + 18, y, NAMES[transport]));
   }
   y += 28;
@@ -65,14 +68,14 @@ export function svgChart(results: BenchResults): string {
   };
   const maxBytes = Math.max(
     10,
-    ...operations.flatMap((operation) => [total(operation, "wire"), total(operation, "grpc")]),
+    ...operations.flatMap((operation) => TRANSPORT_NAMES.map((transport) => total(operation, transport))),
   );
   const decades = Math.ceil(Math.log10(maxBytes));
   const scale = (bytes: number): number => (bytes <= 1 ? 0 : (Math.log10(bytes) / decades) * BAR_AREA);
   const axisTop = y;
   for (const operation of operations) {
     out.push(text(LABEL_WIDTH - 8, y + 2 * BAR_HEIGHT - 2, operation, 'text-anchor="end"'));
-    for (const transport of ["wire", "grpc"] as const) {
+    for (const transport of TRANSPORT_NAMES) {
       const bytes = total(operation, transport);
       const width = scale(bytes);
       out.push(bar(LABEL_WIDTH, y, width, COLORS[transport]));
@@ -105,7 +108,7 @@ export function svgChart(results: BenchResults): string {
   const axis2Top = y;
   for (const measure of measures) {
     out.push(text(LABEL_WIDTH - 8, y + 2 * BAR_HEIGHT - 2, measure, 'text-anchor="end"'));
-    for (const transport of ["wire", "grpc"] as const) {
+    for (const transport of TRANSPORT_NAMES) {
       const row = results.ratios.find(
         (candidate) => candidate.measure === measure && candidate.transport === transport,
       );

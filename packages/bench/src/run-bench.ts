@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TRANSPORT_NAMES } from "@chat/cli";
 import { baselineRatios, targetChecks } from "./baseline-ratios.js";
 import { type BenchProfile, FULL_PROFILE, QUICK_PROFILE } from "./bench-profile.js";
 import type {
@@ -40,8 +41,6 @@ export interface BenchOptions {
   /** Where progress lines go; default stderr. */
   readonly progress?: (line: string) => void;
 }
-
-const TRANSPORTS: readonly Transport[] = ["wire", "grpc"];
 
 const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 
@@ -126,7 +125,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   // Each transport runs right after its own baseline, so a change in background load on a shared
   // machine skews a ratio as little as possible.
-  for (const transport of TRANSPORTS) {
+  for (const transport of TRANSPORT_NAMES) {
     await baselines[transport]();
     progress(`${transport}: payload sizes`);
     await withServer("chat", async (server) => {
@@ -149,7 +148,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
     progress(`${transport}: latency under load`);
     await withServer("chat", async (server) => {
-      const rates = transport === "wire" ? profile.wireRates : profile.grpcRates;
+      const rates = profile.loadRates[transport];
       load.push(
         await chatLoad(
           transport,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   let ports: Record<string, number>;
   if (kind === "chat") {
     const server = await startChatBenchServer();
-    ports = { wire: server.wirePort, grpc: server.grpcPort };
+    ports = { ...server.ports };
     close = () => server.close();
   } else if (kind === "net") {
     const server = await startNetBaselineServers();

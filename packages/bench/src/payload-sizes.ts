@@ -19,11 +19,11 @@ function accountName(index: number): string {
   return `bench${String(index).padStart(4, "0")}`;
 }
 
-function metersOf(transport: Transport): () => { up: StreamMeter; down: StreamMeter } {
-  return transport === "wire"
-    ? () => ({ up: new WireStreamMeter(), down: new WireStreamMeter() })
-    : () => ({ up: new Http2StreamMeter(true), down: new Http2StreamMeter(false) });
-}
+/** How each transport's bytes are split into messages on the socket: its own framing. */
+const METERS: Record<Transport, () => { up: StreamMeter; down: StreamMeter }> = {
+  wire: () => ({ up: new WireStreamMeter(), down: new WireStreamMeter() }),
+  grpc: () => ({ up: new Http2StreamMeter(true), down: new Http2StreamMeter(false) }),
+};
 
 /** Lists every account matching `pattern`, page after page, the way a client shows a full list. */
 async function listAll(client: ChatClient, pattern?: string): Promise<number> {
@@ -57,8 +57,8 @@ export async function measurePayloadSizes(
   largeListSize: number,
 ): Promise<OperationBytes[]> {
   const results: OperationBytes[] = [];
-  const senderProxy = new CountingProxy(serverPort, metersOf(transport));
-  const receiverProxy = new CountingProxy(serverPort, metersOf(transport));
+  const senderProxy = new CountingProxy(serverPort, METERS[transport]);
+  const receiverProxy = new CountingProxy(serverPort, METERS[transport]);
   const sender = createChatClient(transport, await senderProxy.listen());
   const receiver = createChatClient(transport, await receiverProxy.listen());
   const helper = createChatClient(transport, serverPort);

@@ -12,8 +12,8 @@ import {
   Metadata,
   type ServiceError,
 } from "@grpc/grpc-js";
-import { ChatServiceClient } from "./gen/chat/v1/chat.js";
-import { GrpcServer, type GrpcServerOptions } from "./grpc-server.js";
+import { ChatServiceClient } from "../gen/chat/v1/chat.js";
+import { GrpcServer, type GrpcServerOptions } from "../grpc-server.js";
 
 /** A server on 127.0.0.1 with a fresh service, and a raw generated client that bypasses `GrpcClient`. */
 export interface TestBed {

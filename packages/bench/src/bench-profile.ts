@@ -1,3 +1,5 @@
+import type { Transport } from "./bench-results.js";
+
 /** How long and how hard each section runs; `--quick` picks the short profile. */
 export interface BenchProfile {
   readonly name: "quick" | "full";
@@ -11,8 +13,7 @@ export interface BenchProfile {
   readonly relayWarmupMs: number;
   readonly relayMs: number;
   /** Latency under load: offered rates per transport (messages/s), pairs, warm-up and measured time. */
-  readonly wireRates: readonly number[];
-  readonly grpcRates: readonly number[];
+  readonly loadRates: Readonly<Record<Transport, readonly number[]>>;
   readonly loadPairs: number;
   readonly loadWarmupMs: number;
   readonly loadMs: number;
@@ -32,8 +33,7 @@ export const QUICK_PROFILE: BenchProfile = {
   relayWindow: 32,
   relayWarmupMs: 150,
   relayMs: 500,
-  wireRates: [5_000, 100_000],
-  grpcRates: [500, 2_500],
+  loadRates: { wire: [5_000, 100_000], grpc: [500, 2_500] },
   loadPairs: 8,
   loadWarmupMs: 200,
   loadMs: 600,
@@ -51,8 +51,10 @@ export const FULL_PROFILE: BenchProfile = {
   relayWindow: 32,
   relayWarmupMs: 1_000,
   relayMs: 5_000,
-  wireRates: [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
-  grpcRates: [500, 1_000, 2_500, 5_000, 10_000],
+  loadRates: {
+    wire: [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
+    grpc: [500, 1_000, 2_500, 5_000, 10_000],
+  },
   loadPairs: 8,
   loadWarmupMs: 1_000,
   loadMs: 4_000,
