@@ -62,6 +62,7 @@ export class FaultProxy {
   /** Connections accepted so far. */
   connections = 0;
   private faulting = true;
+  private refusing = false;
   private readonly links = new Set<Link>();
   private readonly random: () => number;
 
@@ -103,6 +104,19 @@ export class FaultProxy {
     }
   }
 
+  /** Cuts every connection now (counted as cuts): a test's own, well-timed outage. */
+  cutAll(): void {
+    for (const link of [...this.links]) {
+      this.cuts++;
+      this.drop(link);
+    }
+  }
+
+  /** While on, every new connection is cut as soon as it arrives: the server looks unreachable. */
+  setRefusing(on: boolean): void {
+    this.refusing = on;
+  }
+
   /** Stops listening and cuts whatever is still connected. */
   async close(): Promise<void> {
     this.faulting = false;
@@ -115,6 +129,10 @@ export class FaultProxy {
   }
 
   private accept(client: Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
     this.connections++;
     client.setNoDelay(true);
     const server = connectSocket({ host: "127.0.0.1", port: this.options.targetPort, noDelay: true });
