@@ -13,7 +13,7 @@ export interface DeliveryPumpOptions {
   readonly startAfterSeq: number;
   readonly batchSize: number;
   /** Called as each message is offered, just before the sink sees it, with its sequence number. */
-  readonly onDelivered: (seq: number) => void;
+  readonly onOffered: (seq: number) => void;
   /** Called when reading the store fails; the pump stops. */
   readonly onError: (error: unknown) => void;
 }
@@ -75,7 +75,7 @@ export class DeliveryPump {
     this.deliveredUpTo = message.seq;
     // Recorded before the hand-off, so a sink that acknowledges inside `deliver` (a transport whose
     // clients cannot ack) is acknowledging a message core already counts as delivered.
-    this.options.onDelivered(message.seq);
+    this.options.onOffered(message.seq);
     const more = this.options.sink.deliver(message);
     if (!more) {
       this.paused = true;

@@ -5,7 +5,7 @@
  * weak test hashing setting in `@chat/core/testing/hashing`. See README.md for the list.
  */
 
-export type { AccountPage, AccountQuery } from "./account-page.js";
+export type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
 export { ChatClientBase } from "./chat-client-base.js";
@@ -60,6 +60,7 @@ export {
   CONTENT_MIN_BYTES,
   DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
+  MAX_NAMES_PER_FULL_LISTING,
   MAX_PAGE_SIZE,
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_BYTES,

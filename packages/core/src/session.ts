@@ -48,7 +48,7 @@ export class Session {
       sink,
       startAfterSeq: this.ackedUpTo,
       batchSize: this.context.deliveryBatchSize,
-      onDelivered: (seq) => {
+      onOffered: (seq) => {
         if (seq > this.offeredUpTo) this.offeredUpTo = seq;
       },
       onError: (error) => {
