@@ -10,6 +10,12 @@ import type { FaultProxy } from "./fault-proxy.js";
 /** Most messages a faulty run sends while it waits for enough faults. */
 export const MAX_MESSAGES_PER_FAULTY_RUN = 20_000;
 
+/**
+ * Pause between sends once the minimum number of messages is sent and the run only waits for faults:
+ * keeps a fast machine from reaching the message cap before the proxy has injected enough faults.
+ */
+export const PACE_AFTER_MINIMUM_MS = 5;
+
 /** Longest a faulty run may take to hand every message to the receiver once sending is done. */
 export const FAULTY_RUN_SETTLE_MS = 30_000;
 
@@ -95,7 +101,10 @@ export async function runDeliveryUnderFaults(options: FaultyRunOptions): Promise
   try {
     const sent: number[] = [];
     for (let index = 0; index < MAX_MESSAGES_PER_FAULTY_RUN; index++) {
-      if (index >= messages && proxy.cuts + proxy.stalls >= minFaults) break;
+      if (index >= messages) {
+        if (proxy.cuts + proxy.stalls >= minFaults) break;
+        await new Promise((resolve) => setTimeout(resolve, PACE_AFTER_MINIMUM_MS));
+      }
       const result = await from.send(receiver, `message ${index}`, { timeoutMs: NO_TIMEOUT });
       sent.push(result.seq);
     }

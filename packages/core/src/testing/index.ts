@@ -5,6 +5,7 @@ export {
   type FaultyRunOptions,
   type FaultyRunReport,
   MAX_MESSAGES_PER_FAULTY_RUN,
+  PACE_AFTER_MINIMUM_MS,
   runDeliveryUnderFaults,
 } from "./delivery-under-faults.js";
 export { expectChatError } from "./expect-chat-error.js";
