@@ -14,8 +14,15 @@ export {
   type ClientState,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  GENERATED_CLIENT_MESSAGE_ID_BYTES,
+  LOGGED_IN_ELSEWHERE_GRACE_MS,
   MAX_TIMEOUT_MS,
   NO_TIMEOUT,
+  RECONNECT_BACKOFF_FACTOR,
+  RECONNECT_INITIAL_DELAY_MS,
+  RECONNECT_JITTER,
+  RECONNECT_MAX_DELAY_MS,
+  type ReconnectOptions,
   type RequestOptions,
   type SendOptions,
 } from "./chat-client-options.js";
@@ -29,6 +36,7 @@ export {
 } from "./chat-error.js";
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 export { type Cancellable, ClientRequest } from "./client-request.js";
+export type { ClientStatus } from "./client-status.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
 export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";

@@ -58,9 +58,15 @@ export class PromptSession {
     this.reportLost = resolve;
   });
 
+  /**
+   * `unavailableIsLoss` (default true): a command failing with `UNAVAILABLE` settles {@link lost} instead
+   * of being shown. A client that reconnects turn it off: then such a failure (a deadline passed while the
+   * connection was away, a login whose answer was lost) is one more command result, and the session goes on.
+   */
   constructor(
     private readonly client: ChatClient,
     private readonly output: SessionOutput,
+    private readonly unavailableIsLoss = true,
   ) {}
 
   /**
@@ -72,8 +78,9 @@ export class PromptSession {
     if (parsed.kind === "empty") return Promise.resolve(undefined);
     return this.queue.run(async () => {
       const outcome = await this.execute(parsed);
-      if (outcome.kind === "failed" && outcome.error.code === "UNAVAILABLE") this.reportLost(outcome.error);
-      else this.output.result(outcome);
+      if (this.unavailableIsLoss && outcome.kind === "failed" && outcome.error.code === "UNAVAILABLE") {
+        this.reportLost(outcome.error);
+      } else this.output.result(outcome);
       this.releaseHeld();
       return outcome;
     });
