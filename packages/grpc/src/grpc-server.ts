@@ -8,6 +8,13 @@ import {
   silentLogger,
 } from "@chat/core";
 import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_SESSION_LEASE_MS,
+  GracefulClose,
+  reportFailure,
+  serverShuttingDown,
+} from "@chat/core/adapter";
+import {
   type handleUnaryCall,
   Metadata,
   Server,
@@ -15,7 +22,6 @@ import {
   type ServerDuplexStream,
   type ServerUnaryCall,
   type ServerWritableStream,
-  status,
 } from "@grpc/grpc-js";
 import { ChatCall, sendMessageResponse } from "./chat-call.js";
 import type {
@@ -47,10 +53,13 @@ import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
 import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 
-/** Default time a session may sit with no `Subscribe` stream and no call before it expires. */
-export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
-/** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED`. */
-export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * Default time a session may sit with no `Subscribe` stream and no call before it expires: core's session
+ * lease (`DEFAULT_SESSION_LEASE_MS` of `@chat/core/adapter`), the same on every transport.
+ */
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = DEFAULT_SESSION_LEASE_MS;
+/** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED` (core's). */
+export { DEFAULT_DRAIN_TIMEOUT_MS };
 /** Default time `close()` waits for calls in progress before cutting connections. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 /**
@@ -104,11 +113,10 @@ export class GrpcServer {
   private readonly logger: ServerLogger;
   private readonly sessions: SessionTable;
   private readonly drainTimeoutMs: number;
-  private readonly shutdownTimeoutMs: number;
   private readonly credentials: ServerCredentials;
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
-  private closing: Promise<void> | undefined;
+  private readonly closer: GracefulClose;
 
   constructor(
     private readonly service: ChatService,
@@ -116,9 +124,14 @@ export class GrpcServer {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.closer = new GracefulClose({
+      timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      graceful: () => this.stopGracefully(),
+      force: () => this.server.forceShutdown(),
+      finish: () => this.logger.info({}, "grpc server stopped"),
+    });
     this.sessions = new SessionTable({
-      idleTimeoutMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+      leaseMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
       logger: this.logger,
     });
     const limits: GrpcServerLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...options.limits };
@@ -156,36 +169,23 @@ export class GrpcServer {
    * `ChatService` stays open for its owner. Safe to call more than once.
    */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
+    return this.closer.close();
   }
 
-  private async shutdown(): Promise<void> {
-    this.sessions.closeAll({ code: status.UNAVAILABLE, details: "the server is shutting down" });
+  private stopGracefully(): Promise<void> {
+    this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     this.anonymous?.close();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, this.shutdownTimeoutMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    this.logger.info({}, "grpc server stopped");
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
   }
 
   private anonymousConnection(): ChatConnection {
-    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    if (this.closer.started) throw serverShuttingDown();
     if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
     return this.anonymous;
   }
 
   private failure(method: string, error: unknown): GrpcStatus {
-    const failed = toGrpcStatus(error);
-    if (failed.code === status.INTERNAL) this.logger.error({ method, err: error }, "grpc call failed");
-    return failed;
+    return toGrpcStatus(reportFailure(error, this.logger, { method }, "grpc call failed"));
   }
 
   /** A unary handler from an async function; its `ChatError`s become statuses here and nowhere else. */
@@ -292,14 +292,11 @@ export class GrpcServer {
     request: LoginRequest,
     call: ServerUnaryCall<LoginRequest, LoginResponse>,
   ): Promise<LoginResponse> {
-    // A client that already holds a session logs in again on the same connection, so core's rule "one
-    // session per connection" answers (FAILED_PRECONDITION), not a rule of ours.
-    const current = this.sessions.find(call.metadata);
-    if (current) {
-      await current.connection.login(request.username, request.password);
-      throw new ChatError("INTERNAL", "a connection with a session accepted a second login");
-    }
-    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    // A client that already holds a session gets core's refusal ("one session per connection",
+    // FAILED_PRECONDITION), not a rule of ours.
+    const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
+    if (refusal) throw refusal;
+    if (this.closer.started) throw serverShuttingDown();
     const connection = this.service.connect();
     let username: string;
     try {
@@ -348,7 +345,6 @@ export class GrpcServer {
     const stream = new SubscribeStream(
       call,
       {
-        resume: () => session.resumeStream(stream),
         ended: (ended, sessionEnded) => {
           session.streamEnded(ended, sessionEnded);
           this.logger.debug(
@@ -357,8 +353,13 @@ export class GrpcServer {
           );
         },
       },
-      this.drainTimeoutMs,
-      toResponse,
+      {
+        connection: session.connection,
+        drainTimeoutMs: this.drainTimeoutMs,
+        logger: this.logger,
+        username: session.username,
+        toResponse,
+      },
     );
     try {
       session.subscribe(stream);

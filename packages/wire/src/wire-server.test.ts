@@ -16,6 +16,8 @@ interface Bed {
   readonly server: WireServer;
   readonly port: number;
   raw(): Promise<RawClient>;
+  /** A raw client that said hello (every feature) and logged in as `username`; both answers are read. */
+  rawLoggedIn(username: string): Promise<RawClient>;
   client(options?: { heartbeatIntervalMs?: number }): Promise<WireClient>;
 }
 
@@ -33,13 +35,23 @@ async function start(options: WireServerOptions = {}): Promise<Bed> {
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(() => server.close());
+  const raw = async (): Promise<RawClient> => {
+    const client = await RawClient.open(port);
+    cleanups.push(() => client.destroy());
+    return client;
+  };
   return {
     service,
     server,
     port,
-    async raw() {
-      const client = await RawClient.open(port);
-      cleanups.push(() => client.destroy());
+    raw,
+    async rawLoggedIn(username) {
+      const client = await raw();
+      client.send(
+        { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
+        { type: "log", username, password: PASSWORD },
+      );
+      await client.take(2);
       return client;
     },
     async client(clientOptions = {}) {
@@ -292,12 +304,7 @@ describe("WireServer robustness", () => {
     await alice.register("bob", PASSWORD);
     await alice.login("alice", PASSWORD);
 
-    const stuck = await bed.raw();
-    stuck.send(
-      { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
-      { type: "log", username: "bob", password: PASSWORD },
-    );
-    await stuck.take(2);
+    const stuck = await bed.rawLoggedIn("bob");
     stuck.socket.pause(); // never reads again
 
     const total = 12_000;
@@ -367,12 +374,7 @@ describe("WireServer timeouts", () => {
     await alive.register("carol", PASSWORD);
     await alive.login("carol", PASSWORD);
 
-    const silent = await bed.raw();
-    silent.send(
-      { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
-      { type: "log", username: "alice", password: PASSWORD },
-    );
-    await silent.take(2);
+    const silent = await bed.rawLoggedIn("alice");
     expect(bed.service.isLoggedIn("alice")).toBe(true);
     await silent.waitClosed(2_000);
     expect(silent.received.some((frame) => frame.type === "png")).toBe(true);

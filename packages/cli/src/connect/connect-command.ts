@@ -15,6 +15,7 @@ interface ConnectFlags {
   readonly transport: TransportName;
   readonly host: string;
   readonly port?: number;
+  readonly reconnect: boolean;
 }
 
 /** Builds the `connect` command; `setExitCode` receives the status to exit with once the prompt ends. */
@@ -34,6 +35,7 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
       `server port (default: ${TRANSPORTS.map((transport) => `${transport.defaultPort} for ${transport.name}`).join(", ")})`,
       parsePort,
     )
+    .option("--no-reconnect", "exit with status 1 when the connection is lost, instead of reconnecting")
     .addHelpText(
       "after",
       "\nCommands at the prompt: register USR PWD, login USR PWD, logout, deleteacc, accdump,\n" +
@@ -42,6 +44,11 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
     .action(async (flags: ConnectFlags) => {
       const port = flags.port ?? transportNamed(flags.transport).defaultPort;
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
-      setExitCode(await runConnect({ transport: flags.transport, host: flags.host, port }, streams));
+      setExitCode(
+        await runConnect(
+          { transport: flags.transport, host: flags.host, port, reconnect: flags.reconnect },
+          streams,
+        ),
+      );
     });
 }

@@ -59,7 +59,12 @@ function printAbove(prompt: Interface, output: NodeJS.WritableStream, text: stri
  * and incoming messages shown as `[from] text` above the line being typed, which is kept as it was.
  * Commands run in the order typed; the next one can be typed while one is running.
  */
-export function startInteractive(client: ChatClient, streams: TerminalStreams, greeting: string): PromptMode {
+export function startInteractive(
+  client: ChatClient,
+  streams: TerminalStreams,
+  greeting: string,
+  unavailableIsLoss = true,
+): PromptMode {
   const prompt = createInterface({
     input: streams.input,
     output: streams.output,
@@ -74,13 +79,17 @@ export function startInteractive(client: ChatClient, streams: TerminalStreams, g
     if (open) printAbove(prompt, streams.output, text);
     else streams.output.write(`${text}\n`);
   };
-  const session = new PromptSession(client, {
-    result: (outcome) => {
-      const text = humanResultText(outcome);
-      if (text !== "") show(text);
+  const session = new PromptSession(
+    client,
+    {
+      result: (outcome) => {
+        const text = humanResultText(outcome);
+        if (text !== "") show(text);
+      },
+      incoming: (message) => show(humanIncomingText(message)),
     },
-    incoming: (message) => show(humanIncomingText(message)),
-  });
+    unavailableIsLoss,
+  );
   void session.receive();
 
   prompt.on("line", (line) => {
@@ -109,6 +118,7 @@ export function startInteractive(client: ChatClient, streams: TerminalStreams, g
   return {
     done,
     lost: session.lost,
+    notice: show,
     abort: (line) => {
       if (open) clearInput(prompt, streams.output);
       open = false;

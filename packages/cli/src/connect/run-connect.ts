@@ -1,3 +1,4 @@
+import type { ChatClient } from "@chat/core";
 import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
@@ -12,6 +13,8 @@ export interface ConnectOptions {
   readonly transport: TransportName;
   readonly host: string;
   readonly port: number;
+  /** Reconnect after a lost connection (the default); false exits with status 1 instead. */
+  readonly reconnect?: boolean;
 }
 
 /** The process streams `chat-cli connect` talks through. */
@@ -23,15 +26,18 @@ export interface ConnectStreams {
 
 /**
  * `chat-cli connect`: connects, then runs the interactive prompt when both stdin and stdout are terminals
- * and the scripted mode otherwise. Resolves with 0 after `quit` or the end of input; when the server goes
- * away first (shut down, crashed, dropped the connection) says so in one line on stderr and resolves with
- * 1. A server that cannot be reached at all rejects with a `CliFailure`.
+ * and the scripted mode otherwise. Resolves with 0 after `quit` or the end of input. A lost connection is
+ * reported in one line and the client reconnects (logging in again, resending what was unanswered), saying
+ * so in another line once it is back; with `reconnect: false`, or when the client cannot come back (the
+ * session was taken over, the account deleted), it says why in one line on stderr and resolves with 1.
+ * A server that cannot be reached at all at the start rejects with a `CliFailure`.
  */
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
   const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
   routeGrpcLogs();
+  const reconnect = options.reconnect ?? true;
   const transport = transportNamed(options.transport);
-  const client = transport.createClient({ host: options.host, port: options.port });
+  const client = transport.createClient({ host: options.host, port: options.port }, { reconnect });
   try {
     await client.connect();
   } catch (error) {
@@ -46,8 +52,9 @@ export async function runConnect(options: ConnectOptions, streams: ConnectStream
   const speaking = transport.describeClient?.(client);
   const greeting = `connected to ${address}${speaking === undefined ? "" : `, ${speaking}`}; type help for the commands`;
   const mode: PromptMode = interactive
-    ? startInteractive(client, streams, greeting)
-    : startScripted(client, streams);
+    ? startInteractive(client, streams, greeting, !reconnect)
+    : startScripted(client, streams, !reconnect);
+  if (reconnect) void reportReconnects(client, mode, address);
   const ended = await Promise.race([
     mode.done.then(() => ({ lost: false as const })),
     client.closed.then((reason) => ({ lost: true as const, reason })),
@@ -60,4 +67,17 @@ export async function runConnect(options: ConnectOptions, streams: ConnectStream
   const why = ended.reason === undefined ? "the connection was closed" : describeNetworkError(ended.reason);
   mode.abort(`chat-cli: lost the connection to the server at ${address}: ${why}`);
   return ExitCode.FAILURE;
+}
+
+/** One line when the connection is lost, one when it is back; the prompt and its half-typed line stay. */
+async function reportReconnects(client: ChatClient, mode: PromptMode, address: string): Promise<void> {
+  for await (const status of client.status()) {
+    if (status.type === "disconnected") {
+      mode.notice(
+        `chat-cli: lost the connection to the server at ${address}: ${describeNetworkError(status.reason)}; reconnecting`,
+      );
+    } else if (status.type === "reconnected") {
+      mode.notice(`chat-cli: reconnected to the server at ${address}`);
+    }
+  }
 }

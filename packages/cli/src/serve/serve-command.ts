@@ -4,8 +4,14 @@ import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
 import { servePortFlag, TRANSPORTS, type TransportName } from "../transports/registry.js";
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
+import { parseRedisUrl } from "./redis-url.js";
 import { runServe } from "./run-serve.js";
-import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
+import {
+  SERVE_TRANSPORTS,
+  type ServeOptions,
+  type ServeTransport,
+  type StorageChoice,
+} from "./serve-options.js";
 
 /** The `--port`-style option of one transport, defaulting to the descriptor's port. */
 function portOption(transport: TransportDescriptor<TransportName>): Option {
@@ -24,8 +30,16 @@ interface ServeFlags {
   readonly [portAttribute: string]: unknown;
   readonly db?: string;
   readonly memory?: true;
+  readonly redis?: string;
+  readonly redisUnsafe?: true;
   readonly logLevel: LogLevel;
   readonly insecureTestHashing?: true;
+}
+
+function storageChoiceFrom(flags: ServeFlags): StorageChoice {
+  if (flags.redis !== undefined)
+    return { kind: "redis", url: flags.redis, unsafe: flags.redisUnsafe === true };
+  return flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE };
 }
 
 function portsFrom(flags: ServeFlags): Record<TransportName, number> {
@@ -45,7 +59,7 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     transport: flags.transport,
     host: flags.host,
     ports: portsFrom(flags),
-    storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
+    storage: storageChoiceFrom(flags),
     logLevel: flags.logLevel,
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
   };
@@ -72,7 +86,22 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
       .addOption(
         new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`).conflicts("memory"),
       )
-      .option("--memory", "keep everything in memory: nothing survives a restart")
+      .addOption(
+        new Option("--memory", "keep everything in memory: nothing survives a restart").conflicts("redis"),
+      )
+      .addOption(
+        new Option(
+          "--redis <url>",
+          "keep everything in Redis (redis://HOST:PORT[/DB]), shared by every node pointed at it",
+        )
+          .env("CHAT_REDIS_URL")
+          .argParser(parseRedisUrl)
+          .conflicts("db"),
+      )
+      .option(
+        "--redis-unsafe",
+        "run even on Redis settings that could lose acknowledged sends (experiments only)",
+      )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")
           .choices(LOG_LEVELS)
