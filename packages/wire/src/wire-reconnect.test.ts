@@ -1,72 +1,27 @@
-import { createTestService, type FaultMode, FaultProxy, runDeliveryUnderFaults } from "@chat/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describeDeliveryUnderFaults } from "@chat/core/testing";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 
-/** Messages per run. */
-const MESSAGES = 300;
-/** Fewest faults a run must have injected to count. */
-const MIN_FAULTS = 40;
 /** Heartbeats short enough that a stall past them is noticed by both ends within the run. */
 const HEARTBEAT_INTERVAL_MS = 100;
 const HEARTBEAT_TIMEOUT_MS = 300;
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function run(mode: FaultMode, seed: number) {
-  const service = createTestService();
-  const server = new WireServer(service, {
-    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
-    heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-  });
-  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(async () => {
-    await server.close();
-    await service.close();
-  });
-  const proxy = await FaultProxy.start({
-    targetPort: port,
-    mode,
-    seed,
-    faultAfterMs: mode === "cut" ? { min: 20, max: 150 } : { min: 50, max: 250 },
-  });
-  cleanups.push(() => proxy.close());
-  const report = await runDeliveryUnderFaults({
-    service,
-    proxy,
-    messages: MESSAGES,
-    minFaults: MIN_FAULTS,
-    sender: "sender",
-    receiver: "receiver",
-    makeClient: () =>
-      new WireClient({
-        host: "127.0.0.1",
-        port: proxy.port,
-        heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
-        heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-        reconnect: { loggedInElsewhereGraceMs: 10_000 },
-      }),
-  });
-  console.log(
-    `wire ${mode} run (seed ${seed}): ${report.cuts} cuts, ${report.stalls} stalls injected over ` +
-      `${report.connections} connections, ${report.reconnects} reconnects, ${report.checked} messages checked`,
-  );
-  return report;
-}
-
-describe("WireClient reconnecting through a faulty proxy", () => {
-  it(`hands ${MESSAGES}+ messages to the receiver exactly once, in order, while every connection is cut`, async () => {
-    const report = await run("cut", 12);
-    expect(report.cuts).toBeGreaterThanOrEqual(MIN_FAULTS);
-    expect(report.checked).toBeGreaterThanOrEqual(MESSAGES);
-  }, 120_000);
-
-  it(`hands ${MESSAGES}+ messages to the receiver exactly once, in order, while every connection stalls`, async () => {
-    const report = await run("stall", 34);
-    expect(report.stalls).toBeGreaterThanOrEqual(MIN_FAULTS);
-    expect(report.checked).toBeGreaterThanOrEqual(MESSAGES);
-  }, 120_000);
+describeDeliveryUnderFaults({
+  name: "wire",
+  async startServer(service) {
+    const server = new WireServer(service, {
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+    });
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    return { port, close: () => server.close() };
+  },
+  makeClient: (port) =>
+    new WireClient({
+      host: "127.0.0.1",
+      port,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+      reconnect: { loggedInElsewhereGraceMs: 10_000 },
+    }),
 });

@@ -8,6 +8,13 @@ export {
   PACE_AFTER_MINIMUM_MS,
   runDeliveryUnderFaults,
 } from "./delivery-under-faults.js";
+export {
+  describeDeliveryUnderFaults,
+  FAULTY_RUN_MESSAGES,
+  FAULTY_RUN_MIN_FAULTS,
+  type FaultyRunServer,
+  type FaultyRunTransport,
+} from "./describe-delivery-under-faults.js";
 export { expectChatError } from "./expect-chat-error.js";
 export { type FaultMode, FaultProxy, type FaultProxyOptions, type MillisecondRange } from "./fault-proxy.js";
 export {
