@@ -6,6 +6,7 @@ import {
   DELIVERY_MAX_READ_FAILURES,
 } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
+import { GrpcClient, GrpcServer } from "@chat/grpc";
 import { WireClient, WireServer } from "@chat/wire";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { openSqliteStore } from "./index.js";
@@ -27,20 +28,22 @@ const ARRIVAL_TIMEOUT_MS = 20_000;
 /** Each test waits at most twice for arrivals. */
 const TEST_TIMEOUT_MS = 3 * ARRIVAL_TIMEOUT_MS;
 
+type Transport = "wire" | "grpc";
+
 interface Bed {
   readonly service: ChatService;
   readonly store: ReadFaultStore;
   readonly errors: unknown[];
-  client(reconnect: boolean): Promise<WireClient>;
+  client(reconnect: boolean): Promise<ChatClient>;
 }
 
-/** A wire server on a real SQLite file, the store wrapped so its reads can be made to fail. */
-async function start(): Promise<Bed> {
+/** A server on a real SQLite file, the store wrapped so its reads can be made to fail. */
+async function start(transport: Transport = "wire"): Promise<Bed> {
   const sqlite = await openSqliteStore(temp.file("chat.db"));
   const store = new ReadFaultStore(sqlite);
   const errors: unknown[] = [];
   const service = createTestService({ store, onError: (error) => errors.push(error) });
-  const server = new WireServer(service);
+  const server = transport === "wire" ? new WireServer(service) : new GrpcServer(service);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(
     () => sqlite.close(),
@@ -52,7 +55,8 @@ async function start(): Promise<Bed> {
     store,
     errors,
     async client(reconnect) {
-      const client = new WireClient({ host: "127.0.0.1", port, reconnect });
+      const options = { host: "127.0.0.1", port, reconnect };
+      const client = transport === "wire" ? new WireClient(options) : new GrpcClient(options);
       await client.connect();
       cleanups.push(() => client.close());
       return client;
@@ -61,7 +65,7 @@ async function start(): Promise<Bed> {
 }
 
 /** Registers alice and bob and queues {@link QUEUED} messages for bob; returns alice, logged in. */
-async function queueForBob(bed: Bed): Promise<WireClient> {
+async function queueForBob(bed: Bed): Promise<ChatClient> {
   const alice = await bed.client(false);
   await alice.register("alice", PASSWORD);
   await alice.register("bob", PASSWORD);
@@ -128,10 +132,10 @@ describe("delivery while the store's reads fail (a real SQLite file, reads faili
     TEST_TIMEOUT_MS,
   );
 
-  it(
-    "ends the session with UNAVAILABLE when reads keep failing; the reconnecting client then gets everything",
-    async () => {
-      const bed = await start();
+  it.each(["wire", "grpc"] as const)(
+    "over %s, ends the session with UNAVAILABLE when reads keep failing; the reconnecting client then gets everything",
+    async (transport) => {
+      const bed = await start(transport);
       const alice = await queueForBob(bed);
       bed.store.failReads({
         recipientKey: "bob",

@@ -69,10 +69,9 @@ export class SeedAckHorizon {
    * it cannot wait its turn behind an acknowledgement in flight).
    */
   clientClosed(): { readonly seq: number; readonly epoch: number } | undefined {
-    const newest = this.pending[this.pending.length - 1];
-    const unacknowledged = this.head < this.pending.length;
+    const newest = this.head < this.pending.length ? this.pending[this.pending.length - 1] : undefined;
     this.forget();
-    return unacknowledged ? newest : undefined;
+    return newest === undefined ? undefined : { seq: newest.seq, epoch: newest.epoch };
   }
 
   /** The server ended the connection, or it was reset: nothing more is acknowledged. */
