@@ -9,6 +9,7 @@ interface ConnectFlags {
   readonly transport: ConnectTransport;
   readonly host: string;
   readonly port?: number;
+  readonly yes?: true;
 }
 
 /** Builds the `connect` command; `setExitCode` receives the status to exit with once the prompt ends. */
@@ -26,14 +27,17 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
       `server port (default: ${DEFAULT_WIRE_PORT} for wire, ${DEFAULT_GRPC_PORT} for grpc)`,
       parsePort,
     )
+    .option("-y, --yes", "delete the account on deleteacc without asking first (scripted mode never asks)")
     .addHelpText(
       "after",
-      "\nCommands at the prompt: register USR PWD, login USR PWD, logout, deleteacc, accdump,\n" +
-        "accfilter WLDCRD, message USR MSG..., help, quit. See the README for the scripted output format.",
+      "\nCommands at the prompt: register USR [PWD], login USR [PWD], logout, deleteacc, accdump,\n" +
+        "accfilter WLDCRD, message USR MSG..., help [COMMAND], quit (or exit). Type help at the prompt for\n" +
+        "the rules. See the README for the scripted output format.",
     )
     .action(async (flags: ConnectFlags) => {
       const port = flags.port ?? (flags.transport === "wire" ? DEFAULT_WIRE_PORT : DEFAULT_GRPC_PORT);
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
-      setExitCode(await runConnect({ transport: flags.transport, host: flags.host, port }, streams));
+      const options = { transport: flags.transport, host: flags.host, port, yes: flags.yes === true };
+      setExitCode(await runConnect(options, streams));
     });
 }

@@ -2,16 +2,21 @@ import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { CLI_VERSION } from "../version.js";
 import { type ConnectTransport, createClient } from "./create-client.js";
 import { startInteractive } from "./interactive-mode.js";
+import { probePort } from "./probe-port.js";
 import type { PromptMode } from "./prompt-mode.js";
 import { startScripted } from "./scripted-mode.js";
+import { transportHint } from "./transport-hint.js";
 
 /** Everything `chat-cli connect` needs, already parsed. */
 export interface ConnectOptions {
   readonly transport: ConnectTransport;
   readonly host: string;
   readonly port: number;
+  /** Skip the confirmation `deleteacc` asks for in a terminal (`--yes`). */
+  readonly yes?: boolean;
 }
 
 /** The process streams `chat-cli connect` talks through. */
@@ -30,19 +35,33 @@ export interface ConnectStreams {
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
   const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
   routeGrpcLogs();
+  const cannotConnect = (reason: string, cause: unknown): CliFailure =>
+    new CliFailure(`cannot connect to the server at ${address}: ${reason}`, undefined, { cause });
+  if (options.transport === "grpc") {
+    // grpc-js retries a refused or silent port until its deadline; a probe answers at once instead.
+    const probe = await probePort(options.host, options.port);
+    if (probe.kind === "unreachable") throw cannotConnect(describeNetworkError(probe.error), probe.error);
+    const hint = transportHint("grpc", probe);
+    if (hint !== undefined) throw cannotConnect(hint, undefined);
+  }
   const client = createClient(options.transport, options.host, options.port);
   try {
     await client.connect();
   } catch (error) {
     await client.close().catch(() => {});
-    const reason = describeNetworkError(error);
-    throw new CliFailure(`cannot connect to the server at ${address}: ${reason}`, undefined, {
-      cause: error,
-    });
+    // The wire client fails fast by itself; only then is it worth finding out what the port speaks.
+    const hint =
+      options.transport === "wire"
+        ? transportHint("wire", await probePort(options.host, options.port))
+        : undefined;
+    throw cannotConnect(hint ?? describeNetworkError(error), error);
   }
   const interactive = streams.input.isTTY === true && streams.output.isTTY === true;
   const mode: PromptMode = interactive
-    ? startInteractive(client, streams, `connected to ${address}; type help for the commands`)
+    ? startInteractive(client, streams, {
+        banner: `chat-cli ${CLI_VERSION}: connected to ${address}; type help for the commands and rules, quit to leave`,
+        confirmDelete: options.yes !== true,
+      })
     : startScripted(client, streams);
   const ended = await Promise.race([
     mode.done.then(() => ({ lost: false as const })),
