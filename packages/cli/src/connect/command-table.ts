@@ -33,18 +33,18 @@ export interface CommandHelp {
 export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   register: {
     usage: "register USR PWD",
-    summary: "create an account (leave out PWD to type it hidden)",
+    summary: "create an account (no PWD: asks for it, hidden)",
     rules: ["username", "password"],
   },
   login: {
     usage: "login USR PWD",
-    summary: "log in (leave out PWD to type it hidden); mail stored while you were away arrives first",
+    summary: "log in (no PWD: asks, hidden); stored mail arrives first",
     rules: ["username", "password"],
   },
   logout: { usage: "logout", summary: "log out (unread messages stay stored)" },
   deleteacc: {
     usage: "deleteacc",
-    summary: "delete your account and the messages waiting for it (asks first in a terminal)",
+    summary: "delete your account and its waiting mail (asks first)",
   },
   accdump: { usage: "accdump", summary: "list every account" },
   accfilter: {

@@ -10,10 +10,10 @@ import {
 
 /** The rules `help` states, each written from core's constants so the text cannot drift from the server. */
 export const RULES = {
-  username: `${USERNAME_MIN_BYTES}-${USERNAME_MAX_BYTES} characters: letters A-Z a-z, digits, _ . - (case is ignored when you address someone)`,
-  password: `${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes of UTF-8; leave it out of register/login to type it hidden`,
+  username: `${USERNAME_MIN_BYTES}-${USERNAME_MAX_BYTES} characters: A-Z a-z 0-9 _ . - (case ignored when addressing)`,
+  password: `${PASSWORD_MIN_BYTES}-${PASSWORD_MAX_BYTES} bytes of UTF-8`,
   message: `${CONTENT_MIN_BYTES}-${CONTENT_MAX_BYTES} bytes of UTF-8 (bytes, not characters: an emoji takes 4)`,
-  wildcard: `up to ${WILDCARD_MAX_BYTES} bytes: * any run, ? one character, \\ escapes the next; case is ignored`,
+  wildcard: `up to ${WILDCARD_MAX_BYTES} bytes: * any run, ? one char, \\ escapes; case ignored`,
 } as const;
 
 /** One of the {@link RULES}. */

@@ -59,7 +59,7 @@ export async function runConnect(options: ConnectOptions, streams: ConnectStream
   const interactive = streams.input.isTTY === true && streams.output.isTTY === true;
   const mode: PromptMode = interactive
     ? startInteractive(client, streams, {
-        banner: `chat-cli ${CLI_VERSION}: connected to ${address}; type help for the commands and rules, quit to leave`,
+        banner: `chat-cli ${CLI_VERSION}: connected to ${address}; type help, or quit to leave`,
         confirmDelete: options.yes !== true,
       })
     : startScripted(client, streams);
