@@ -1,4 +1,5 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
+import type { ClientState, RequestOptions } from "./chat-client-options.js";
 import type { LoginResult } from "./chat-connection.js";
 import type { ChatError } from "./chat-error.js";
 import type { IncomingMessage, SendResult } from "./delivery.js";
@@ -6,31 +7,46 @@ import type { IncomingMessage, SendResult } from "./delivery.js";
 /**
  * What every transport's client offers, so applications and the conformance suite can use any of them the
  * same way. Every failing call rejects with a `ChatError` carrying the server's code and message.
+ *
+ * Every call takes {@link RequestOptions} as its last parameter: an `AbortSignal` and a deadline of its own.
+ * Each request has a deadline (by default `DEFAULT_REQUEST_TIMEOUT_MS`, the same on every transport); a
+ * request that passes it or is aborted rejects with `UNAVAILABLE` and may still have taken effect on the
+ * server. Implementations extend `ChatClientBase`, which does all of this once.
  */
 export interface ChatClient {
-  /** Opens the connection. Resolves once the client can send requests. Safe to call again when open. */
-  connect(): Promise<void>;
+  /** Where the client is in its life; see {@link ClientState}. */
+  readonly state: ClientState;
+  /**
+   * Opens the connection. Resolves once the client can send requests. Safe to call again when open. A
+   * connect that fails (or passes `connectTimeoutMs`, or is aborted) closes the client for good: `closed`
+   * settles with the error; make a new client to try again.
+   */
+  connect(options?: RequestOptions): Promise<void>;
   /** Creates an account. */
-  register(username: string, password: string): Promise<void>;
+  register(username: string, password: string, options?: RequestOptions): Promise<void>;
   /** Logs in; on success incoming messages start arriving on {@link messages}, stored ones first. */
-  login(username: string, password: string): Promise<LoginResult>;
+  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult>;
   /** Logs out; unacknowledged messages stay stored for the next login. */
-  logout(): Promise<void>;
+  logout(options?: RequestOptions): Promise<void>;
   /** Deletes the logged-in account and its queued mail, and logs out. */
-  deleteAccount(): Promise<void>;
+  deleteAccount(options?: RequestOptions): Promise<void>;
   /** One page of account names, optionally filtered by a wildcard. */
-  listAccounts(query?: AccountQuery): Promise<AccountPage>;
+  listAccounts(query?: AccountQuery, options?: RequestOptions): Promise<AccountPage>;
   /** Sends a message to a user. */
-  send(to: string, content: string): Promise<SendResult>;
+  send(to: string, content: string, options?: RequestOptions): Promise<SendResult>;
   /** Acknowledges every received message up to and including `upToSeq`. */
-  ack(upToSeq: number): Promise<void>;
+  ack(upToSeq: number, options?: RequestOptions): Promise<void>;
   /** Every message delivered on this connection, in order. Ends when the connection closes. */
   readonly messages: AsyncIterable<IncomingMessage>;
   /**
-   * Settles when the connection has ended, for whatever reason: resolves with `undefined` after `close()`,
-   * or with the error that ended it (the server went away, was shut down, or dropped the connection).
+   * Settles when the connection has ended and its transport is released, for whatever reason: resolves
+   * with `undefined` after `close()`, or with the error that ended it (the server went away, was shut down,
+   * or dropped the connection; `connect()` failed). It never rejects.
    */
   readonly closed: Promise<ChatError | undefined>;
-  /** Closes the connection. The session, if any, ends; unacknowledged messages stay stored. */
+  /**
+   * Closes the connection; requests still in flight reject with `UNAVAILABLE`. The session, if any, ends;
+   * unacknowledged messages stay stored. Safe to call more than once; resolves once `closed` has settled.
+   */
   close(): Promise<void>;
 }

@@ -2,6 +2,16 @@ export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
 export type { AccountPage, AccountQuery } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
+export { ChatClientBase } from "./chat-client-base.js";
+export {
+  type ChatClientOptions,
+  type ClientState,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  NO_TIMEOUT,
+  type RequestOptions,
+} from "./chat-client-options.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
   ChatError,
@@ -11,6 +21,7 @@ export {
   isChatErrorCodeName,
 } from "./chat-error.js";
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
+export { type Cancellable, ClientRequest } from "./client-request.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
 export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";

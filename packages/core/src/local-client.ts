@@ -1,85 +1,78 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
-import { AsyncQueue } from "./async-queue.js";
-import type { ChatClient } from "./chat-client.js";
+import { ChatClientBase } from "./chat-client-base.js";
+import type { ChatClientOptions, RequestOptions } from "./chat-client-options.js";
 import type { ChatConnection, LoginResult } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
 import type { ChatService } from "./chat-service.js";
-import type { IncomingMessage, SendResult } from "./delivery.js";
+import type { ClientRequest } from "./client-request.js";
+import type { SendResult } from "./delivery.js";
 
 /**
  * A {@link ChatClient} that calls a {@link ChatService} in the same process: no transport at all. The
- * reference the real transports are measured against, and handy for embedding the chat in an app.
+ * reference the real transports are measured against, and handy for embedding the chat in an app. Its
+ * calls have the same deadline and signal handling as every other client's (see `ChatClientBase`).
  */
-export class LocalClient implements ChatClient {
+export class LocalClient extends ChatClientBase {
   private connection: ChatConnection | undefined;
-  private readonly incoming = new AsyncQueue<IncomingMessage>();
-  private resolveClosed: (reason: ChatError | undefined) => void = () => {};
 
-  /** @inheritDoc */
-  readonly messages: AsyncIterable<IncomingMessage> = this.incoming;
-  /** @inheritDoc */
-  readonly closed: Promise<ChatError | undefined> = new Promise((resolve) => {
-    this.resolveClosed = resolve;
-  });
+  constructor(
+    private readonly service: ChatService,
+    options: ChatClientOptions = {},
+  ) {
+    super(options);
+  }
 
-  constructor(private readonly service: ChatService) {}
-
+  /** The connection; only called while the client is open, when it exists. */
   private get open(): ChatConnection {
-    if (!this.connection || this.connection.isClosed) {
-      throw new ChatError("UNAVAILABLE", "the client is not connected");
-    }
+    if (this.connection === undefined) throw new ChatError("UNAVAILABLE", "the client is not connected");
     return this.connection;
   }
 
-  async connect(): Promise<void> {
-    if (this.incoming.isEnded) throw new ChatError("UNAVAILABLE", "the client was closed");
-    this.connection ??= this.service.connect();
+  protected openTransport(attempt: ClientRequest<void>): void {
+    this.connection = this.service.connect();
+    attempt.resolve();
   }
 
-  async register(username: string, password: string): Promise<void> {
-    await this.open.register(username, password);
+  register(username: string, password: string, options?: RequestOptions): Promise<void> {
+    return this.perform(options, () => this.open.register(username, password));
   }
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    const connection = this.open;
-    const result = await connection.login(username, password);
-    connection.attach({
-      deliver: (message) => {
-        this.incoming.push(message);
-        return true;
-      },
-      ended: (reason) => this.finish(reason),
+  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult> {
+    return this.perform(options, async () => {
+      const connection = this.open;
+      const result = await connection.login(username, password);
+      connection.attach({
+        deliver: (message) => {
+          this.incoming.push(message);
+          return true;
+        },
+        ended: (reason) => this.fail(reason),
+      });
+      return result;
     });
-    return result;
   }
 
-  async logout(): Promise<void> {
-    await this.open.logout();
+  logout(options?: RequestOptions): Promise<void> {
+    return this.perform(options, () => this.open.logout());
   }
 
-  async deleteAccount(): Promise<void> {
-    await this.open.deleteAccount();
+  deleteAccount(options?: RequestOptions): Promise<void> {
+    return this.perform(options, () => this.open.deleteAccount());
   }
 
-  async listAccounts(query?: AccountQuery): Promise<AccountPage> {
-    return this.open.listAccounts(query);
+  listAccounts(query?: AccountQuery, options?: RequestOptions): Promise<AccountPage> {
+    return this.perform(options, () => this.open.listAccounts(query));
   }
 
-  async send(to: string, content: string): Promise<SendResult> {
-    return this.open.send(to, content);
+  send(to: string, content: string, options?: RequestOptions): Promise<SendResult> {
+    return this.perform(options, () => this.open.send(to, content));
   }
 
-  async ack(upToSeq: number): Promise<void> {
-    await this.open.ack(upToSeq);
+  ack(upToSeq: number, options?: RequestOptions): Promise<void> {
+    return this.perform(options, () => this.open.ack(upToSeq));
   }
 
-  private finish(reason: ChatError | undefined): void {
+  protected releaseTransport(): void {
     this.connection?.close();
-    this.incoming.end();
-    this.resolveClosed(reason);
-  }
-
-  async close(): Promise<void> {
-    this.finish(undefined);
   }
 }

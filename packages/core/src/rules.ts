@@ -1,3 +1,4 @@
+import { decodeAccountCursor } from "./account-cursor.js";
 import { ChatError } from "./chat-error.js";
 import { isWellFormedUtf16, utf8ByteLength, utf8ByteLengthWithin } from "./utf8.js";
 
@@ -98,5 +99,15 @@ export function validateSequence(value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw invalid("sequence number must be a whole number of 0 or more");
   }
+  return value;
+}
+
+/**
+ * Checks a page cursor: one the service handed out (`nextCursor`), unchanged. Returns it; throws
+ * `INVALID_ARGUMENT` for anything else, as the service does.
+ */
+export function validateCursor(value: unknown): string {
+  if (typeof value !== "string") throw invalid("page cursor must be a string");
+  decodeAccountCursor(value);
   return value;
 }

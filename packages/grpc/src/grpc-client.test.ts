@@ -45,7 +45,7 @@ it("opens more Subscribe streams than one connection allows when each client has
   for (let index = 0; index < 4; index++) {
     const client = new GrpcClient({
       port: bed.port,
-      callTimeoutMs: 3000,
+      requestTimeoutMs: 3000,
       channelOptions: { "grpc.use_local_subchannel_pool": 1 },
     });
     await client.connect();

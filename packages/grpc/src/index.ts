@@ -1,6 +1,4 @@
 export {
-  DEFAULT_CALL_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_MESSAGES,
   GrpcClient,
   type GrpcClientOptions,

@@ -70,7 +70,11 @@ export { type FrameSink, FrameWriter } from "./frame-writer.js";
 /** The client. */
 export { WireClient } from "./wire-client.js";
 /** The client's settings. */
-export type { WireClientOptions } from "./wire-client-options.js";
+export {
+  DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS,
+  type WireClientOptions,
+} from "./wire-client-options.js";
 /** The server. */
 export { type WireAddress, type WireListenOptions, WireServer, type WireServerStats } from "./wire-server.js";
 /** The server's settings. */

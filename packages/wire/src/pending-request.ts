@@ -1,4 +1,4 @@
-import type { AccountPage, ChatError, LoginResult, SendResult } from "@chat/core";
+import type { AccountPage, ClientRequest, LoginResult, SendResult } from "@chat/core";
 
 /** What a request's answer resolves to, by the kind of request. */
 export interface AnswerTypes {
@@ -8,11 +8,13 @@ export interface AnswerTypes {
   readonly list: AccountPage;
 }
 
-/** A request sent and not yet answered; answers arrive in request order. */
+/**
+ * A request sent and not yet answered; answers arrive in request order. It stays queued until its answer
+ * arrives even when its `request` was given up (deadline, abort), so later answers still find their own.
+ */
 export interface PendingRequest<K extends keyof AnswerTypes = keyof AnswerTypes> {
   readonly kind: K;
-  resolve(value: AnswerTypes[K]): void;
-  reject(error: ChatError): void;
+  readonly request: ClientRequest<AnswerTypes[K]>;
   /** Names collected from `lsn` frames until `lse` ends the page. */
   names?: string[];
 }

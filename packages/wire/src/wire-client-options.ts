@@ -1,13 +1,28 @@
-/** Settings of a {@link WireClient}. Durations are in milliseconds. */
-export interface WireClientOptions {
+import type { ChatClientOptions } from "@chat/core";
+
+/** Default silence after which the client pings the server. */
+export const DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS = 15_000;
+/** Default silence after which the client gives the server up. */
+export const DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS = 45_000;
+
+/**
+ * Settings of a {@link WireClient}. Durations are in milliseconds. The request deadline
+ * (`requestTimeoutMs`, default `DEFAULT_REQUEST_TIMEOUT_MS`) and `connectTimeoutMs` (the hello included,
+ * default `DEFAULT_CONNECT_TIMEOUT_MS`) are core's, the same on every transport.
+ */
+export interface WireClientOptions extends ChatClientOptions {
   /** Server host name or address. */
   readonly host: string;
   /** Server port. */
   readonly port: number;
-  /** How long `connect()` may take, hello included. Default 10 s. */
-  readonly connectTimeoutMs?: number;
-  /** Ping the server after this much silence; 0 turns the client's own pings off. Default 15 s. */
+  /**
+   * Ping the server after this much silence; 0 turns the client's own pings off. Default
+   * {@link DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS}.
+   */
   readonly heartbeatIntervalMs?: number;
-  /** Give up on a server silent for this long (`closed` then resolves with `UNAVAILABLE`). Default 45 s. */
+  /**
+   * Give up on a server silent for this long (`closed` then resolves with `UNAVAILABLE`). Default
+   * {@link DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS}.
+   */
   readonly heartbeatTimeoutMs?: number;
 }

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
+import { type ChatError, validatePageSize, validateSequence, validateUsername } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { ALL_FEATURES, PROTOCOL_VERSION } from "./features.js";
@@ -42,9 +43,19 @@ function hey(socket: Socket, features = ALL_FEATURES): void {
   socket.write(encodeFrame({ type: "hey", version: PROTOCOL_VERSION, features }));
 }
 
+/** What core's rule check throws for `value`: the error a client must report for it, word for word. */
+function coreRefusal(check: (value: unknown) => unknown, value: unknown): ChatError {
+  try {
+    check(value);
+  } catch (error) {
+    return error as ChatError;
+  }
+  throw new Error(`core accepts ${String(value)}`);
+}
+
 async function client(
   port: number,
-  options: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number } = {},
+  options: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number; requestTimeoutMs?: number } = {},
 ) {
   const wire = new WireClient({ host: "127.0.0.1", port, ...options });
   cleanups.push(() => wire.close());
@@ -68,19 +79,63 @@ describe("WireClient", () => {
     expect(results.every((result) => result.delivery === "stored")).toBe(true);
   });
 
-  it("rejects values the wire cannot carry locally, as INVALID_ARGUMENT", async () => {
+  it("rejects values the wire cannot carry locally, as INVALID_ARGUMENT in core's words", async () => {
     let received = 0;
     const port = await fakeServer((frame, socket) => {
       if (frame.type === "hel") hey(socket);
       else received++;
     });
     const wire = await client(port);
-    await expect(wire.send("a".repeat(17), "hi")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-    await expect(wire.ack(-1)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(wire.send("a".repeat(17), "hi")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: coreRefusal(validateUsername, "a".repeat(17)).message,
+    });
+    await expect(wire.ack(-1)).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: coreRefusal(validateSequence, -1).message,
+    });
     await expect(wire.listAccounts({ pageSize: 2 ** 40 })).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
+      message: coreRefusal(validatePageSize, 2 ** 40).message,
+    });
+    await expect(wire.listAccounts({ cursor: "c".repeat(65) })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: "invalid page cursor",
     });
     expect(received).toBe(0);
+  });
+
+  it("gives up connecting to a server that never says hey, after connectTimeoutMs", async () => {
+    const port = await fakeServer(() => {});
+    const wire = new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: 100 });
+    cleanups.push(() => wire.close());
+    await expect(wire.connect()).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      message: "could not connect to the server within 100 ms",
+    });
+    expect(wire.state).toBe("closed");
+    expect(await wire.closed).toMatchObject({ code: "UNAVAILABLE" });
+  });
+
+  it("drops the late answer of a request past its deadline; the next answer goes to the next request", async () => {
+    const held: Socket[] = [];
+    const port = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+      else if (frame.type === "reg") held.push(socket);
+      else if (frame.type === "lsq") {
+        // Answers the held registration first, as the protocol's order demands, then the listing.
+        socket.write(encodeFrame({ type: "ok" }));
+        socket.write(encodeFrame({ type: "lse" }));
+      }
+    });
+    const wire = await client(port, { requestTimeoutMs: 50 });
+    await expect(wire.register("slow", PASSWORD)).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      message: "the server did not answer within 50 ms",
+    });
+    expect(held).toHaveLength(1);
+    expect(await wire.listAccounts()).toEqual({ usernames: [] });
+    expect(wire.state).toBe("open");
   });
 
   it("fails pending requests, ends messages and settles closed with UNAVAILABLE when the server vanishes", async () => {

@@ -3,11 +3,11 @@ import { performance } from "node:perf_hooks";
 import {
   type AccountPage,
   type AccountQuery,
-  AsyncQueue,
-  type ChatClient,
+  ChatClientBase,
   ChatError,
-  type IncomingMessage,
+  type ClientRequest,
   type LoginResult,
+  type RequestOptions,
   type SendResult,
 } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
@@ -18,152 +18,111 @@ import type { Frame } from "./frame.js";
 import { FrameReader } from "./frame-reader.js";
 import { FrameWriter } from "./frame-writer.js";
 import type { AnswerTypes, PendingRequest } from "./pending-request.js";
-import type { WireClientOptions } from "./wire-client-options.js";
+import { unfitValueError } from "./unfit-value-error.js";
+import {
+  DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS,
+  type WireClientOptions,
+} from "./wire-client-options.js";
 
-type State = "new" | "connecting" | "open" | "closed";
-
-/** The words a person uses for the codec's field names, for errors about values that do not fit. */
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-  username: "username",
-  to: "username",
-  password: "password",
-  content: "message",
-  pattern: "wildcard",
-  cursor: "page cursor",
-  pageSize: "page size",
-  upToSeq: "sequence number",
-};
-
-/** A value the wire cannot carry is the caller's mistake, reported like core reports it. */
-function invalidArgument(error: EncodeError): ChatError {
-  const word = FIELD_WORDS[error.field] ?? error.field;
-  const detail = error.message.startsWith(error.field)
-    ? error.message.slice(error.field.length)
-    : `: ${error.message}`;
-  return new ChatError("INVALID_ARGUMENT", `${word}${detail}`);
-}
+/** How long `close()` waits for the server to close the socket after the client ended it, before cutting it. */
+const CLOSE_GRACE_MS = 2_000;
+/** The fastest the heartbeat timer checks for silence, however short the interval. */
+const MIN_HEARTBEAT_CHECK_MS = 10;
 
 /**
  * A `ChatClient` over the wire protocol. It always opens with `hel` asking for every feature, and needs
  * them all. Requests may be issued concurrently: they are pipelined on the socket and answered in order.
- * Messages are never acknowledged automatically; call `ack`.
+ * Messages are never acknowledged automatically; call `ack`. State, deadlines, signals and `closed` are
+ * `ChatClientBase`'s.
  */
-export class WireClient implements ChatClient {
-  private state: State = "new";
+export class WireClient extends ChatClientBase {
   private socket: Socket | undefined;
   private writer: FrameWriter | undefined;
   private readonly reader = new FrameReader();
   private readonly pending: PendingRequest[] = [];
-  private readonly incoming = new AsyncQueue<IncomingMessage>();
-  private connecting: Promise<void> | undefined;
-  private handshake: { resolve(): void; reject(error: ChatError): void } | undefined;
+  /** The connect attempt, until the server's `hey` answers the `hel`. */
+  private handshake: ClientRequest<void> | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastInboundAt = 0;
   private lastPingAt = 0;
   private pingNonce = 0;
-  private resolveClosed: (reason: ChatError | undefined) => void = () => {};
 
-  /** @inheritDoc */
-  readonly messages: AsyncIterable<IncomingMessage> = this.incoming;
-  /** @inheritDoc */
-  readonly closed: Promise<ChatError | undefined> = new Promise((resolve) => {
-    this.resolveClosed = resolve;
-  });
-
-  constructor(private readonly options: WireClientOptions) {}
-
-  /** Opens the socket and says hello. Resolves once requests can be sent. */
-  connect(): Promise<void> {
-    if (this.state === "open") return Promise.resolve();
-    if (this.state === "closed") return Promise.reject(new ChatError("UNAVAILABLE", "the client was closed"));
-    this.connecting ??= this.open();
-    return this.connecting;
+  constructor(private readonly options: WireClientOptions) {
+    super(options);
   }
 
-  private open(): Promise<void> {
-    this.state = "connecting";
-    return new Promise<void>((resolve, reject) => {
-      const socket = connectSocket({ host: this.options.host, port: this.options.port, noDelay: true });
-      this.socket = socket;
-      this.writer = new FrameWriter(socket);
-      const timer = setTimeout(
-        () => this.fail(new ChatError("UNAVAILABLE", "timed out connecting to the server")),
-        this.options.connectTimeoutMs ?? 10_000,
-      );
-      this.handshake = {
-        resolve: () => {
-          clearTimeout(timer);
-          this.handshake = undefined;
-          this.state = "open";
-          this.startHeartbeat();
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          this.handshake = undefined;
-          reject(error);
-        },
-      };
-      socket.on("connect", () => {
-        socket.setKeepAlive(true);
-        this.write({ type: "hel", version: PROTOCOL_VERSION, features: ALL_FEATURES });
-      });
-      socket.on("data", (chunk: Buffer) => this.onData(chunk));
-      socket.on("error", (error) =>
-        this.fail(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`)),
-      );
-      socket.on("close", () => this.fail(new ChatError("UNAVAILABLE", "the server closed the connection")));
+  /** Opens the socket and says hello; the attempt settles when the server's `hey` arrives. */
+  protected openTransport(attempt: ClientRequest<void>): void {
+    this.handshake = attempt;
+    const socket = connectSocket({ host: this.options.host, port: this.options.port, noDelay: true });
+    this.socket = socket;
+    this.writer = new FrameWriter(socket);
+    socket.on("connect", () => {
+      socket.setKeepAlive(true);
+      this.write({ type: "hel", version: PROTOCOL_VERSION, features: ALL_FEATURES });
     });
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (error) =>
+      this.fail(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`)),
+    );
+    socket.on("close", () => this.fail(new ChatError("UNAVAILABLE", "the server closed the connection")));
   }
 
   /** @inheritDoc */
-  register(username: string, password: string): Promise<void> {
-    return this.request("ok", { type: "reg", username, password });
+  register(username: string, password: string, options?: RequestOptions): Promise<void> {
+    return this.request("ok", { type: "reg", username, password }, options);
   }
 
   /** @inheritDoc */
-  login(username: string, password: string): Promise<LoginResult> {
-    return this.request("login", { type: "log", username, password });
+  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult> {
+    return this.request("login", { type: "log", username, password }, options);
   }
 
   /** @inheritDoc */
-  logout(): Promise<void> {
-    return this.request("ok", { type: "out" });
+  logout(options?: RequestOptions): Promise<void> {
+    return this.request("ok", { type: "out" }, options);
   }
 
   /** @inheritDoc */
-  deleteAccount(): Promise<void> {
-    return this.request("ok", { type: "del" });
+  deleteAccount(options?: RequestOptions): Promise<void> {
+    return this.request("ok", { type: "del" }, options);
   }
 
   /** @inheritDoc */
-  listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
-    return this.request("list", {
+  listAccounts(query: AccountQuery = {}, options?: RequestOptions): Promise<AccountPage> {
+    const frame: Frame = {
       type: "lsq",
       pattern: query.pattern ?? "",
       ...(query.pageSize === undefined ? {} : { pageSize: query.pageSize }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-    });
+    };
+    return this.request("list", frame, options);
   }
 
   /** @inheritDoc */
-  send(to: string, content: string): Promise<SendResult> {
-    return this.request("send", { type: "msg", to, content });
+  send(to: string, content: string, options?: RequestOptions): Promise<SendResult> {
+    return this.request("send", { type: "msg", to, content }, options);
   }
 
   /** @inheritDoc */
-  ack(upToSeq: number): Promise<void> {
-    return this.request("ok", { type: "ack", upToSeq });
+  ack(upToSeq: number, options?: RequestOptions): Promise<void> {
+    return this.request("ok", { type: "ack", upToSeq }, options);
   }
 
-  /** Closes the connection; pending requests fail with `UNAVAILABLE`, `closed` resolves with `undefined`. */
-  async close(): Promise<void> {
-    if (this.state === "closed") return;
+  /** Ends the socket: flushed and closed gracefully after `close()`, cut at once after a failure. */
+  protected async releaseTransport(reason: ChatError | undefined): Promise<void> {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.handshake = undefined;
+    this.pending.length = 0;
     const socket = this.socket;
-    this.finish(undefined, new ChatError("UNAVAILABLE", "the client was closed"));
     if (socket === undefined || socket.destroyed) return;
+    if (reason !== undefined) {
+      socket.destroy();
+      return;
+    }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => socket.destroy(), 2_000);
+      const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
       socket.once("close", () => {
         clearTimeout(timer);
         resolve();
@@ -173,38 +132,41 @@ export class WireClient implements ChatClient {
     });
   }
 
-  private request<K extends keyof AnswerTypes>(kind: K, frame: Frame): Promise<AnswerTypes[K]> {
-    if (this.state !== "open") {
-      return Promise.reject(new ChatError("UNAVAILABLE", "the client is not connected"));
-    }
+  private request<K extends keyof AnswerTypes>(
+    kind: K,
+    frame: Frame,
+    options: RequestOptions | undefined,
+  ): Promise<AnswerTypes[K]> {
+    const request = this.beginRequest<AnswerTypes[K]>(options);
+    if (request.isSettled) return request.promise;
     try {
       this.write(frame);
     } catch (error) {
-      if (error instanceof EncodeError) return Promise.reject(invalidArgument(error));
-      return Promise.reject(ChatError.from(error));
+      request.reject(error instanceof EncodeError ? unfitValueError(frame, error) : ChatError.from(error));
+      return request.promise;
     }
-    return new Promise<AnswerTypes[K]>((resolve, reject) => {
-      const entry: PendingRequest<K> = { kind, resolve, reject };
-      this.pending.push(entry as unknown as PendingRequest);
-    });
+    const entry: PendingRequest<K> = { kind, request };
+    this.pending.push(entry as unknown as PendingRequest);
+    return request.promise;
   }
 
   private write(frame: Frame): void {
     this.writer?.write(frame);
   }
 
-  private get isClosed(): boolean {
+  private get isEnded(): boolean {
     return this.state === "closed";
   }
 
   private onData(chunk: Buffer): void {
-    if (this.state === "closed") return;
+    if (this.isEnded) return;
     this.lastInboundAt = performance.now();
     this.reader.feed(chunk);
     try {
       for (let frame = this.reader.next(); frame !== undefined; frame = this.reader.next()) {
         this.onFrame(frame);
-        if (this.isClosed) return;
+        // A frame may have ended the client (`bye`, a protocol error): the rest of the chunk is moot.
+        if (this.isEnded) return;
       }
     } catch (error) {
       const detail =
@@ -214,7 +176,8 @@ export class WireClient implements ChatClient {
   }
 
   private onFrame(frame: Frame): void {
-    if (this.handshake) {
+    const handshake = this.handshake;
+    if (handshake) {
       if (frame.type === "hey") {
         if ((frame.features & ALL_FEATURES) !== ALL_FEATURES) {
           throw new ChatError(
@@ -222,7 +185,9 @@ export class WireClient implements ChatClient {
             `the server lacks features this client needs (${frame.features})`,
           );
         }
-        this.handshake.resolve();
+        this.handshake = undefined;
+        this.startHeartbeat();
+        handshake.resolve();
         return;
       }
       if (frame.type === "err" || frame.type === "bye") {
@@ -258,20 +223,22 @@ export class WireClient implements ChatClient {
         const head = this.expect("list", frame.type);
         this.pending.shift();
         const usernames = head.names ?? [];
-        head.resolve(frame.cursor === undefined ? { usernames } : { usernames, nextCursor: frame.cursor });
+        head.request.resolve(
+          frame.cursor === undefined ? { usernames } : { usernames, nextCursor: frame.cursor },
+        );
         return;
       }
       case "ok":
         this.expect("ok", frame.type);
-        (this.pending.shift() as PendingRequest<"ok">).resolve(undefined);
+        (this.pending.shift() as PendingRequest<"ok">).request.resolve(undefined);
         return;
       case "lin":
         this.expect("login", frame.type);
-        (this.pending.shift() as PendingRequest<"login">).resolve({ username: frame.username });
+        (this.pending.shift() as PendingRequest<"login">).request.resolve({ username: frame.username });
         return;
       case "snt":
         this.expect("send", frame.type);
-        (this.pending.shift() as PendingRequest<"send">).resolve({
+        (this.pending.shift() as PendingRequest<"send">).request.resolve({
           seq: frame.seq,
           sentAt: frame.sentAt,
           delivery: frame.delivery,
@@ -281,7 +248,7 @@ export class WireClient implements ChatClient {
       case "err": {
         const head = this.pending.shift();
         if (head === undefined) throw new ChatError("UNAVAILABLE", "an error arrived for no request");
-        head.reject(chatErrorFrom(frame));
+        head.request.reject(chatErrorFrom(frame));
         return;
       }
       default:
@@ -298,9 +265,9 @@ export class WireClient implements ChatClient {
   }
 
   private startHeartbeat(): void {
-    const interval = this.options.heartbeatIntervalMs ?? 15_000;
+    const interval = this.options.heartbeatIntervalMs ?? DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS;
     if (interval <= 0) return;
-    const timeout = this.options.heartbeatTimeoutMs ?? 45_000;
+    const timeout = this.options.heartbeatTimeoutMs ?? DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS;
     this.heartbeatTimer = setInterval(
       () => {
         const now = performance.now();
@@ -312,24 +279,8 @@ export class WireClient implements ChatClient {
           this.write({ type: "png", nonce: this.pingNonce });
         }
       },
-      Math.max(10, Math.floor(interval / 2)),
+      Math.max(MIN_HEARTBEAT_CHECK_MS, Math.floor(interval / 2)),
     );
     this.heartbeatTimer.unref();
-  }
-
-  /** The connection ended without the application asking. */
-  private fail(error: ChatError): void {
-    if (this.state === "closed") return;
-    this.finish(error, error);
-    this.socket?.destroy();
-  }
-
-  private finish(reason: ChatError | undefined, pendingError: ChatError): void {
-    this.state = "closed";
-    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
-    this.handshake?.reject(pendingError);
-    for (const entry of this.pending.splice(0)) entry.reject(pendingError);
-    this.incoming.end();
-    this.resolveClosed(reason);
   }
 }

@@ -4,6 +4,7 @@ import {
   AsyncQueue,
   type ChatClient,
   ChatError,
+  type ClientState,
   type IncomingMessage,
   LocalClient,
   MAX_PAGE_SIZE,
@@ -34,6 +35,7 @@ class StubClient implements ChatClient {
   readonly queue = new AsyncQueue<IncomingMessage>();
   readonly messages = this.queue;
   readonly closed = new Promise<ChatError | undefined>(() => {});
+  readonly state: ClientState = "open";
   readonly acks: number[] = [];
   readonly listQueries: AccountQuery[] = [];
   pages: AccountPage[] = [];

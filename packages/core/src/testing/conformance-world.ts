@@ -1,7 +1,13 @@
 import type { ChatClient } from "../chat-client.js";
 import { ChatError } from "../chat-error.js";
 import type { ChatService } from "../chat-service.js";
-import { type ConformanceServer, createTestService, type StartConformanceServer } from "./harness.js";
+import {
+  type ConformanceServer,
+  createTestHasher,
+  createTestService,
+  type StartConformanceServer,
+} from "./harness.js";
+import { HeldHasher } from "./held-hasher.js";
 import { ARRIVAL_TIMEOUT_MS, Inbox } from "./inbox.js";
 
 /** The password conformance users get unless a test says otherwise. */
@@ -21,12 +27,22 @@ export class ConformanceWorld {
   private constructor(
     readonly service: ChatService,
     readonly server: ConformanceServer,
+    private readonly hasher: HeldHasher,
   ) {}
 
   /** Starts a fresh service and a server of the transport under test in front of it. */
   static async start(startServer: StartConformanceServer): Promise<ConformanceWorld> {
-    const service = createTestService();
-    return new ConformanceWorld(service, await startServer(service));
+    const hasher = new HeldHasher(createTestHasher());
+    const service = createTestService({ hasher });
+    return new ConformanceWorld(service, await startServer(service), hasher);
+  }
+
+  /**
+   * Holds the service's password hashing until the returned function is called (or the test ends): every
+   * registration and login stays unanswered meanwhile, for tests of deadlines, aborts and close.
+   */
+  holdPasswordHashing(): () => void {
+    return this.hasher.hold();
   }
 
   /** A new connected client, closed at the end of the test. */
@@ -71,6 +87,7 @@ export class ConformanceWorld {
 
   /** Closes every client, stops the server and the service. */
   async dispose(): Promise<void> {
+    this.hasher.release();
     await Promise.allSettled(this.clients.map((client) => client.close()));
     await this.server.stop();
     await this.service.close();

@@ -498,6 +498,80 @@ export function describeConformance(transport: string, startServer: StartConform
       });
     });
 
+    describe("the client's life: state, deadlines, signals", () => {
+      /** How long a held request is given in these tests: long enough to be sent, short enough to wait. */
+      const SHORT_DEADLINE_MS = 100;
+
+      it("is open once connected, closed after close(), and `closed` then settles with undefined", async () => {
+        const client = await world.client();
+        expect(client.state).toBe("open");
+        await client.close();
+        expect(client.state).toBe("closed");
+        expect(await client.closed).toBeUndefined();
+        await client.close();
+        await expectChatError(client.connect(), "UNAVAILABLE");
+      });
+
+      it("rejects a request past its own deadline with UNAVAILABLE and stays usable", async () => {
+        const client = await world.client();
+        const release = world.holdPasswordHashing();
+        const error = await expectChatError(
+          client.register("late", PASSWORD, { timeoutMs: SHORT_DEADLINE_MS }),
+          "UNAVAILABLE",
+        );
+        expect(error.message).toContain(`within ${SHORT_DEADLINE_MS} ms`);
+        expect(error.cause).toMatchObject({ name: "TimeoutError" });
+        release();
+        // The late answer, whenever it comes, is not taken for the answer to a later request.
+        expect(client.state).toBe("open");
+        expect((await client.listAccounts({ pattern: "nobody*" })).usernames).toEqual([]);
+        await client.register("prompt", PASSWORD);
+        expect((await client.listAccounts({ pattern: "prompt" })).usernames).toEqual(["prompt"]);
+      });
+
+      it("rejects a request whose signal aborts with UNAVAILABLE, the signal's reason as cause", async () => {
+        const client = await world.client();
+        const release = world.holdPasswordHashing();
+        const controller = new AbortController();
+        const login = client.login("nobody", PASSWORD, { signal: controller.signal });
+        const reason = new Error("the user changed their mind");
+        controller.abort(reason);
+        const error = await expectChatError(login, "UNAVAILABLE");
+        expect(error.cause).toBe(reason);
+        release();
+        expect(client.state).toBe("open");
+        expect((await client.listAccounts()).usernames).toEqual([]);
+      });
+
+      it("sends nothing for a signal that has already aborted", async () => {
+        const client = await world.client();
+        const error = await expectChatError(
+          client.register("never", PASSWORD, { signal: AbortSignal.abort() }),
+          "UNAVAILABLE",
+        );
+        expect(error.cause).toMatchObject({ name: "AbortError" });
+        expect((await client.listAccounts()).usernames).toEqual([]);
+      });
+
+      it("rejects a deadline that is not 0 or a positive number as INVALID_ARGUMENT, sending nothing", async () => {
+        const client = await world.client();
+        await expectChatError(client.register("bad", PASSWORD, { timeoutMs: -1 }), "INVALID_ARGUMENT");
+        await expectChatError(client.listAccounts({}, { timeoutMs: Number.NaN }), "INVALID_ARGUMENT");
+        expect((await client.listAccounts({}, { timeoutMs: 0 })).usernames).toEqual([]);
+      });
+
+      it("fails requests in flight at close() with UNAVAILABLE", async () => {
+        const client = await world.client();
+        const release = world.holdPasswordHashing();
+        const register = client.register("inflight", PASSWORD);
+        const closing = client.close();
+        await expectChatError(register, "UNAVAILABLE");
+        release();
+        await closing;
+        expect(await client.closed).toBeUndefined();
+      });
+    });
+
     describeConformanceModel(() => world);
   });
 }

@@ -2,6 +2,7 @@ import type { ChatClient } from "../chat-client.js";
 import { ChatService, type ChatServiceOptions } from "../chat-service.js";
 import { MemoryStore } from "../memory-store.js";
 import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "../node-crypto.js";
+import type { PasswordHasher } from "../password-hasher.js";
 import type { Store } from "../store.js";
 
 /** A server under test, as the conformance suite sees it. */
@@ -25,8 +26,13 @@ export type StartConformanceServer = (service: ChatService) => Promise<Conforman
 export function createTestService(options: Partial<ChatServiceOptions> = {}): ChatService {
   const store: Store = options.store ?? new MemoryStore();
   return new ChatService({
-    hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS, concurrency: 4 }),
+    hasher: createTestHasher(),
     ...options,
     store,
   });
+}
+
+/** The scrypt hasher of {@link createTestService}: cheap parameters, for tests only. */
+export function createTestHasher(): PasswordHasher {
+  return createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS, concurrency: 4 });
 }
