@@ -17,6 +17,7 @@ import {
   validateUsername,
 } from "./rules.js";
 import type { ServiceInternals } from "./service-internals.js";
+import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
 import type { Store, StoredMessage } from "./store.js";
 import { asciiLowerCase } from "./utf8.js";
@@ -51,6 +52,8 @@ export interface ChatServiceOptions {
   readonly deliveryBatchSize?: number;
   /** Told about failures that have no caller to return to (for logging). */
   readonly onError?: (error: unknown) => void;
+  /** Watches connections, requests and messages, e.g. for metrics; see {@link ServiceObserver}. */
+  readonly observer?: ServiceObserver;
 }
 
 /**
@@ -69,6 +72,7 @@ export class ChatService {
   private readonly connections = new Set<ChatConnection>();
   private closed = false;
   private readonly internals: ServiceInternals;
+  private readonly observer: ServiceObserver | undefined;
 
   constructor(options: ChatServiceOptions) {
     this.store = options.store;
@@ -76,6 +80,7 @@ export class ChatService {
     this.clock = options.clock ?? systemClock;
     this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
     this.reportError = options.onError ?? (() => {});
+    this.observer = options.observer;
     this.internals = {
       register: (username, password) => this.register(username, password),
       listAccounts: (query) => this.listAccounts(query),
@@ -92,10 +97,13 @@ export class ChatService {
     if (this.closed) throw new ChatError("UNAVAILABLE", "the server is shutting down");
   }
 
-  /** Opens a connection: the handle a transport uses for one client. */
-  connect(): ChatConnection {
+  /**
+   * Opens a connection: the handle a transport uses for one client. The transport may label it (`wire`,
+   * `grpc`) for the observer; the service itself never looks at the label.
+   */
+  connect(options: ConnectOptions = {}): ChatConnection {
     this.usable();
-    const connection = new ChatConnection(this.internals);
+    const connection = new ChatConnection(this.internals, options.transport, this.observer);
     this.connections.add(connection);
     return connection;
   }

@@ -43,6 +43,7 @@ export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
 export * from "./rules.js";
 export { Semaphore } from "./semaphore.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
+export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
 export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";
