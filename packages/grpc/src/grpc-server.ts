@@ -36,6 +36,7 @@ import {
   type SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { ChatHealth } from "./health.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
@@ -71,6 +72,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
+  /** Whether to serve the gRPC health checking protocol (`grpc.health.v1.Health`). Default true. */
+  readonly health?: boolean;
 }
 
 /** Where {@link GrpcServer.listen} binds. */
@@ -102,6 +105,7 @@ export class GrpcServer {
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
   private closing: Promise<void> | undefined;
+  private readonly health: ChatHealth | undefined;
 
   constructor(
     private readonly service: ChatService,
@@ -118,6 +122,10 @@ export class GrpcServer {
     this.server = new Server(serverChannelOptions(limits));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
+    if (options.health ?? true) {
+      this.health = new ChatHealth();
+      this.health.addTo(this.server);
+    }
     this.credentials = options.credentials ?? ServerCredentials.createInsecure();
   }
 
@@ -154,6 +162,7 @@ export class GrpcServer {
   }
 
   private async shutdown(): Promise<void> {
+    this.health?.shuttingDown();
     this.sessions.closeAll({ code: status.UNAVAILABLE, details: "the server is shutting down" });
     this.anonymous?.close();
     await new Promise<void>((resolve) => {
@@ -171,7 +180,8 @@ export class GrpcServer {
 
   private anonymousConnection(): ChatConnection {
     if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
-    if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
+    if (!this.anonymous || this.anonymous.isClosed)
+      this.anonymous = this.service.connect({ transport: "grpc" });
     return this.anonymous;
   }
 
@@ -296,7 +306,7 @@ export class GrpcServer {
       throw new ChatError("INTERNAL", "a connection with a session accepted a second login");
     }
     if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
-    const connection = this.service.connect();
+    const connection = this.service.connect({ transport: "grpc" });
     let username: string;
     try {
       ({ username } = await connection.login(request.username, request.password));
