@@ -27,5 +27,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     program.addCommand(command.copyInheritedSettings(program));
   }
   registerBenchCommand(program);
+  // `chat-cli serve --version` answers like `chat-cli --version`: people ask whichever they typed.
+  for (const command of program.commands) command.version(CLI_VERSION, "-V, --version", "print the version");
   return program;
 }

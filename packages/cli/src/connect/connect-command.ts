@@ -1,8 +1,36 @@
 import { Command, Option } from "commander";
+import { CliFailure, ExitCode } from "../cli-failure.js";
 import { DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
 import { CONNECT_TRANSPORTS, type ConnectTransport } from "./create-client.js";
 import { runConnect } from "./run-connect.js";
+
+/**
+ * The environment variables of `connect`'s flags. The port comes from the same variable the server reads
+ * for that transport, so one environment serves both; the transport has its own, because the server's
+ * `CHAT_TRANSPORT` may be `both`.
+ */
+export const CONNECT_ENV = {
+  transport: "CHAT_CONNECT_TRANSPORT",
+  host: "CHAT_HOST",
+  wirePort: "CHAT_PORT",
+  grpcPort: "CHAT_GRPC_PORT",
+  yes: "CHAT_YES",
+} as const;
+
+/** The port to connect to when `--port` is not given: the transport's variable, else its default. */
+function portFromEnvironment(transport: ConnectTransport): number {
+  const variable = transport === "wire" ? CONNECT_ENV.wirePort : CONNECT_ENV.grpcPort;
+  const value = process.env[variable];
+  if (value === undefined || value === "")
+    return transport === "wire" ? DEFAULT_WIRE_PORT : DEFAULT_GRPC_PORT;
+  try {
+    return parsePort(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliFailure(`environment variable ${variable}=${value} is invalid: ${reason}`, ExitCode.USAGE);
+  }
+}
 
 /** The flags as commander hands them over. */
 interface ConnectFlags {
@@ -19,15 +47,25 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
       "connect to a chat server and open a prompt (scripted line mode when stdin is not a terminal)",
     )
     .addOption(
-      new Option("--transport <kind>", "protocol to speak").choices(CONNECT_TRANSPORTS).default("wire"),
+      new Option("--transport <kind>", "protocol to speak")
+        .choices(CONNECT_TRANSPORTS)
+        .default("wire")
+        .env(CONNECT_ENV.transport),
     )
-    .option("--host <host>", "server address", DEFAULT_HOST)
-    .option(
-      "--port <port>",
-      `server port (default: ${DEFAULT_WIRE_PORT} for wire, ${DEFAULT_GRPC_PORT} for grpc)`,
-      parsePort,
+    .addOption(new Option("--host <host>", "server address").default(DEFAULT_HOST).env(CONNECT_ENV.host))
+    .addOption(
+      new Option(
+        "--port <port>",
+        `server port (default: ${DEFAULT_WIRE_PORT} for wire, env: ${CONNECT_ENV.wirePort}; ` +
+          `${DEFAULT_GRPC_PORT} for grpc, env: ${CONNECT_ENV.grpcPort})`,
+      ).argParser(parsePort),
     )
-    .option("-y, --yes", "delete the account on deleteacc without asking first (scripted mode never asks)")
+    .addOption(
+      new Option(
+        "-y, --yes",
+        "delete the account on deleteacc without asking first (scripted mode never asks)",
+      ).env(CONNECT_ENV.yes),
+    )
     .addHelpText(
       "after",
       "\nCommands at the prompt: register USR [PWD], login USR [PWD], logout, deleteacc, accdump,\n" +
@@ -35,7 +73,7 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
         "the rules. See the README for the scripted output format.",
     )
     .action(async (flags: ConnectFlags) => {
-      const port = flags.port ?? (flags.transport === "wire" ? DEFAULT_WIRE_PORT : DEFAULT_GRPC_PORT);
+      const port = flags.port ?? portFromEnvironment(flags.transport);
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
       const options = { transport: flags.transport, host: flags.host, port, yes: flags.yes === true };
       setExitCode(await runConnect(options, streams));

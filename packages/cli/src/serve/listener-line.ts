@@ -1,23 +1,32 @@
 import { formatAddress } from "../option-parsers.js";
 import type { TransportName } from "./serve-options.js";
-import type { Listener } from "./start-server.js";
+import type { BoundAddress } from "./transport-server.js";
+
+/** What a listener line announces: a transport's listener, or the metrics endpoint. */
+export type ListenerKind = TransportName | "metrics";
+
+/** One announced listener. */
+export interface AnnouncedListener extends BoundAddress {
+  readonly transport: ListenerKind;
+}
 
 /** Matches a listener line; the host may be bracketed (IPv6). */
-const LISTENER_LINE = /^(wire|grpc) listening on \[?([^\]]+?)\]?:(\d+)$/;
+const LISTENER_LINE = /^(wire|grpc|metrics) listening on \[?([^\]]+?)\]?:(\d+)$/;
 
 /**
- * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000`. A stable format: tests,
+ * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000` (or `metrics
+ * listening on …` for the metrics endpoint). A stable format: tests,
  * the bench and scripts learn the port a `--port 0` server picked with {@link parseListenerLine}.
  */
-export function listenerLine(listener: Listener): string {
+export function listenerLine(listener: AnnouncedListener): string {
   return `${listener.transport} listening on ${formatAddress(listener.host, listener.port)}`;
 }
 
 /** Reads a line printed by {@link listenerLine}; `undefined` for any other line. */
-export function parseListenerLine(line: string): Listener | undefined {
+export function parseListenerLine(line: string): AnnouncedListener | undefined {
   const match = LISTENER_LINE.exec(line.trim());
   if (match === null) return undefined;
   const [, transport, host, port] = match;
   if (transport === undefined || host === undefined || port === undefined) return undefined;
-  return { transport: transport as TransportName, host, port: Number(port) };
+  return { transport: transport as ListenerKind, host, port: Number(port) };
 }

@@ -1,9 +1,30 @@
 import { Command, Option } from "commander";
 import { DEFAULT_DB_FILE, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
+import {
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+} from "./create-logger.js";
 import { runServe } from "./run-serve.js";
 import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
+
+/** The environment variable of every `serve` flag: each flag can be set either way, the flag winning. */
+export const SERVE_ENV = {
+  transport: "CHAT_TRANSPORT",
+  host: "CHAT_HOST",
+  port: "CHAT_PORT",
+  grpcPort: "CHAT_GRPC_PORT",
+  db: "CHAT_DB",
+  memory: "CHAT_MEMORY",
+  logLevel: "CHAT_LOG_LEVEL",
+  logFormat: "CHAT_LOG_FORMAT",
+  metricsPort: "CHAT_METRICS_PORT",
+  metricsHost: "CHAT_METRICS_HOST",
+} as const;
 
 /** The flags as commander hands them over, before they become {@link ServeOptions}. */
 interface ServeFlags {
@@ -14,6 +35,9 @@ interface ServeFlags {
   readonly db?: string;
   readonly memory?: true;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
   readonly insecureTestHashing?: true;
 }
 
@@ -26,6 +50,10 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     grpcPort: flags.grpcPort,
     storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
     logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
+    ...(flags.metricsPort === undefined
+      ? {}
+      : { metrics: { host: flags.metricsHost ?? flags.host, port: flags.metricsPort } }),
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
   };
 }
@@ -41,30 +69,72 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
       .addOption(
         new Option("--transport <kind>", "which listeners to start")
           .choices(SERVE_TRANSPORTS)
-          .default("both"),
+          .default("both")
+          .env(SERVE_ENV.transport),
       )
-      .option(
-        "--host <host>",
-        "address to listen on (0.0.0.0 exposes the server to the network)",
-        DEFAULT_HOST,
-      )
-      .option("--port <port>", "wire protocol port (0 picks a free one)", parsePort, DEFAULT_WIRE_PORT)
-      .option("--grpc-port <port>", "gRPC port (0 picks a free one)", parsePort, DEFAULT_GRPC_PORT)
       .addOption(
-        new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`).conflicts("memory"),
+        new Option("--host <host>", "address to listen on (0.0.0.0 exposes the server to the network)")
+          .default(DEFAULT_HOST)
+          .env(SERVE_ENV.host),
       )
-      .option("--memory", "keep everything in memory: nothing survives a restart")
+      .addOption(
+        new Option("--port <port>", "wire protocol port (0 picks a free one)")
+          .argParser(parsePort)
+          .default(DEFAULT_WIRE_PORT)
+          .env(SERVE_ENV.port),
+      )
+      .addOption(
+        new Option("--grpc-port <port>", "gRPC port, with grpc.health.v1.Health (0 picks a free one)")
+          .argParser(parsePort)
+          .default(DEFAULT_GRPC_PORT)
+          .env(SERVE_ENV.grpcPort),
+      )
+      .addOption(
+        new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`)
+          .conflicts("memory")
+          .env(SERVE_ENV.db),
+      )
+      .addOption(
+        new Option(
+          "--memory",
+          "keep everything in memory: nothing survives a restart (the env var: any value)",
+        ).env(SERVE_ENV.memory),
+      )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")
           .choices(LOG_LEVELS)
-          .default(DEFAULT_LOG_LEVEL),
+          .default(DEFAULT_LOG_LEVEL)
+          .env(SERVE_ENV.logLevel),
+      )
+      .addOption(
+        new Option(
+          "--log-format <format>",
+          "log lines on stderr: auto is pretty on a terminal, json otherwise",
+        )
+          .choices(LOG_FORMATS)
+          .default(DEFAULT_LOG_FORMAT)
+          .env(SERVE_ENV.logFormat),
+      )
+      .addOption(
+        new Option(
+          "--metrics-port <port>",
+          "serve Prometheus metrics at http://HOST:PORT/metrics (default: off)",
+        )
+          .argParser(parsePort)
+          .env(SERVE_ENV.metricsPort),
+      )
+      .addOption(
+        new Option("--metrics-host <host>", "address of the metrics endpoint (default: the --host)").env(
+          SERVE_ENV.metricsHost,
+        ),
       )
       // Hidden: the process tests would otherwise spend most of their time in production scrypt.
       .addOption(new Option("--insecure-test-hashing", "weak password hashing for tests").hideHelp())
       .addHelpText(
         "after",
-        "\nStdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; structured JSON logs go\n" +
-          "to stderr. SIGINT/SIGTERM shut down gracefully and exit 0.",
+        "\nEvery flag can also be set from the environment variable shown; a flag on the command line wins.\n" +
+          "Stdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; logs go to stderr.\n" +
+          "SIGINT/SIGTERM shut down gracefully and exit 0.",
       )
       .action(async (flags: ServeFlags) => {
         setExitCode(await runServe(serveOptionsFrom(flags), process.stdout));

@@ -1,4 +1,4 @@
-import type { LogLevel } from "./create-logger.js";
+import type { LogFormat, LogLevel } from "./create-logger.js";
 
 /** Which listeners `chat-cli serve` starts. */
 export const SERVE_TRANSPORTS = ["wire", "grpc", "both"] as const;
@@ -28,6 +28,10 @@ export interface ServeOptions {
   readonly grpcPort: number;
   readonly storage: StorageChoice;
   readonly logLevel: LogLevel;
+  /** How log lines look; `auto` is `pretty` when stderr is a terminal and `json` otherwise. */
+  readonly logFormat: LogFormat;
+  /** Where to serve Prometheus metrics over HTTP; absent, there is no metrics endpoint. */
+  readonly metrics?: { readonly host: string; readonly port: number };
   /**
    * Hash passwords with core's cheap test parameters instead of production scrypt (hidden flag
    * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.

@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { ChatMetrics } from "./metrics.js";
+import { MetricsServer } from "./metrics-server.js";
 import { openStore } from "./open-store.js";
 import { type ServeOptions, type TransportName, transportsOf } from "./serve-options.js";
 import { type BoundAddress, createTransportServer, type TransportServer } from "./transport-server.js";
@@ -19,6 +21,8 @@ export interface Listener extends BoundAddress {
 export interface RunningServer {
   /** Every listener, in start order (wire before gRPC). */
   readonly listeners: readonly Listener[];
+  /** Where the metrics endpoint listens, when `--metrics-port` was given. */
+  readonly metrics?: BoundAddress;
   /**
    * Shuts down gracefully: the listeners stop accepting and finish in-flight requests, then the service
    * ends every session, then the store flushes and closes. Resolves to false when the listeners did not
@@ -36,7 +40,7 @@ function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 async function stopAll(
-  servers: readonly TransportServer[],
+  servers: readonly Pick<TransportServer, "close">[],
   service: ChatService,
   store: Store,
   logger: Logger,
@@ -71,14 +75,17 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
   if (options.insecureTestHashing) {
     logger.warn({}, "insecure test password hashing: never use for real accounts");
   }
+  const metrics = options.metrics === undefined ? undefined : new ChatMetrics();
   const service = new ChatService({
     store,
+    ...(metrics === undefined ? {} : { observer: metrics.observer }),
     ...(options.insecureTestHashing
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
       : {}),
     onError: (error) => logger.error({ err: error }, "service error"),
   });
-  const servers: TransportServer[] = [];
+  metrics?.track(service, store);
+  const servers: Pick<TransportServer, "close">[] = [];
   const listeners: Listener[] = [];
   for (const transport of transportsOf(options.transport)) {
     const port = transport === "wire" ? options.port : options.grpcPort;
@@ -96,9 +103,29 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
       });
     }
   }
+  let metricsAddress: BoundAddress | undefined;
+  if (metrics !== undefined && options.metrics !== undefined) {
+    const endpoint = new MetricsServer(metrics.registry);
+    try {
+      metricsAddress = await endpoint.listen(options.metrics);
+      servers.push(endpoint);
+    } catch (error) {
+      await stopAll(servers, service, store, logger);
+      const address = formatAddress(options.metrics.host, options.metrics.port);
+      throw new CliFailure(
+        `cannot listen on ${address} (metrics): ${describeNetworkError(error)}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    logger.info({ host: metricsAddress.host, port: metricsAddress.port }, "metrics endpoint listening");
+  }
   let closing: Promise<boolean> | undefined;
   return {
     listeners,
+    ...(metricsAddress === undefined ? {} : { metrics: metricsAddress }),
     close: () => {
       closing ??= stopAll(servers, service, store, logger);
       return closing;
