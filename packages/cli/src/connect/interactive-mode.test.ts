@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, ensureCliBuilt } from "../test-support/built-cli.js";
+import { CLI_BIN, ensureCliBuilt, REPO_ROOT } from "../test-support/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
 import { portOf, startTestServer } from "../test-support/test-server.js";
 import { DELETE_QUESTION, PROMPT, userPrompt } from "./interactive-mode.js";
@@ -189,5 +189,31 @@ describe("the interactive prompt in a terminal", () => {
       // `exit`, like `quit`, ends the CLI, and the tmux session with it.
       await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
     },
+  );
+
+  it.skipIf(!hasTmux)(
+    "ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line (skipped without /usr/bin/tmux)",
+    async () => {
+      // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
+      // whole foreground process group (pnpm and the server) at once.
+      // An interactive shell runs it as its own foreground job, as for a person at a prompt.
+      tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", "bash --norc --noprofile -i");
+      const command = `cd ${REPO_ROOT} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
+      tmux("send-keys", "-t", SESSION, "-l", command);
+      tmux("send-keys", "-t", SESSION, "Enter");
+      await waitForScreen(
+        (lines) => lines.some((line) => line.startsWith("grpc listening on")),
+        "the server",
+      );
+      tmux("send-keys", "-t", SESSION, "C-c");
+      // The terminal echoes the keypress as ^C just before the status line.
+      const status = /^(\^C)?exit status (\d+)$/;
+      const after = await waitForScreen((lines) => lines.some((line) => status.test(line)), "the exit");
+      const codes = after.map((line) => status.exec(line)?.[2]).filter((code) => code !== undefined);
+      expect(codes).toEqual(["0"]);
+      expect(after.join("\n")).not.toContain("ELIFECYCLE");
+      tmux("kill-session", "-t", SESSION);
+    },
+    30_000,
   );
 });

@@ -11,6 +11,9 @@ const cliRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const packagesRoot = dirname(cliRoot);
 const repoRoot = dirname(packagesRoot);
 
+/** The repository root, where the root package's scripts (`pnpm chat-cli …`) run. */
+export const REPO_ROOT = repoRoot;
+
 /** The built `chat-cli` executable the tests run with `node`. */
 export const CLI_BIN = join(cliRoot, "dist", "bin.js");
 
