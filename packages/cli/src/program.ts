@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { registerBenchCommand } from "./bench/bench-command.js";
 import { createConnectCommand } from "./connect/connect-command.js";
 import { createServeCommand } from "./serve/serve-command.js";
 import { CLI_VERSION } from "./version.js";
@@ -26,7 +25,6 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const command of [createServeCommand(setExitCode), createConnectCommand(setExitCode)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
-  registerBenchCommand(program);
   // `chat-cli serve --version` answers like `chat-cli --version`: people ask whichever they typed.
   for (const command of program.commands) command.version(CLI_VERSION, "-V, --version", "print the version");
   return program;

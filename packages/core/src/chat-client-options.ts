@@ -23,6 +23,17 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of one `send`: those of every call, plus what makes the send idempotent. */
+export interface SendOptions extends RequestOptions {
+  /**
+   * Makes the send idempotent: an opaque id (1–32 bytes) the client picks, unique among its own sends.
+   * Sending again with the same id within `SEND_DEDUPE_WINDOW_MS` (after a lost answer, a timeout, a
+   * reconnect) returns the first answer and stores nothing; the same id with another recipient or content
+   * is `INVALID_ARGUMENT`.
+   */
+  readonly clientMessageId?: Uint8Array;
+}
+
 /**
  * Where a {@link ChatClient} is in its life: `new` until `connect()`, `connecting` during it, `open` once
  * requests can be sent, `closed` for good once the client ended: after `close()` (which may first say

@@ -1,5 +1,5 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
-import type { ClientState, RequestOptions } from "./chat-client-options.js";
+import type { ClientState, RequestOptions, SendOptions } from "./chat-client-options.js";
 import type { LoginResult } from "./chat-connection.js";
 import type { ChatError } from "./chat-error.js";
 import type { IncomingMessage, SendResult } from "./delivery.js";
@@ -32,8 +32,8 @@ export interface ChatClient {
   deleteAccount(options?: RequestOptions): Promise<void>;
   /** One page of account names, optionally filtered by a wildcard. */
   listAccounts(query?: AccountQuery, options?: RequestOptions): Promise<AccountPage>;
-  /** Sends a message to a user. */
-  send(to: string, content: string, options?: RequestOptions): Promise<SendResult>;
+  /** Sends a message to a user; with `options.clientMessageId`, idempotently (see {@link SendOptions}). */
+  send(to: string, content: string, options?: SendOptions): Promise<SendResult>;
   /** Acknowledges every received message up to and including `upToSeq`. */
   ack(upToSeq: number, options?: RequestOptions): Promise<void>;
   /** Every message delivered on this connection, in order. Ends when the connection closes. */

@@ -183,13 +183,20 @@ export class ChatConnection {
     });
   }
 
-  /** Sends a message to a user, live if they are online, stored otherwise. */
-  send(to: unknown, content: unknown): Promise<SendResult> {
+  /**
+   * Sends a message to a user, live if they are online, stored otherwise. With a `clientMessageId` (1–32
+   * bytes) the send is idempotent: a repeat within `SEND_DEDUPE_WINDOW_MS` gets the first answer and
+   * stores nothing; the same id with another recipient or content is `INVALID_ARGUMENT`.
+   */
+  send(to: unknown, content: unknown, clientMessageId?: unknown): Promise<SendResult> {
     const sent = this.observer?.messageSent;
-    if (sent === undefined)
-      return this.observed("send", () => this.service.send(this.requireSession(), to, content));
+    if (sent === undefined) {
+      return this.observed("send", () =>
+        this.service.send(this.requireSession(), to, content, clientMessageId),
+      );
+    }
     return this.observed("send", () =>
-      this.service.send(this.requireSession(), to, content).then((result) => {
+      this.service.send(this.requireSession(), to, content, clientMessageId).then((result) => {
         sent.call(this.observer, result.delivery);
         return result;
       }),

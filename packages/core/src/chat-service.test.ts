@@ -3,7 +3,9 @@ import { ChatError } from "./chat-error.js";
 import { ChatService, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 import type { DeliverySink, IncomingMessage } from "./delivery.js";
 import { MemoryStore } from "./memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "./node-crypto.js";
+import { createScryptHasher } from "./node-crypto.js";
+import { SEND_DEDUPE_WINDOW_MS } from "./rules.js";
+import { TEST_SCRYPT_PARAMETERS } from "./testing/test-hashing.js";
 
 const PASSWORD = "correct horse";
 
@@ -53,6 +55,27 @@ describe("ChatService", () => {
     const connection = service.connect();
     await connection.login("a", PASSWORD);
     expect(await connection.send("a", "hi")).toEqual({ seq: 1, sentAt: 1_234_567, delivery: "stored" });
+  });
+
+  it("remembers a client message id for SEND_DEDUPE_WINDOW_MS, then treats it as new", async () => {
+    let now = 1_000_000;
+    const { service, store } = serviceWith({ now: () => now });
+    await service.register("a", PASSWORD);
+    const connection = service.connect();
+    await connection.login("a", PASSWORD);
+    const id = Uint8Array.of(1, 2, 3);
+    const first = await connection.send("a", "hi", id);
+    now += SEND_DEDUPE_WINDOW_MS - 1;
+    expect(await connection.send("a", "hi", id)).toEqual(first);
+    now += 1;
+    expect(await connection.send("a", "hi", id)).toEqual({ seq: 2, sentAt: now, delivery: "stored" });
+    expect(await store.readMessages("a", 0, 10)).toHaveLength(2);
+  });
+
+  it("refuses a maxBacklog that is not a whole number of 1 or more", () => {
+    for (const maxBacklog of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new ChatService({ store: new MemoryStore(), maxBacklog })).toThrow(ChatError);
+    }
   });
 
   it("pauses delivery when the sink is full and resumes from the store, in order, without loss", async () => {

@@ -3,14 +3,19 @@ import type { AccountPage, AccountQuery } from "./account-page.js";
 import { ChatConnection } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { SendResult } from "./delivery.js";
+import { digestContent } from "./content-digest.js";
+import type { DeliveryMode, SendResult } from "./delivery.js";
 import { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { createScryptHasher } from "./node-crypto.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import {
+  DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
+  SEND_DEDUPE_WINDOW_MS,
+  validateClientMessageId,
   validateContent,
+  validateMaxBacklog,
   validatePageSize,
   validatePassword,
   validateSequence,
@@ -19,7 +24,7 @@ import {
 import type { ServiceInternals } from "./service-internals.js";
 import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
-import type { Store, StoredMessage } from "./store.js";
+import type { AppendLimits, Store, StoredMessage } from "./store.js";
 import { asciiLowerCase } from "./utf8.js";
 import { compileWildcard, matchesWildcard } from "./wildcard.js";
 
@@ -32,10 +37,17 @@ const MIN_LISTING_CHUNK = 256;
 /** The same message for an unknown user and a wrong password, so neither can be told from the other. */
 const BAD_CREDENTIALS = "wrong username or password";
 
-/** A send's failure as its caller sees it: an unknown recipient is named in the error. */
+/** A send's failure as its caller sees it: an unknown or full recipient is named in the error. */
 function sendFailure(error: unknown, recipientName: string | undefined): unknown {
-  if (recipientName !== undefined && error instanceof ChatError && error.code === "NOT_FOUND") {
+  if (recipientName === undefined || !(error instanceof ChatError)) return error;
+  if (error.code === "NOT_FOUND") {
     return new ChatError("NOT_FOUND", `message not sent: no user named ${recipientName}`);
+  }
+  if (error.code === "RESOURCE_EXHAUSTED") {
+    return new ChatError(
+      "RESOURCE_EXHAUSTED",
+      `message not sent: ${recipientName} has too many unread messages; try again later`,
+    );
   }
   return error;
 }
@@ -50,6 +62,11 @@ export interface ChatServiceOptions {
   readonly clock?: Clock;
   /** Stored messages read per store call during delivery. */
   readonly deliveryBatchSize?: number;
+  /**
+   * Most unacknowledged messages one recipient may have waiting; sends past it fail with
+   * `RESOURCE_EXHAUSTED`. Default {@link DEFAULT_MAX_BACKLOG}.
+   */
+  readonly maxBacklog?: number;
   /** Told about failures that have no caller to return to (for logging). */
   readonly onError?: (error: unknown) => void;
   /** Watches connections, requests and messages, e.g. for metrics; see {@link ServiceObserver}. */
@@ -67,6 +84,8 @@ export class ChatService {
   private readonly clock: Clock;
   private readonly deliveryBatchSize: number;
   private readonly reportError: (error: unknown) => void;
+  /** One object for every append, so the hot path allocates nothing for it. */
+  private readonly appendLimits: AppendLimits;
   private readonly accountLocks = new KeyedMutex();
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<ChatConnection>();
@@ -81,13 +100,17 @@ export class ChatService {
     this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
     this.reportError = options.onError ?? (() => {});
     this.observer = options.observer;
+    this.appendLimits = { maxBacklog: validateMaxBacklog(options.maxBacklog ?? DEFAULT_MAX_BACKLOG) };
     this.internals = {
       register: (username, password) => this.register(username, password),
       listAccounts: (query) => this.listAccounts(query),
       openSession: (username, password) => this.openSession(username, password),
       endSession: (session) => this.endSession(session),
       deleteAccount: (session) => this.deleteSessionAccount(session),
-      send: (session, to, content) => this.send(session, to, content),
+      send: (session, to, content, clientMessageId) =>
+        clientMessageId === undefined
+          ? this.send(session, to, content)
+          : this.sendOnce(session, to, content, clientMessageId),
       ack: (session, upToSeq) => this.ack(session, upToSeq),
       connectionClosed: (connection) => this.connections.delete(connection),
     };
@@ -235,7 +258,11 @@ export class ChatService {
       const text = validateContent(content);
       recipientKey = asciiLowerCase(recipientName);
       sentAt = this.clock.now();
-      appended = this.store.appendMessage(recipientKey, { from: session.username, content: text, sentAt });
+      appended = this.store.appendMessage(
+        recipientKey,
+        { from: session.username, content: text, sentAt },
+        this.appendLimits,
+      );
     } catch (error) {
       return Promise.reject(sendFailure(error, recipientName));
     }
@@ -250,6 +277,57 @@ export class ChatService {
         throw sendFailure(error, recipientName);
       },
     );
+  }
+
+  /**
+   * An idempotent send: the store appends the message and records its answer under (sender, client message
+   * id) in one step, or returns the answer recorded by an earlier send with that id.
+   */
+  private async sendOnce(
+    session: Session,
+    to: unknown,
+    content: unknown,
+    clientMessageId: unknown,
+  ): Promise<SendResult> {
+    let recipientName: string | undefined;
+    try {
+      this.usable();
+      recipientName = validateUsername(to);
+      const text = validateContent(content);
+      const id = validateClientMessageId(clientMessageId);
+      const recipientKey = asciiLowerCase(recipientName);
+      const sentAt = this.clock.now();
+      const contentDigest = digestContent(text);
+      // Decided before the append (a plain send decides after it), because the receipt that repeats it to
+      // a retry is written in the same atomic step as the message.
+      const delivery: DeliveryMode = this.sessions.get(recipientKey)?.online ? "live" : "stored";
+      const outcome = await this.store.appendMessageOnce(
+        recipientKey,
+        { from: session.username, content: text, sentAt },
+        {
+          senderKey: session.key,
+          clientMessageId: id,
+          delivery,
+          contentDigest,
+          expiresAt: sentAt + SEND_DEDUPE_WINDOW_MS,
+        },
+        this.appendLimits,
+      );
+      if (outcome.repeated) {
+        const { receipt } = outcome;
+        if (receipt.recipientKey !== recipientKey || receipt.contentDigest !== contentDigest) {
+          throw new ChatError(
+            "INVALID_ARGUMENT",
+            "this client message id was already used for a different message (another recipient or content)",
+          );
+        }
+        return { seq: receipt.seq, sentAt: receipt.sentAt, delivery: receipt.delivery };
+      }
+      this.sessions.get(recipientKey)?.notify(outcome.message);
+      return { seq: outcome.message.seq, sentAt, delivery };
+    } catch (error) {
+      throw sendFailure(error, recipientName);
+    }
   }
 
   private async ack(session: Session, upToSeq: unknown): Promise<void> {

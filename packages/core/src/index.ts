@@ -1,4 +1,10 @@
-export { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
+/*
+ * `@chat/core`: the chat's domain and the contract every transport implements. This root export is what an
+ * application or a transport needs; everything else is internal (imported by relative path inside core).
+ * Test helpers are in `@chat/core/testing` (the conformance suite, the store contract, fixtures) and the
+ * weak test hashing setting in `@chat/core/testing/hashing`. See README.md for the list.
+ */
+
 export type { AccountPage, AccountQuery } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
@@ -11,6 +17,7 @@ export {
   MAX_TIMEOUT_MS,
   NO_TIMEOUT,
   type RequestOptions,
+  type SendOptions,
 } from "./chat-client-options.js";
 export { ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
@@ -25,7 +32,6 @@ export { type Cancellable, ClientRequest } from "./client-request.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
 export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
-export { KeyedMutex } from "./keyed-mutex.js";
 export { LocalClient } from "./local-client.js";
 export { MemoryStore } from "./memory-store.js";
 export {
@@ -37,13 +43,50 @@ export {
   SCRYPT_SALT_BYTES,
   type ScryptHasherOptions,
   type ScryptParameters,
-  TEST_SCRYPT_PARAMETERS,
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
-export * from "./rules.js";
-export { Semaphore } from "./semaphore.js";
+export {
+  CLIENT_MESSAGE_ID_MAX_BYTES,
+  CLIENT_MESSAGE_ID_MIN_BYTES,
+  CONTENT_MAX_BYTES,
+  CONTENT_MIN_BYTES,
+  DEFAULT_MAX_BACKLOG,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MIN_BYTES,
+  SEND_DEDUPE_WINDOW_MS,
+  USERNAME_MAX_BYTES,
+  USERNAME_MIN_BYTES,
+  validateClientMessageId,
+  validateContent,
+  validateCursor,
+  validateMaxBacklog,
+  validatePageSize,
+  validatePassword,
+  validateSequence,
+  validateUsername,
+  validateWildcardText,
+  WILDCARD_MAX_BYTES,
+} from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
 export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
-export type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+export type {
+  AccountListRange,
+  AccountRecord,
+  AppendLimits,
+  AppendOnceResult,
+  NewMessage,
+  SendDedupe,
+  SendReceipt,
+  Store,
+  StoredMessage,
+} from "./store.js";
+export type {
+  TransportAddress,
+  TransportDescriptor,
+  TransportServer,
+  TransportServerOptions,
+} from "./transport-descriptor.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

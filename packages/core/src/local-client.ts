@@ -1,6 +1,6 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
 import { ChatClientBase } from "./chat-client-base.js";
-import type { ChatClientOptions, RequestOptions } from "./chat-client-options.js";
+import type { ChatClientOptions, RequestOptions, SendOptions } from "./chat-client-options.js";
 import type { ChatConnection, LoginResult } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
 import type { ChatService } from "./chat-service.js";
@@ -64,8 +64,8 @@ export class LocalClient extends ChatClientBase {
     return this.perform(options, () => this.open.listAccounts(query));
   }
 
-  send(to: string, content: string, options?: RequestOptions): Promise<SendResult> {
-    return this.perform(options, () => this.open.send(to, content));
+  send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
+    return this.perform(options, () => this.open.send(to, content, options?.clientMessageId));
   }
 
   ack(upToSeq: number, options?: RequestOptions): Promise<void> {

@@ -1,5 +1,19 @@
 import { ChatError } from "./chat-error.js";
-import type { AccountListRange, AccountRecord, NewMessage, Store, StoredMessage } from "./store.js";
+import type {
+  AccountListRange,
+  AccountRecord,
+  AppendLimits,
+  AppendOnceResult,
+  NewMessage,
+  SendDedupe,
+  SendReceipt,
+  Store,
+  StoredMessage,
+} from "./store.js";
+
+interface MemoryReceipt extends SendReceipt {
+  readonly expiresAt: number;
+}
 
 interface MemoryAccount {
   record: AccountRecord;
@@ -12,6 +26,19 @@ interface MemoryAccount {
   /** Index of the oldest unacknowledged message in `log`. */
   head: number;
   lastSeq: number;
+  /** Receipts of this account's idempotent sends, by client message id (hex); dropped with the account. */
+  readonly receipts: Map<string, MemoryReceipt>;
+}
+
+/** A receipt in the order it was written, for pruning expired ones oldest first. */
+interface ReceiptExpiry {
+  readonly account: MemoryAccount;
+  readonly id: string;
+  readonly receipt: MemoryReceipt;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 /** Acknowledged messages are dropped from a log in bulk once this many have piled up at its front. */
@@ -37,6 +64,9 @@ function lowerBound(keys: readonly string[], key: string, inclusive: boolean): n
 export class MemoryStore implements Store {
   private readonly accounts = new Map<string, MemoryAccount>();
   private readonly sortedKeys: string[] = [];
+  /** Every receipt in write order; with one dedupe window, that is also expiry order. */
+  private expiries: ReceiptExpiry[] = [];
+  private expiriesHead = 0;
   private closed = false;
 
   private check(): void {
@@ -48,7 +78,13 @@ export class MemoryStore implements Store {
     if (this.accounts.has(account.key)) {
       throw new ChatError("ALREADY_EXISTS", `username ${account.username} is already taken`);
     }
-    this.accounts.set(account.key, { record: { ...account }, log: [], head: 0, lastSeq: 0 });
+    this.accounts.set(account.key, {
+      record: { ...account },
+      log: [],
+      head: 0,
+      lastSeq: 0,
+      receipts: new Map(),
+    });
     this.sortedKeys.splice(lowerBound(this.sortedKeys, account.key, true), 0, account.key);
   }
 
@@ -86,10 +122,69 @@ export class MemoryStore implements Store {
     return names;
   }
 
-  async appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage> {
+  async appendMessage(
+    recipientKey: string,
+    message: NewMessage,
+    limits?: AppendLimits,
+  ): Promise<StoredMessage> {
     this.check();
+    return this.append(recipientKey, message, limits);
+  }
+
+  async appendMessageOnce(
+    recipientKey: string,
+    message: NewMessage,
+    dedupe: SendDedupe,
+    limits?: AppendLimits,
+  ): Promise<AppendOnceResult> {
+    this.check();
+    this.pruneReceipts(message.sentAt);
+    const sender = this.accounts.get(dedupe.senderKey);
+    const id = hexOf(dedupe.clientMessageId);
+    const earlier = sender?.receipts.get(id);
+    if (earlier !== undefined && earlier.expiresAt > message.sentAt) {
+      const { expiresAt: _expiresAt, ...receipt } = earlier;
+      return { repeated: true, receipt };
+    }
+    // Synchronous from here on: the append and the receipt happen in one step, or neither does.
+    const stored = this.append(recipientKey, message, limits);
+    if (sender !== undefined) {
+      const receipt: MemoryReceipt = {
+        recipientKey,
+        seq: stored.seq,
+        sentAt: stored.sentAt,
+        delivery: dedupe.delivery,
+        contentDigest: dedupe.contentDigest,
+        expiresAt: dedupe.expiresAt,
+      };
+      sender.receipts.set(id, receipt);
+      this.expiries.push({ account: sender, id, receipt });
+    }
+    return { repeated: false, message: stored };
+  }
+
+  /** Forgets receipts that expired at `now`, oldest first; a receipt replaced or deleted is skipped. */
+  private pruneReceipts(now: number): void {
+    while (this.expiriesHead < this.expiries.length) {
+      const oldest = this.expiries[this.expiriesHead] as ReceiptExpiry;
+      if (oldest.receipt.expiresAt > now) break;
+      if (oldest.account.receipts.get(oldest.id) === oldest.receipt)
+        oldest.account.receipts.delete(oldest.id);
+      this.expiriesHead++;
+    }
+    if (this.expiriesHead >= COMPACT_AFTER && this.expiriesHead * 2 >= this.expiries.length) {
+      this.expiries = this.expiries.slice(this.expiriesHead);
+      this.expiriesHead = 0;
+    }
+  }
+
+  private append(recipientKey: string, message: NewMessage, limits: AppendLimits | undefined): StoredMessage {
     const account = this.accounts.get(recipientKey);
     if (!account) throw new ChatError("NOT_FOUND", "no such account");
+    const maxBacklog = limits?.maxBacklog;
+    if (maxBacklog !== undefined && account.log.length - account.head >= maxBacklog) {
+      throw new ChatError("RESOURCE_EXHAUSTED", "the recipient's mailbox is full");
+    }
     account.lastSeq += 1;
     // Spelled out rather than spread: one plain object of a fixed shape per message, on the hot path.
     const stored: StoredMessage = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "./node-crypto.js";
+import { createScryptHasher } from "./node-crypto.js";
+import { TEST_SCRYPT_PARAMETERS } from "./testing/test-hashing.js";
 
 describe("scrypt password hasher", () => {
   const hasher = createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS });

@@ -12,8 +12,6 @@ export interface ScryptParameters {
 
 /** The production default: N = 2^17, r = 8, p = 1 (about 128 MiB and ~100-300 ms per hash). */
 export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { logN: 17, r: 8, p: 1 };
-/** Cheap parameters for tests only: N = 2^10. Never use them for real accounts. */
-export const TEST_SCRYPT_PARAMETERS: ScryptParameters = { logN: 10, r: 8, p: 1 };
 
 /** Salt length in bytes. */
 export const SCRYPT_SALT_BYTES = 16;

@@ -19,6 +19,25 @@ export const CONTENT_MIN_BYTES = 1;
 /** Longest message content, in UTF-8 bytes: the seed's `512s` field. */
 export const CONTENT_MAX_BYTES = 512;
 
+/** Shortest client message id (the opaque key of an idempotent send), in bytes. */
+export const CLIENT_MESSAGE_ID_MIN_BYTES = 1;
+/** Longest client message id, in bytes: room for a UUID (16) or a ULID/KSUID in text, or a SHA-256. */
+export const CLIENT_MESSAGE_ID_MAX_BYTES = 32;
+
+/**
+ * How long the server remembers a client message id and the answer its send got, in milliseconds: a
+ * retry within this window is answered from the record and stores nothing. 24 hours outlasts any client
+ * outbox a reconnecting client keeps.
+ */
+export const SEND_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Default most unacknowledged messages one recipient may have waiting: past it, sends to them fail with
+ * `RESOURCE_EXHAUSTED` until they read and acknowledge. 100,000 messages of at most 512 bytes is at most
+ * ~50 MB of content per account, and far more than a person reads.
+ */
+export const DEFAULT_MAX_BACKLOG = 100_000;
+
 /** Longest wildcard pattern, in UTF-8 bytes: the seed's `16s` field. */
 export const WILDCARD_MAX_BYTES = 16;
 
@@ -98,6 +117,25 @@ export function validatePageSize(value: unknown): number {
 export function validateSequence(value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
     throw invalid("sequence number must be a whole number of 0 or more");
+  }
+  return value;
+}
+
+/** Checks a client message id: 1–32 bytes. Returns a copy, so later changes by the caller cannot alter it. */
+export function validateClientMessageId(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw invalid("client message id must be bytes");
+  if (value.length < CLIENT_MESSAGE_ID_MIN_BYTES || value.length > CLIENT_MESSAGE_ID_MAX_BYTES) {
+    throw invalid(
+      `client message id must be ${CLIENT_MESSAGE_ID_MIN_BYTES}-${CLIENT_MESSAGE_ID_MAX_BYTES} bytes (got ${value.length})`,
+    );
+  }
+  return Uint8Array.from(value);
+}
+
+/** Checks a backlog cap: a whole number of 1 or more. */
+export function validateMaxBacklog(value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw invalid("max backlog must be a whole number of 1 or more");
   }
   return value;
 }

@@ -10,7 +10,7 @@ export interface ServiceInternals {
   openSession(username: unknown, password: unknown): Promise<Session>;
   endSession(session: Session): void;
   deleteAccount(session: Session): Promise<void>;
-  send(session: Session, to: unknown, content: unknown): Promise<SendResult>;
+  send(session: Session, to: unknown, content: unknown, clientMessageId?: unknown): Promise<SendResult>;
   ack(session: Session, upToSeq: unknown): Promise<void>;
   connectionClosed(connection: ChatConnection): void;
 }

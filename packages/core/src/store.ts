@@ -1,3 +1,5 @@
+import type { DeliveryMode } from "./delivery.js";
+
 /** An account as the store keeps it. */
 export interface AccountRecord {
   /** The name as registered: its spelling is what lists and deliveries show. */
@@ -29,6 +31,52 @@ export interface NewMessage {
   readonly sentAt: number;
 }
 
+/** Limits an append enforces in the same atomic step as the write. */
+export interface AppendLimits {
+  /**
+   * Most unacknowledged messages the recipient's log may hold: an append that would exceed it fails with
+   * `RESOURCE_EXHAUSTED` and stores nothing. Absent means no cap.
+   */
+  readonly maxBacklog?: number;
+}
+
+/**
+ * What an idempotent send asks the store to remember, under (`senderKey`, `clientMessageId`), together with
+ * the message it appends.
+ */
+export interface SendDedupe {
+  /** The sender's case-folded key. */
+  readonly senderKey: string;
+  /** The client's opaque id for this send (1–32 bytes). */
+  readonly clientMessageId: Uint8Array;
+  /** The delivery mode the send is answered with; a repeat is answered with the same. */
+  readonly delivery: DeliveryMode;
+  /** A digest of the content, so a repeat carrying other content can be told from a retry. */
+  readonly contentDigest: string;
+  /**
+   * When the record may be forgotten (ms since the epoch): a send carrying the same id at or after this
+   * time is a new send. Records past it may be pruned at any time.
+   */
+  readonly expiresAt: number;
+}
+
+/** The first answer to an idempotent send, as remembered under (sender, client message id). */
+export interface SendReceipt {
+  /** The recipient the first send went to (case-folded key). */
+  readonly recipientKey: string;
+  readonly seq: number;
+  readonly sentAt: number;
+  readonly delivery: DeliveryMode;
+  readonly contentDigest: string;
+}
+
+/** The outcome of `Store.appendMessageOnce`. */
+export type AppendOnceResult =
+  /** The id was new (or its record had expired): the message was appended and the receipt recorded. */
+  | { readonly repeated: false; readonly message: StoredMessage }
+  /** The id was seen within its window: nothing was written, and this is what the first send stored. */
+  | { readonly repeated: true; readonly receipt: SendReceipt };
+
 /** Where a listing starts and what it returns. */
 export interface AccountListRange {
   /** Return only keys strictly after this one (exclusive cursor). */
@@ -48,6 +96,10 @@ export interface AccountListRange {
  *   `appendMessage` and `setPasswordHash` when the account does not exist;
  * - assign sequence numbers per recipient in call order, make a message readable only once every lower
  *   sequence number of that recipient is readable, and never reuse a number for the same account;
+ * - enforce `AppendLimits.maxBacklog` atomically with the append (`RESOURCE_EXHAUSTED`, nothing stored);
+ * - in `appendMessageOnce`, look up, append and record the receipt in one atomic step, so a crash leaves
+ *   either the message and its receipt or neither, and keep receipts at least until their `expiresAt`
+ *   (durable stores: across a restart); deleting an account deletes the receipts of its sends;
  * - resolve a write only when it is as durable as the store promises to be.
  *
  * `describeStoreContract` in `@chat/core/testing` checks all of this; every implementation runs it.
@@ -63,8 +115,22 @@ export interface Store {
   deleteAccount(key: string): Promise<boolean>;
   /** Registered usernames in key order (case-insensitive alphabetical), within the given range. */
   listAccounts(range: AccountListRange): Promise<string[]>;
-  /** Appends to a recipient's log and returns the stored message; `NOT_FOUND` when the recipient is gone. */
-  appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage>;
+  /**
+   * Appends to a recipient's log and returns the stored message; `NOT_FOUND` when the recipient is gone,
+   * `RESOURCE_EXHAUSTED` when its backlog is at `limits.maxBacklog`.
+   */
+  appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage>;
+  /**
+   * An idempotent append: when `dedupe`'s (sender, client message id) has a receipt that has not expired
+   * at `message.sentAt`, returns it and writes nothing (whatever the recipient and content this time);
+   * otherwise appends like `appendMessage` and records the receipt in the same atomic step.
+   */
+  appendMessageOnce(
+    recipientKey: string,
+    message: NewMessage,
+    dedupe: SendDedupe,
+    limits?: AppendLimits,
+  ): Promise<AppendOnceResult>;
   /** Up to `limit` messages of a recipient with sequence numbers above `afterSeq`, in sequence order. */
   readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** Removes a recipient's messages with sequence numbers up to and including `upToSeq`; returns how many. */

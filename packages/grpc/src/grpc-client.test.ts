@@ -1,7 +1,7 @@
 import { PASSWORD } from "@chat/core/testing";
 import { afterEach, expect, it } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
-import { startTestBed, type TestBed } from "./grpc-test-kit.js";
+import { startTestBed, type TestBed } from "./testing/grpc-test-kit.js";
 
 let bed: TestBed;
 

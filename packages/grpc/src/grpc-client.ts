@@ -8,6 +8,7 @@ import {
   type IncomingMessage,
   type LoginResult,
   type RequestOptions,
+  type SendOptions,
   type SendResult,
 } from "@chat/core";
 import {
@@ -204,8 +205,10 @@ export class GrpcClient extends ChatClientBase {
   }
 
   /** @inheritDoc */
-  async send(to: string, content: string, options?: RequestOptions): Promise<SendResult> {
-    const reply = await this.call(CHAT_SERVICE_DEFINITION.sendMessage, { to, content }, options);
+  async send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
+    const id = options?.clientMessageId;
+    const request = id === undefined ? { to, content } : { to, content, clientMessageId: Buffer.from(id) };
+    const reply = await this.call(CHAT_SERVICE_DEFINITION.sendMessage, request, options);
     return {
       seq: reply.seq,
       sentAt: reply.sentAtMs,

@@ -1,7 +1,7 @@
 import { type ClientReadableStream, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryMode, type SubscribeResponse } from "./gen/chat/v1/chat.js";
-import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./grpc-test-kit.js";
+import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
 
 let bed: TestBed;
 

@@ -50,8 +50,11 @@ export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 /** Default time `close()` waits for calls in progress before cutting connections. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
-/** The conventional gRPC port, used when `listen()` is given none. */
-export const DEFAULT_GRPC_PORT = 50051;
+/**
+ * The port `listen()` binds when given none: the one `chat-cli serve` and `chat-cli connect` use, next to
+ * the wire protocol's 5000 (not grpc-js's conventional 50051, so there is one default per transport).
+ */
+export const DEFAULT_GRPC_PORT = 5001;
 
 /** Options of a {@link GrpcServer}. */
 export interface GrpcServerOptions {
@@ -275,7 +278,7 @@ export class GrpcServer {
       sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
         "SendMessage",
         async (session, request) => {
-          const sent = await session.connection.send(request.to, request.content);
+          const sent = await session.connection.send(request.to, request.content, request.clientMessageId);
           return {
             seq: sent.seq,
             sentAtMs: sent.sentAt,

@@ -3,8 +3,8 @@
 import { type Client, credentials, makeClientConstructor, type ServiceError, status } from "@grpc/grpc-js";
 import { service as healthDefinition } from "grpc-health-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestBed, type TestBed } from "./grpc-test-kit.js";
 import { CHAT_SERVICE_NAME } from "./health.js";
+import { startTestBed, type TestBed } from "./testing/grpc-test-kit.js";
 
 interface HealthResponse {
   readonly status: string;

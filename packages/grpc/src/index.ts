@@ -13,6 +13,7 @@ export {
   GrpcServer,
   type GrpcServerOptions,
 } from "./grpc-server.js";
+export { grpcTransport } from "./grpc-transport.js";
 export {
   DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_GRPC_SERVER_LIMITS,

@@ -5,6 +5,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SubscribeResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import {
+  DEFAULT_GRPC_SERVER_LIMITS,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  serverChannelOptions,
+} from "./limits.js";
+import {
   bearer,
   eventually,
   rawLogin,
@@ -12,13 +18,7 @@ import {
   startTestBed,
   type TestBed,
   unary,
-} from "./grpc-test-kit.js";
-import {
-  DEFAULT_GRPC_SERVER_LIMITS,
-  DEFAULT_MAX_REQUEST_BYTES,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  serverChannelOptions,
-} from "./limits.js";
+} from "./testing/grpc-test-kit.js";
 
 const beds: TestBed[] = [];
 

@@ -3,7 +3,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Client, credentials } from "@grpc/grpc-js";
 import { afterEach, expect, it } from "vitest";
-import { startTestBed, type TestBed } from "./grpc-test-kit.js";
+import { startTestBed, type TestBed } from "./testing/grpc-test-kit.js";
 
 let bed: TestBed;
 

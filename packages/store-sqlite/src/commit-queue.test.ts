@@ -1,8 +1,8 @@
 import { ChatError } from "@chat/core";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import { CommitQueue } from "./commit-queue.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("commit-queue");
 afterAll(() => temp.remove());

@@ -91,6 +91,12 @@ export class CommitQueue {
   constructor(
     private readonly db: Database.Database,
     private readonly statements: TransactionStatements,
+    /**
+     * Runs before a transaction that wrote is committed; when it throws, the transaction is rolled back and
+     * every operation in it fails with the thrown `ChatError`. The store checks here that its file is still
+     * the one at its path, so no write is acknowledged into a file nobody will open again.
+     */
+    private readonly beforeWriteCommit: () => void = () => {},
   ) {}
 
   /** Queues `work` (run synchronously inside the batch's transaction); settles after the commit. */
@@ -150,6 +156,17 @@ export class CommitQueue {
       }
     }
     if (this.db.inTransaction) {
+      if (batch.slice(openedAt).some((entry) => entry.writes)) {
+        try {
+          this.beforeWriteCommit();
+        } catch (error) {
+          this.statements.rollback.run();
+          const refused = asChatError(error);
+          for (const entry of batch.slice(openedAt)) entry.revoke(refused);
+          for (const entry of batch) entry.settle();
+          return;
+        }
+      }
       try {
         this.statements.commit.run();
       } catch (error) {

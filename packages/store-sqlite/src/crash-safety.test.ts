@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { StoredMessage } from "@chat/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BundledFixture, bundleFixture } from "../test/bundle-fixture.js";
-import { createTempDir } from "../test/temp-dir.js";
 import { openSqliteStore, type SqliteStore } from "./index.js";
+import { type BundledFixture, bundleFixture } from "./testing/bundle-fixture.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("crash");
 let child: BundledFixture;

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import { openSqliteStore, type SqliteStore } from "./index.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("group-commit");
 afterAll(() => temp.remove());

@@ -18,6 +18,11 @@ export interface SqliteSettings {
    * statement) every append paid for creating and deleting a file — measured 150× slower.
    */
   readonly tempStore: number;
+  /**
+   * 2 = INCREMENTAL: pages freed by acknowledged messages go to the freelist, and the store gives them
+   * back to the file system with `PRAGMA incremental_vacuum` (without it the file never shrinks).
+   */
+  readonly autoVacuum: number;
 }
 
 /** How {@link openDatabase} opens and checks a file. */
@@ -38,6 +43,8 @@ export interface OpenedDatabase {
 
 const SYNCHRONOUS_FULL = 2;
 const TEMP_STORE_MEMORY = 2;
+/** `PRAGMA auto_vacuum` value 2: freed pages stay on the freelist until `PRAGMA incremental_vacuum`. */
+export const AUTO_VACUUM_INCREMENTAL = 2;
 
 function sqliteCode(error: unknown): string {
   return error instanceof Database.SqliteError ? error.code : "";
@@ -117,12 +124,12 @@ function identify(path: string, db: Database.Database): number {
 }
 
 /** Applies the durability settings and reads them back: a setting SQLite silently ignored is an error. */
-function configure(path: string, db: Database.Database): SqliteSettings {
+function configure(path: string, db: Database.Database): Omit<SqliteSettings, "autoVacuum"> {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("temp_store = MEMORY");
-  const settings: SqliteSettings = {
+  const settings = {
     journalMode: String(db.pragma("journal_mode", { simple: true })),
     synchronous: readInteger(db, "synchronous"),
     foreignKeys: readInteger(db, "foreign_keys") === 1,
@@ -158,10 +165,27 @@ function checkIntegrity(path: string, db: Database.Database): void {
   }
 }
 
+/**
+ * Switches an existing file to incremental auto-vacuum by rebuilding it (VACUUM); a no-op when it already
+ * is. The rebuild's scratch copy goes to a temporary file, not memory, so a large database cannot exhaust
+ * the server's memory.
+ */
+function enableIncrementalVacuum(db: Database.Database): void {
+  if (readInteger(db, "auto_vacuum") === AUTO_VACUUM_INCREMENTAL) return;
+  db.pragma(`auto_vacuum = ${AUTO_VACUUM_INCREMENTAL}`);
+  db.pragma("temp_store = FILE");
+  try {
+    db.exec("VACUUM");
+  } finally {
+    db.pragma(`temp_store = ${TEMP_STORE_MEMORY}`);
+  }
+}
+
 /** Runs the migrations above `from`, each in its own transaction together with its `user_version` bump. */
 function migrate(db: Database.Database, from: number): void {
   for (const migration of MIGRATIONS) {
     if (migration.version <= from) continue;
+    if (migration.outsideTransaction === "enable-incremental-vacuum") enableIncrementalVacuum(db);
     db.transaction(() => {
       db.exec(migration.sql);
       // Pragmas take no bound parameters; both values are integers from this module, never input.
@@ -185,10 +209,20 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Opened
   }
   try {
     const version = identify(path, db);
+    // Only possible before the first table exists, and before WAL mode writes the file header.
+    if (version === 0) db.pragma(`auto_vacuum = ${AUTO_VACUUM_INCREMENTAL}`);
     const settings = configure(path, db);
     if (options.integrityCheck === "quick" && version > 0) checkIntegrity(path, db);
     migrate(db, version);
-    return { db, settings };
+    const autoVacuum = readInteger(db, "auto_vacuum");
+    if (autoVacuum !== AUTO_VACUUM_INCREMENTAL) {
+      throw new SqliteStoreOpenError(
+        path,
+        "settings",
+        `SQLite refused auto_vacuum=INCREMENTAL (got ${autoVacuum})`,
+      );
+    }
+    return { db, settings: { ...settings, autoVacuum } };
   } catch (error) {
     db.close();
     throw describeOpenFailure(path, error);

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { ChatError } from "@chat/core";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import {
   APPLICATION_ID,
   openSqliteStore,
@@ -10,6 +9,8 @@ import {
   SqliteStoreOpenError,
   type SqliteStoreOpenFailure,
 } from "./index.js";
+import { MIGRATIONS } from "./schema.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("open");
 afterAll(() => temp.remove());
@@ -57,6 +58,7 @@ describe("openSqliteStore: connection settings", () => {
       foreignKeys: true,
       busyTimeoutMs: 5000,
       tempStore: 2,
+      autoVacuum: 2,
     });
     await store.close();
     const custom = await openSqliteStore(temp.file("timeout.db"), { busyTimeoutMs: 1234 });
@@ -83,11 +85,44 @@ describe("openSqliteStore: migrations", () => {
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
         .all();
-      expect(tables).toEqual(["accounts", "messages"]);
+      expect(tables).toEqual(["accounts", "messages", "send_receipts"]);
     });
     const reopened = await openSqliteStore(path);
     expect(await reopened.getAccount("rita")).toEqual(account);
     await reopened.close();
+  });
+
+  it("migrates a version-1 file forward, keeping its accounts, messages and sequence numbers", async () => {
+    const path = temp.file("version-1.db");
+    withRaw(path, (db) => {
+      db.exec((MIGRATIONS[0] as { sql: string }).sql);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma("user_version = 1");
+      db.prepare(
+        "INSERT INTO accounts (key, username, password_hash, created_at, last_seq) VALUES ('rita', 'Rita', 'h', 1, 7)",
+      ).run();
+      db.prepare(
+        "INSERT INTO messages (account_id, seq, sender, content, sent_at) VALUES (1, 7, 'sam', 'old', 1)",
+      ).run();
+    });
+    const store = await openSqliteStore(path);
+    expect(await store.readMessages("rita", 0, 10)).toEqual([
+      { seq: 7, from: "sam", content: "old", sentAt: 1 },
+    ]);
+    const sent = await store.appendMessageOnce(
+      "rita",
+      { from: "Rita", content: "new", sentAt: 2 },
+      {
+        senderKey: "rita",
+        clientMessageId: Uint8Array.of(1),
+        delivery: "stored",
+        contentDigest: "d",
+        expiresAt: 9,
+      },
+    );
+    expect(sent).toEqual({ repeated: false, message: { seq: 8, from: "Rita", content: "new", sentAt: 2 } });
+    await store.close();
+    expect(withRaw(path, (db) => db.pragma("user_version", { simple: true }))).toBe(SCHEMA_VERSION);
   });
 
   it("refuses a database written by a newer schema version and leaves it untouched", async () => {

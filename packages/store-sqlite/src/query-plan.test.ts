@@ -1,14 +1,14 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import { openSqliteStore } from "./index.js";
 import { SQL, type StatementName } from "./sql.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("query-plan");
 let db: Database.Database;
 
 /** Sample bindings for every statement, so each can be explained exactly as the store runs it. */
-const bindings: Record<StatementName, Record<string, string | number>> = {
+const bindings: Record<StatementName, Record<string, string | number | Buffer>> = {
   createAccount: { key: "new", username: "new", passwordHash: "h", createdAt: 1 },
   getAccount: { key: "user7" },
   setPasswordHash: { key: "user7", passwordHash: "h2" },
@@ -18,15 +18,28 @@ const bindings: Record<StatementName, Record<string, string | number>> = {
   listAfterBelow: { lower: "user1", upper: "user2", limit: 10 },
   listFromBelow: { lower: "user1", upper: "user2", limit: 10 },
   appendMessage: { key: "user7", sender: "s", content: "c", sentAt: 1 },
+  backlog: { key: "user7" },
+  findReceipt: { senderKey: "user7", clientMessageId: Buffer.from("id"), now: 1 },
+  recordReceipt: {
+    senderKey: "user7",
+    clientMessageId: Buffer.from("id"),
+    recipientKey: "user8",
+    seq: 1,
+    sentAt: 1,
+    delivery: "stored",
+    contentDigest: "d",
+    expiresAt: 2,
+  },
+  pruneReceipts: { now: 1 },
   readMessages: { key: "user7", afterSeq: 10, limit: 100 },
   ackMessages: { key: "user7", upToSeq: 10 },
   countAccountMessages: { key: "user7" },
 };
 
 /** What SQLite says it will do for `sql` (the `detail` column of EXPLAIN QUERY PLAN). */
-function plan(sql: string, parameters: Record<string, string | number>): string[] {
+function plan(sql: string, parameters: Record<string, string | number | Buffer>): string[] {
   return db
-    .prepare<Record<string, string | number>, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+    .prepare<Record<string, string | number | Buffer>, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
     .all(parameters)
     .map((row) => row.detail);
 }
@@ -75,6 +88,18 @@ describe("query plans", () => {
     expect(plan(SQL.ackMessages, bindings.ackMessages)).toContain(
       "SEARCH messages USING PRIMARY KEY (account_id=? AND seq<?)",
     );
+    expect(plan(SQL.backlog, bindings.backlog)).toEqual([
+      "SEARCH accounts USING INDEX accounts_by_key (key=?)",
+      "CORRELATED SCALAR SUBQUERY 1",
+      "SEARCH messages USING PRIMARY KEY (account_id=?)",
+    ]);
+    expect(plan(SQL.findReceipt, bindings.findReceipt)).toEqual([
+      "SEARCH a USING COVERING INDEX accounts_by_key (key=?)",
+      "SEARCH r USING PRIMARY KEY (sender_id=? AND client_message_id=?)",
+    ]);
+    expect(plan(SQL.pruneReceipts, bindings.pruneReceipts)).toEqual([
+      "SEARCH send_receipts USING INDEX send_receipts_by_expiry (expires_at<?)",
+    ]);
     expect(plan(SQL.listFromBelow, bindings.listFromBelow)).toEqual([
       "SEARCH accounts USING INDEX accounts_by_key (key>? AND key<?)",
     ]);
@@ -90,6 +115,9 @@ describe("query plans", () => {
     ]);
     expect(plan("DELETE FROM messages WHERE account_id = 3", {})).toEqual([
       "SEARCH messages USING PRIMARY KEY (account_id=?)",
+    ]);
+    expect(plan("DELETE FROM send_receipts WHERE sender_id = 3", {})).toEqual([
+      "SEARCH send_receipts USING PRIMARY KEY (sender_id=?)",
     ]);
   });
 });

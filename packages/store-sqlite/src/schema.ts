@@ -13,6 +13,11 @@ export interface Migration {
   readonly description: string;
   /** The DDL, run inside the same transaction that bumps `user_version`, so a step applies whole or not at all. */
   readonly sql: string;
+  /**
+   * A step that cannot run inside a transaction (`VACUUM`), run just before it. It must be idempotent:
+   * if the process dies between it and the `user_version` bump, it runs again at the next open.
+   */
+  readonly outsideTransaction?: "enable-incremental-vacuum";
 }
 
 /**
@@ -57,6 +62,35 @@ export const MIGRATIONS: readonly Migration[] = [
         UPDATE accounts SET last_seq = NEW.seq WHERE id = NEW.account_id;
       END;
     `,
+  },
+  {
+    version: 2,
+    description: "receipts of idempotent sends, by (sender, client message id), pruned by expiry",
+    // Keyed by the sender's account id so deleting the account cascades to its receipts; the expiry index
+    // makes pruning a range delete rather than a scan.
+    sql: `
+      CREATE TABLE send_receipts (
+        sender_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        client_message_id BLOB NOT NULL,
+        recipient_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        delivery TEXT NOT NULL CHECK (delivery IN ('live', 'stored')),
+        content_digest TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (sender_id, client_message_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX send_receipts_by_expiry ON send_receipts (expires_at);
+    `,
+  },
+  {
+    version: 3,
+    description: "auto_vacuum = INCREMENTAL, so pages freed by acknowledged messages can be given back",
+    // New files are created with it already (it can only be switched on before the first table or by
+    // rebuilding the file); older ones are rebuilt once with VACUUM, which needs free disk space about the
+    // size of the file.
+    sql: "",
+    outsideTransaction: "enable-incremental-vacuum",
   },
 ];
 

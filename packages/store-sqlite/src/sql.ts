@@ -24,6 +24,27 @@ export const SQL = {
     INSERT INTO messages (account_id, seq, sender, content, sent_at)
     SELECT id, last_seq + 1, :sender, :content, :sentAt FROM accounts WHERE key = :key
     RETURNING seq`,
+  // How many unacknowledged messages a recipient holds. Sequence numbers are contiguous in a log (appends
+  // take last_seq + 1, acks delete a prefix), so the count is last_seq - first_seq + 1: two index seeks
+  // (min() on the primary key is one), where count(*) would walk the whole backlog on every append.
+  backlog: `
+    SELECT last_seq - coalesce((SELECT min(seq) FROM messages WHERE account_id = accounts.id), last_seq + 1) + 1
+    FROM accounts WHERE key = :key`,
+  findReceipt: `
+    SELECT r.recipient_key, r.seq, r.sent_at, r.delivery, r.content_digest
+    FROM accounts AS a JOIN send_receipts AS r ON r.sender_id = a.id
+    WHERE a.key = :senderKey AND r.client_message_id = :clientMessageId AND r.expires_at > :now`,
+  // Replaces an expired receipt not yet pruned. `WHERE true` tells the parser the ON CONFLICT belongs to
+  // the INSERT, not to a join in the SELECT.
+  recordReceipt: `
+    INSERT INTO send_receipts
+      (sender_id, client_message_id, recipient_key, seq, sent_at, delivery, content_digest, expires_at)
+    SELECT id, :clientMessageId, :recipientKey, :seq, :sentAt, :delivery, :contentDigest, :expiresAt
+    FROM accounts WHERE key = :senderKey AND true
+    ON CONFLICT (sender_id, client_message_id) DO UPDATE SET
+      recipient_key = excluded.recipient_key, seq = excluded.seq, sent_at = excluded.sent_at,
+      delivery = excluded.delivery, content_digest = excluded.content_digest, expires_at = excluded.expires_at`,
+  pruneReceipts: "DELETE FROM send_receipts WHERE expires_at <= :now",
   readMessages: `
     SELECT m.seq, m.sender, m.content, m.sent_at
     FROM accounts AS a JOIN messages AS m ON m.account_id = a.id

@@ -1,7 +1,7 @@
 import { describeStoreContract } from "@chat/core/testing";
 import { afterAll } from "vitest";
-import { createTempDir } from "../test/temp-dir.js";
 import { openSqliteStore, type SqliteStore } from "./index.js";
+import { createTempDir } from "./testing/temp-dir.js";
 
 const temp = createTempDir("contract");
 afterAll(() => temp.remove());

@@ -1,10 +1,17 @@
+import { type BigIntStats, statSync } from "node:fs";
 import {
   type AccountListRange,
   type AccountRecord,
+  type AppendLimits,
+  type AppendOnceResult,
   ChatError,
+  type DeliveryMode,
   type NewMessage,
+  type SendDedupe,
+  type ServerLogger,
   type Store,
   type StoredMessage,
+  silentLogger,
 } from "@chat/core";
 import type Database from "better-sqlite3";
 import { CommitQueue, type CommitStats } from "./commit-queue.js";
@@ -25,10 +32,45 @@ export interface SqliteStoreOptions {
    * per few hundred MB). `"none"` skips it.
    */
   readonly integrityCheck?: "quick" | "none";
+  /**
+   * Where the store reports faults no caller hears about in full (the database file was removed or
+   * replaced under it, a background vacuum failed). Default: silent.
+   */
+  readonly logger?: ServerLogger;
 }
 
 /** The default of {@link SqliteStoreOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Expired send receipts are deleted at most this often (in message time, ms), inside an idempotent
+ * append's transaction: often enough that the table holds little more than one dedupe window, rarely
+ * enough that pruning costs nothing per send.
+ */
+export const RECEIPT_PRUNE_INTERVAL_MS = 60_000;
+
+/**
+ * Free pages (4 KiB each by default) the file may hold before the store gives them back with
+ * `PRAGMA incremental_vacuum`: 1 MiB, so a mailbox that drains shrinks the file while a steady
+ * send-and-ack flow, which frees and reuses a few pages at a time, never pays for it.
+ */
+export const FREE_PAGES_VACUUM_THRESHOLD = 256;
+
+/**
+ * Most pages one vacuum step gives back (16 MiB at 4 KiB), so one step stays a few milliseconds; the
+ * next step follows in the next batch until the freelist is below the threshold.
+ */
+export const VACUUM_PAGES_PER_STEP = 4096;
+
+/** Which file a path names: a file removed or replaced under the store has another identity (or none). */
+interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+function identityOf(stats: BigIntStats): FileIdentity {
+  return { dev: stats.dev, ino: stats.ino };
+}
 
 interface AccountRow {
   readonly username: string;
@@ -42,6 +84,25 @@ interface MessageRow {
   readonly sender: string;
   readonly content: string;
   readonly sent_at: number;
+}
+
+interface ReceiptRow {
+  readonly recipient_key: string;
+  readonly seq: number;
+  readonly sent_at: number;
+  readonly delivery: DeliveryMode;
+  readonly content_digest: string;
+}
+
+interface ReceiptBindings {
+  readonly senderKey: string;
+  readonly clientMessageId: Buffer;
+  readonly recipientKey: string;
+  readonly seq: number;
+  readonly sentAt: number;
+  readonly delivery: DeliveryMode;
+  readonly contentDigest: string;
+  readonly expiresAt: number;
 }
 
 interface LowerBound {
@@ -83,9 +144,16 @@ function prepareStatements(db: Database.Database) {
     appendMessage: db
       .prepare<{ key: string; sender: string; content: string; sentAt: number }, number>(SQL.appendMessage)
       .pluck(),
+    backlog: db.prepare<{ key: string }, number>(SQL.backlog).pluck(),
+    findReceipt: db.prepare<{ senderKey: string; clientMessageId: Buffer; now: number }, ReceiptRow>(
+      SQL.findReceipt,
+    ),
+    recordReceipt: db.prepare<ReceiptBindings>(SQL.recordReceipt),
+    pruneReceipts: db.prepare<{ now: number }>(SQL.pruneReceipts),
     readMessages: db.prepare<{ key: string; afterSeq: number; limit: number }, MessageRow>(SQL.readMessages),
     ackMessages: db.prepare<{ key: string; upToSeq: number }>(SQL.ackMessages),
     countAccountMessages: db.prepare<{ key: string }, number>(SQL.countAccountMessages).pluck(),
+    freePages: db.prepare<[], number>("PRAGMA freelist_count").pluck(),
   };
 }
 
@@ -106,6 +174,13 @@ type Statements = ReturnType<typeof prepareStatements>;
 export class SqliteStore implements Store {
   private readonly statements: Statements;
   private readonly queue: CommitQueue;
+  /** Message time at or after which the next idempotent append prunes expired receipts. */
+  private nextReceiptPruneAt = 0;
+  /** Whether a vacuum step is queued, so acks arriving meanwhile do not queue more. */
+  private vacuumQueued = false;
+  /** Why writes are refused for good (the file was removed or replaced), once that is known. */
+  private fileLost: ChatError | undefined;
+  private readonly fileIdentity: FileIdentity;
   private closed = false;
   /**
    * Messages stored and not acknowledged: counted once at open, then kept up to date by each operation
@@ -118,9 +193,12 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly connectionSettings: SqliteSettings,
+    private readonly path: string,
+    private readonly logger: ServerLogger,
   ) {
     this.statements = prepareStatements(db);
-    this.queue = new CommitQueue(db, this.statements);
+    this.fileIdentity = identityOf(statSync(path, { bigint: true }));
+    this.queue = new CommitQueue(db, this.statements, () => this.verifyFile());
     this.messageCount = db.prepare<[], number>(COUNT_ALL_MESSAGES_AT_OPEN).pluck().get() ?? 0;
   }
 
@@ -134,7 +212,12 @@ export class SqliteStore implements Store {
       busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
       integrityCheck: options.integrityCheck ?? "quick",
     });
-    return new SqliteStore(db, settings);
+    try {
+      return new SqliteStore(db, settings, path, options.logger ?? silentLogger);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /** The connection settings as SQLite reported them when the store opened (they were verified then). */
@@ -149,7 +232,65 @@ export class SqliteStore implements Store {
 
   private run<T>(writes: boolean, work: (statements: Statements) => T): Promise<T> {
     if (this.closed) return Promise.reject(new ChatError("UNAVAILABLE", "the store is closed"));
+    if (writes && this.fileLost) return Promise.reject(this.fileLost);
     return this.queue.enqueue(writes, () => work(this.statements));
+  }
+
+  /**
+   * Called before every commit that wrote: refuses it when the path no longer names the file the store
+   * has open (deleted, or replaced by a restore or another program), because everything committed into
+   * the orphaned file would be gone at the next start. From then on every write fails; reads go on.
+   */
+  private verifyFile(): void {
+    if (this.fileLost) throw this.fileLost;
+    let current: FileIdentity | undefined;
+    try {
+      current = identityOf(statSync(this.path, { bigint: true }));
+    } catch {
+      current = undefined;
+    }
+    if (current?.dev === this.fileIdentity.dev && current.ino === this.fileIdentity.ino) return;
+    const what = current === undefined ? "removed" : "replaced by another file";
+    this.fileLost = new ChatError(
+      "UNAVAILABLE",
+      "the message store is unavailable: its database file is gone; restart the server",
+    );
+    this.logger.error(
+      { path: this.path, fault: current === undefined ? "removed" : "replaced" },
+      `the chat database file was ${what} while the server was running; refusing every write until it is restarted`,
+    );
+    throw this.fileLost;
+  }
+
+  /**
+   * After a write that freed pages (acks, account deletion): once the freelist passes the threshold,
+   * queues a step of `incremental_vacuum`, and more after it until it is below again. A separate queued
+   * operation, so its failure costs the ack nothing; it is logged.
+   */
+  private afterFreeingPages(statements: Statements): void {
+    if (this.vacuumQueued || (statements.freePages.get() ?? 0) < FREE_PAGES_VACUUM_THRESHOLD) return;
+    this.queueVacuumStep();
+  }
+
+  private queueVacuumStep(): void {
+    this.vacuumQueued = true;
+    this.run(true, (statements) => {
+      // Pragmas take no bound parameters; the count is this module's constant.
+      this.db.exec(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_STEP})`);
+      return (statements.freePages.get() ?? 0) >= FREE_PAGES_VACUUM_THRESHOLD;
+    }).then(
+      (more) => {
+        this.vacuumQueued = false;
+        if (more && !this.closed) this.queueVacuumStep();
+      },
+      (error: unknown) => {
+        this.vacuumQueued = false;
+        // A closed store or a lost file already said why; anything else is worth a line.
+        if (!this.closed && !this.fileLost) {
+          this.logger.warn({ err: error, path: this.path }, "giving free database pages back failed");
+        }
+      },
+    );
   }
 
   createAccount(account: AccountRecord): Promise<void> {
@@ -191,7 +332,10 @@ export class SqliteStore implements Store {
     return this.run(true, (statements) => {
       const messages = statements.countAccountMessages.get({ key }) ?? 0;
       const deleted = statements.deleteAccount.run({ key }).changes > 0;
-      if (deleted) this.messageCount -= messages;
+      if (deleted) {
+        this.messageCount -= messages;
+        this.afterFreeingPages(statements);
+      }
       return deleted;
     });
   }
@@ -215,18 +359,80 @@ export class SqliteStore implements Store {
     });
   }
 
-  appendMessage(recipientKey: string, message: NewMessage): Promise<StoredMessage> {
+  appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage> {
+    return this.run(true, (statements) => this.append(statements, recipientKey, message, limits));
+  }
+
+  appendMessageOnce(
+    recipientKey: string,
+    message: NewMessage,
+    dedupe: SendDedupe,
+    limits?: AppendLimits,
+  ): Promise<AppendOnceResult> {
+    const clientMessageId = Buffer.from(dedupe.clientMessageId);
     return this.run(true, (statements) => {
-      const seq = statements.appendMessage.get({
-        key: recipientKey,
-        sender: message.from,
-        content: message.content,
-        sentAt: message.sentAt,
-      });
-      if (seq === undefined) throw new ChatError("NOT_FOUND", "no such account");
-      this.messageCount++;
-      return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
+      const now = message.sentAt;
+      if (now >= this.nextReceiptPruneAt) {
+        statements.pruneReceipts.run({ now });
+        this.nextReceiptPruneAt = now + RECEIPT_PRUNE_INTERVAL_MS;
+      }
+      const found = statements.findReceipt.get({ senderKey: dedupe.senderKey, clientMessageId, now });
+      if (found !== undefined) {
+        return {
+          repeated: true,
+          receipt: {
+            recipientKey: found.recipient_key,
+            seq: found.seq,
+            sentAt: found.sent_at,
+            delivery: found.delivery,
+            contentDigest: found.content_digest,
+          },
+        };
+      }
+      // Two writes: a savepoint (better-sqlite3 nests a transaction as one) makes them one step, so a
+      // failure of the second never leaves a message without its receipt in the batch's transaction.
+      return this.db.transaction((): AppendOnceResult => {
+        const stored = this.append(statements, recipientKey, message, limits);
+        statements.recordReceipt.run({
+          senderKey: dedupe.senderKey,
+          clientMessageId,
+          recipientKey,
+          seq: stored.seq,
+          sentAt: stored.sentAt,
+          delivery: dedupe.delivery,
+          contentDigest: dedupe.contentDigest,
+          expiresAt: dedupe.expiresAt,
+        });
+        return { repeated: false, message: stored };
+      })();
     });
+  }
+
+  /**
+   * The backlog check and the insert run back to back inside the queue's transaction, with nothing in
+   * between, so the cap holds however many appends are queued. A refused append writes nothing.
+   */
+  private append(
+    statements: Statements,
+    recipientKey: string,
+    message: NewMessage,
+    limits: AppendLimits | undefined,
+  ): StoredMessage {
+    const maxBacklog = limits?.maxBacklog;
+    if (maxBacklog !== undefined) {
+      const backlog = statements.backlog.get({ key: recipientKey });
+      if (backlog === undefined) throw new ChatError("NOT_FOUND", "no such account");
+      if (backlog >= maxBacklog) throw new ChatError("RESOURCE_EXHAUSTED", "the recipient's mailbox is full");
+    }
+    const seq = statements.appendMessage.get({
+      key: recipientKey,
+      sender: message.from,
+      content: message.content,
+      sentAt: message.sentAt,
+    });
+    if (seq === undefined) throw new ChatError("NOT_FOUND", "no such account");
+    this.messageCount++;
+    return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
   }
 
   readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
@@ -241,6 +447,7 @@ export class SqliteStore implements Store {
     return this.run(true, (statements) => {
       const removed = statements.ackMessages.run({ key: recipientKey, upToSeq }).changes;
       this.messageCount -= removed;
+      if (removed > 0) this.afterFreeingPages(statements);
       return removed;
     });
   }

@@ -28,10 +28,15 @@ function parseHex(text: string): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
+/** JSON has no bytes: the doc writes byte fields (the client message id) as lists of numbers. */
+function bytesReviver(key: string, value: unknown): unknown {
+  return key === "clientMessageId" && Array.isArray(value) ? Uint8Array.from(value as number[]) : value;
+}
+
 function loadVectors(): Vector[] {
   const doc = readFileSync(DOC_URL, "utf8");
   return [...doc.matchAll(/```wire-vector\n([^\n]*)\n([\s\S]*?)```/g)].map((match) => ({
-    frame: JSON.parse(match[1] ?? "") as Frame,
+    frame: JSON.parse(match[1] ?? "", bytesReviver) as Frame,
     bytes: parseHex(match[2] ?? ""),
   }));
 }

@@ -16,6 +16,8 @@ export const Feature = {
   heartbeat: 1 << 3,
   /** `ok`, `lin`, `snt`, `erx` and `bye` instead of the seed's `suc`/`err` texts. */
   structuredReplies: 1 << 4,
+  /** `mid`: a send carrying a client message id, which the server deduplicates (idempotent send). */
+  idempotentSend: 1 << 5,
 } as const;
 
 /** Every feature this package implements. */
@@ -24,7 +26,8 @@ export const ALL_FEATURES: number =
   Feature.logout |
   Feature.sequencedDelivery |
   Feature.heartbeat |
-  Feature.structuredReplies;
+  Feature.structuredReplies |
+  Feature.idempotentSend;
 
 /** Whether the feature bit `feature` is set in `features`. */
 export function hasFeature(features: number, feature: number): boolean {

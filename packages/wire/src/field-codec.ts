@@ -1,8 +1,6 @@
-import { isUtf8 } from "node:buffer";
 import { isWellFormedUtf16, utf8ByteLength } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
-import { CONTENT_WIDTH } from "./frame-layout.js";
 
 /*
  * Reading and writing single fields. Strings are NUL-padded UTF-8 in a fixed-width field; integers are
@@ -12,49 +10,25 @@ import { CONTENT_WIDTH } from "./frame-layout.js";
 
 const TWO_TO_32 = 2 ** 32;
 
-/** Fields up to this many bytes are scanned byte by byte; longer ones use native searches. */
+/** Fields up to this many bytes are scanned byte by byte; longer ones are searched with `indexOf`. */
 const SHORT_TEXT = 32;
 
-/** All-NUL bytes to compare a field's padding against (as wide as the widest string field). */
-const ZEROS = Buffer.alloc(CONTENT_WIDTH);
-
 /**
- * Buffer's own UTF-8 copy routines. `toString`/`write` reach the same code after checking their arguments
- * and the encoding name, which costs as much again as the copy for a short field; these are what they
- * call. Looked up once, with the public methods as the fallback.
+ * The platform's UTF-8 routines (WHATWG Encoding, in every runtime): `fatal` makes bad bytes an error
+ * instead of U+FFFD, and `ignoreBOM` keeps a leading U+FEFF as content instead of eating it.
  */
-interface NativeUtf8 {
-  utf8Slice(this: Buffer, start: number, end: number): string;
-  latin1Slice(this: Buffer, start: number, end: number): string;
-  utf8Write(this: Buffer, value: string, offset: number, length: number): number;
-}
-const native = Buffer.prototype as unknown as Partial<NativeUtf8>;
-const utf8Slice: NativeUtf8["utf8Slice"] =
-  native.utf8Slice ??
-  function (this: Buffer, start, end) {
-    return this.toString("utf8", start, end);
-  };
-const latin1Slice: NativeUtf8["latin1Slice"] =
-  native.latin1Slice ??
-  function (this: Buffer, start, end) {
-    return this.toString("latin1", start, end);
-  };
-const utf8Write: NativeUtf8["utf8Write"] =
-  native.utf8Write ??
-  function (this: Buffer, value, offset, length) {
-    return this.write(value, offset, length, "utf8");
-  };
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
 
-/** The engine's well-formedness check where it has one (Node 20+), else core's. */
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+/** Reused argument list for {@link asciiText}, so decoding a short name allocates only the string. */
+const asciiCodes: number[] = [];
 
-function wellFormed(value: string): boolean {
-  return nativeIsWellFormed ? nativeIsWellFormed.call(value) : isWellFormedUtf16(value);
-}
-
-/** `bytes` as a Buffer over the same memory (frames read from sockets and the writers' buffers already are). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Bytes `start` to `end` of `source`, all below 0x80, as a string. */
+function asciiText(source: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  asciiCodes.length = length;
+  for (let index = 0; index < length; index++) asciiCodes[index] = source[start + index] as number;
+  return String.fromCharCode.apply(null, asciiCodes);
 }
 
 /** Writes `value` NUL-padded into `width` bytes at `offset`. */
@@ -83,18 +57,14 @@ export function writeText(
   if (value.includes("\0")) {
     throw new EncodeError(`${field} must not contain NUL (it pads the field)`, field);
   }
-  if (!wellFormed(value)) throw new EncodeError(`${field} is not valid Unicode (lone surrogate)`, field);
+  if (!isWellFormedUtf16(value))
+    throw new EncodeError(`${field} is not valid Unicode (lone surrogate)`, field);
   // Every UTF-16 unit takes at least one byte, so a longer string cannot fit.
   if (length > width) throw tooLong(value, width, field);
-  const buffer = asBuffer(target);
-  const written = utf8Write.call(buffer, value, offset, width);
-  // The copy stops before a character that does not fit (at most 4 bytes), so it may have been cut only
-  // when it came that close to the end and the string could need that many bytes (3 per unit at most).
-  // Buffer.byteLength counts natively; it agrees with utf8ByteLength on the well-formed strings seen here.
-  if (written > width - 4 && length * 3 > width && Buffer.byteLength(value, "utf8") > width) {
-    throw tooLong(value, width, field);
-  }
-  buffer.fill(0, offset + written, offset + width);
+  // The encoder stops before a character that does not fit, so it read the whole string only if it fitted.
+  const { read, written } = utf8Encoder.encodeInto(value, target.subarray(offset, offset + width));
+  if (read < length) throw tooLong(value, width, field);
+  target.fill(0, offset + written, offset + width);
 }
 
 function tooLong(value: string, width: number, field: string): EncodeError {
@@ -115,58 +85,57 @@ export function readText(
   field: string,
 ): string {
   const limit = offset + width;
-  const buffer = asBuffer(source);
   if (width <= SHORT_TEXT) {
     // Short fields (names, the common case): one pass finds the end and whether it is all ASCII.
     let end = offset;
     let ascii = true;
     for (; end < limit; end++) {
-      const byte = buffer[end] as number;
+      const byte = source[end] as number;
       if (byte === 0) break;
       if (byte >= 0x80) ascii = false;
     }
     for (let index = end + 1; index < limit; index++) {
-      if (buffer[index] !== 0) throw nulInside(code, field);
+      if (source[index] !== 0) throw nulInside(code, field);
     }
-    return ascii ? latin1Slice.call(buffer, offset, end) : decodeUtf8(buffer, offset, end, code, field);
+    return ascii ? asciiText(source, offset, end) : decodeUtf8(source.subarray(offset, end), code, field);
   }
-  let end: number;
-  let text: string;
-  if (buffer[limit - 1] !== 0) {
-    // The value fills the field: a NUL anywhere in it is one inside the value. Searched for in the decoded
-    // text, so the search is bounded by the field (a byte search could run to the end of the chunk).
-    end = limit;
-    text = decodeUtf8(buffer, offset, end, code, field, true);
-  } else {
-    // The field ends in a NUL, so this search stops within it. The value ends at the first NUL; everything
-    // after it must be padding.
-    end = buffer.indexOf(0, offset);
-    if (end + 1 < limit && ZEROS.compare(buffer, end + 1, limit, 0, limit - end - 1) !== 0) {
-      throw nulInside(code, field);
-    }
-    text = decodeUtf8(buffer, offset, end, code, field);
+  if (source[limit - 1] !== 0) {
+    // The value fills the field: a NUL anywhere in it is one inside the value. Searched for within the
+    // field's own view, so the search is bounded by the field (not by the end of the chunk).
+    const value = source.subarray(offset, limit);
+    if (value.indexOf(0) !== -1) throw nulInside(code, field);
+    return decodeUtf8(value, code, field);
   }
-  return text;
+  // The field ends in a NUL, so this search stops within it. The value ends at the first NUL; everything
+  // after it must be padding.
+  const end = source.indexOf(0, offset);
+  if (!allZero(source, end + 1, limit)) throw nulInside(code, field);
+  return decodeUtf8(source.subarray(offset, end), code, field);
 }
 
 /**
- * Decodes UTF-8 strictly. The native decoder replaces bad sequences with U+FFFD instead of failing, so
- * only a result holding U+FFFD (rare: it is then either bad input or a real U+FFFD) is validated again.
+ * Whether bytes `start` to `end` of `source` are all 0 (a long field's padding). Read four bytes at a time
+ * through a DataView: a 512-byte field holding a short message is mostly padding, and a byte loop over it
+ * cost as much as decoding the message.
  */
-function decodeUtf8(
-  buffer: Buffer,
-  start: number,
-  end: number,
-  code: number,
-  field: string,
-  nulCheck = false,
-): string {
-  const text = utf8Slice.call(buffer, start, end);
-  if (nulCheck && text.includes("\0")) throw nulInside(code, field);
-  if (text.includes("\uFFFD") && !isUtf8(buffer.subarray(start, end))) {
+function allZero(source: Uint8Array, start: number, end: number): boolean {
+  const words = (end - start) >>> 2;
+  let bits = 0;
+  if (words > 0) {
+    const view = new DataView(source.buffer, source.byteOffset + start, words << 2);
+    for (let word = 0; word < words; word++) bits |= view.getUint32(word << 2);
+  }
+  for (let index = start + (words << 2); index < end; index++) bits |= source[index] as number;
+  return bits === 0;
+}
+
+/** Decodes UTF-8 strictly: bytes that are not UTF-8 are a non-fatal DecodeError naming the field. */
+function decodeUtf8(value: Uint8Array, code: number, field: string): string {
+  try {
+    return utf8Decoder.decode(value);
+  } catch {
     throw new DecodeError(`frame code ${code}: field ${field} is not valid UTF-8`, false, code, field);
   }
-  return text;
 }
 
 function requireInteger(value: unknown, max: number, field: string): number {

@@ -17,7 +17,7 @@ describe("frame layout", () => {
   it("has one code per type, and no size for unknown codes", () => {
     expect(new Set(Object.values(FrameCode)).size).toBe(Object.keys(FrameCode).length);
     expect(frameSizeOf(200)).toBeUndefined();
-    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.dlv);
+    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.mid);
   });
 });
 
@@ -75,6 +75,33 @@ describe("encode and decode", () => {
     inner[2] = 0; // NUL before 'b': a NUL inside the value
     inner[3] = 0x62;
     expect(() => decodeFrame(inner)).toThrow(expect.objectContaining({ field: "username", fatal: false }));
+  });
+
+  it("carries text at the edges of UTF-8 exactly: a leading BOM, a full field, a character that would cross it", () => {
+    const cases = ["\uFEFFhello", "é".repeat(256), `a${"😀".repeat(127)}abc`, "\uFEFF"];
+    for (const content of cases) {
+      expect(decodeFrame(encodeFrame({ type: "msg", to: "\uFEFFbob", content }))).toEqual({
+        type: "msg",
+        to: "\uFEFFbob",
+        content,
+      });
+    }
+    // 1 + 4 × 128 = 513 bytes: the last emoji would cross the field's end, so nothing is cut, it is refused.
+    expect(() => encodeFrame({ type: "msg", to: "bob", content: `a${"😀".repeat(128)}` })).toThrow(
+      expect.objectContaining({ field: "content" }),
+    );
+    expect(() => encodeFrame({ type: "reg", username: `abcdefghijklmno${"é"}`, password: "pw" })).toThrow(
+      expect.objectContaining({ field: "username" }),
+    );
+  });
+
+  it("refuses bad UTF-8 in short and in full fields", () => {
+    const short = encodeFrame({ type: "reg", username: "éa", password: "secret-pw" });
+    short[2] = 0x41; // the second byte of é replaced: a lead byte without its continuation
+    expect(() => decodeFrame(short)).toThrow(expect.objectContaining({ field: "username", fatal: false }));
+    const full = encodeFrame({ type: "msg", to: "bob", content: "é".repeat(256) });
+    full[full.length - 1] = 0xc3; // the last continuation byte replaced by a lead byte: cut at the end
+    expect(() => decodeFrame(full)).toThrow(expect.objectContaining({ field: "content", fatal: false }));
   });
 
   it("reports an unknown code as fatal", () => {

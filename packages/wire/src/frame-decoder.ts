@@ -1,11 +1,13 @@
 import { DecodeError } from "./decode-error.js";
 import { readText, readU8, readU16, readU32, readU64 } from "./field-codec.js";
-import type { Frame, LsqFrame } from "./frame.js";
+import type { Frame, LsqFrame, MidFrame } from "./frame.js";
 import {
   ACF_WILDCARD_OFFSET,
   ACK_SEQ_OFFSET,
   CHAT_CONTENT_OFFSET,
   CHAT_USERNAME_OFFSET,
+  CLIENT_MESSAGE_ID_MIN_LENGTH,
+  CLIENT_MESSAGE_ID_WIDTH,
   CODE_OFFSET,
   CONTENT_WIDTH,
   CREDENTIALS_PASSWORD_OFFSET,
@@ -30,6 +32,10 @@ import {
   LSQ_FLAGS_OFFSET,
   LSQ_PAGE_SIZE_OFFSET,
   LSQ_PATTERN_OFFSET,
+  MID_CONTENT_OFFSET,
+  MID_ID_LENGTH_OFFSET,
+  MID_ID_OFFSET,
+  MID_TO_OFFSET,
   NAMES_PER_FRAME,
   PASSWORD_WIDTH,
   REPLY_TEXT_OFFSET,
@@ -138,7 +144,29 @@ export function decodeFrame(source: Uint8Array, offset = 0): Frame {
       if (delivery === SNT_DELIVERY_STORED) return { type, seq, sentAt, delivery: "stored" };
       throw badField(code, "delivery", `must be ${SNT_DELIVERY_LIVE} or ${SNT_DELIVERY_STORED}`);
     }
+    case "mid":
+      return decodeIdempotentMessage(source, offset, code);
   }
+}
+
+function decodeIdempotentMessage(source: Uint8Array, offset: number, code: number): MidFrame {
+  const to = readText(source, offset + MID_TO_OFFSET, USERNAME_WIDTH, code, "to");
+  const length = readU8(source, offset + MID_ID_LENGTH_OFFSET);
+  if (length < CLIENT_MESSAGE_ID_MIN_LENGTH || length > CLIENT_MESSAGE_ID_WIDTH) {
+    throw badField(
+      code,
+      "clientMessageId",
+      `length must be ${CLIENT_MESSAGE_ID_MIN_LENGTH}-${CLIENT_MESSAGE_ID_WIDTH}`,
+    );
+  }
+  const start = offset + MID_ID_OFFSET;
+  for (let byte = start + length; byte < start + CLIENT_MESSAGE_ID_WIDTH; byte++) {
+    if (source[byte] !== 0) throw badField(code, "clientMessageId", "must be zero past its length");
+  }
+  // A plain copy, not a view: the frame outlives the socket's buffer it was read from.
+  const clientMessageId = new Uint8Array(source.subarray(start, start + length));
+  const content = readText(source, offset + MID_CONTENT_OFFSET, CONTENT_WIDTH, code, "content");
+  return { type: "mid", to, clientMessageId, content };
 }
 
 function decodeListRequest(source: Uint8Array, offset: number, code: number): LsqFrame {

@@ -6,6 +6,8 @@ import {
   ACK_SEQ_OFFSET,
   CHAT_CONTENT_OFFSET,
   CHAT_USERNAME_OFFSET,
+  CLIENT_MESSAGE_ID_MIN_LENGTH,
+  CLIENT_MESSAGE_ID_WIDTH,
   CODE_OFFSET,
   CONTENT_WIDTH,
   CREDENTIALS_PASSWORD_OFFSET,
@@ -30,6 +32,10 @@ import {
   LSQ_FLAGS_OFFSET,
   LSQ_PAGE_SIZE_OFFSET,
   LSQ_PATTERN_OFFSET,
+  MID_CONTENT_OFFSET,
+  MID_ID_LENGTH_OFFSET,
+  MID_ID_OFFSET,
+  MID_TO_OFFSET,
   NAMES_PER_FRAME,
   PASSWORD_WIDTH,
   REPLY_TEXT_OFFSET,
@@ -44,11 +50,6 @@ import {
   USERNAME_WIDTH,
   WILDCARD_WIDTH,
 } from "./frame-layout.js";
-
-/** The size `frame` takes on the wire. */
-export function encodedSize(frame: Frame): number {
-  return FRAME_SIZES[frame.type];
-}
 
 /**
  * Encodes `frame` into `target` at `offset` and returns the number of bytes written (its fixed size).
@@ -128,6 +129,11 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
       target[offset + SNT_DELIVERY_OFFSET] =
         frame.delivery === "live" ? SNT_DELIVERY_LIVE : SNT_DELIVERY_STORED;
       break;
+    case "mid":
+      writeText(target, offset + MID_TO_OFFSET, USERNAME_WIDTH, frame.to, "to");
+      encodeClientMessageId(frame.clientMessageId, target, offset);
+      writeText(target, offset + MID_CONTENT_OFFSET, CONTENT_WIDTH, frame.content, "content");
+      break;
     case "del":
     case "acd":
     case "out":
@@ -135,6 +141,19 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
       break;
   }
   return size;
+}
+
+function encodeClientMessageId(id: unknown, target: Uint8Array, offset: number): void {
+  if (!(id instanceof Uint8Array)) throw new EncodeError("clientMessageId must be bytes", "clientMessageId");
+  if (id.length < CLIENT_MESSAGE_ID_MIN_LENGTH || id.length > CLIENT_MESSAGE_ID_WIDTH) {
+    throw new EncodeError(
+      `clientMessageId must be ${CLIENT_MESSAGE_ID_MIN_LENGTH}-${CLIENT_MESSAGE_ID_WIDTH} bytes (got ${id.length})`,
+      "clientMessageId",
+    );
+  }
+  target[offset + MID_ID_LENGTH_OFFSET] = id.length;
+  target.set(id, offset + MID_ID_OFFSET);
+  target.fill(0, offset + MID_ID_OFFSET + id.length, offset + MID_ID_OFFSET + CLIENT_MESSAGE_ID_WIDTH);
 }
 
 function encodeListRequest(frame: Extract<Frame, { type: "lsq" }>, target: Uint8Array, offset: number): void {

@@ -1,4 +1,11 @@
-import { CONTENT_MAX_BYTES, PASSWORD_MAX_BYTES, USERNAME_MAX_BYTES, WILDCARD_MAX_BYTES } from "@chat/core";
+import {
+  CLIENT_MESSAGE_ID_MAX_BYTES,
+  CLIENT_MESSAGE_ID_MIN_BYTES,
+  CONTENT_MAX_BYTES,
+  PASSWORD_MAX_BYTES,
+  USERNAME_MAX_BYTES,
+  WILDCARD_MAX_BYTES,
+} from "@chat/core";
 
 /*
  * Byte layout of every frame. A frame is a one-byte message code (struct `B`) followed by fixed-width
@@ -33,6 +40,7 @@ import { CONTENT_MAX_BYTES, PASSWORD_MAX_BYTES, USERNAME_MAX_BYTES, WILDCARD_MAX
  *   21 lin code | username 16s                                   17 bytes
  *   22 snt code | seq >Q | sentAt >Q | delivery B                18 bytes
  *   23 bye code | status B | text 256s                          258 bytes
+ *   24 mid code | to 16s | idLength B | id 32s | content 512s   562 bytes
  */
 
 /** The message code of every frame type. Codes 0–8 are the seed's; 9 and up are negotiated extensions. */
@@ -61,6 +69,7 @@ export const FrameCode = {
   lin: 21,
   snt: 22,
   bye: 23,
+  mid: 24,
 } as const;
 
 /** The name of a frame type: a key of {@link FrameCode}. */
@@ -95,6 +104,10 @@ export const WILDCARD_WIDTH = WILDCARD_MAX_BYTES;
 export const TEXT_WIDTH = 256;
 /** A page cursor field (`64s`); core's cursors are far shorter. */
 export const CURSOR_WIDTH = 64;
+/** A client message id field: core's limit, NUL-padded after its length. */
+export const CLIENT_MESSAGE_ID_WIDTH = CLIENT_MESSAGE_ID_MAX_BYTES;
+/** Shortest client message id a `mid` may carry (core's limit). */
+export const CLIENT_MESSAGE_ID_MIN_LENGTH = CLIENT_MESSAGE_ID_MIN_BYTES;
 /** How many names one `lsn` frame carries at most. */
 export const NAMES_PER_FRAME = 16;
 
@@ -209,6 +222,17 @@ export const SNT_DELIVERY_LIVE = 0;
 /** `snt` delivery byte: stored for the next login. */
 export const SNT_DELIVERY_STORED = 1;
 
+/** `mid`: offset of the recipient. */
+export const MID_TO_OFFSET = CODE_OFFSET + CODE_WIDTH;
+/** `mid`: offset of the client message id's length (1–32). */
+export const MID_ID_LENGTH_OFFSET = MID_TO_OFFSET + USERNAME_WIDTH;
+/** `mid`: offset of the client message id; the bytes past its length are zero. */
+export const MID_ID_OFFSET = MID_ID_LENGTH_OFFSET + U8_WIDTH;
+/** `mid`: offset of the content. */
+export const MID_CONTENT_OFFSET = MID_ID_OFFSET + CLIENT_MESSAGE_ID_WIDTH;
+/** `mid`: frame size (562). */
+export const MID_FRAME_SIZE = MID_CONTENT_OFFSET + CONTENT_WIDTH;
+
 /** Frame size of every type, by type name. */
 export const FRAME_SIZES: { readonly [type in FrameType]: number } = {
   reg: CREDENTIALS_FRAME_SIZE,
@@ -235,6 +259,7 @@ export const FRAME_SIZES: { readonly [type in FrameType]: number } = {
   lin: LIN_FRAME_SIZE,
   snt: SNT_FRAME_SIZE,
   bye: STATUS_FRAME_SIZE,
+  mid: MID_FRAME_SIZE,
 };
 
 const typeByCode: (FrameType | undefined)[] = [];

@@ -13,8 +13,7 @@ import { frameSizeOf, MAX_FRAME_SIZE } from "./frame-layout.js";
  * call throws again; otherwise the bad frame was consumed and the next call continues with the next frame.
  */
 export class FrameReader {
-  // A Buffer, like the socket's chunks, so string fields decode through Buffer's native routines.
-  private readonly partial = Buffer.alloc(MAX_FRAME_SIZE);
+  private readonly partial = new Uint8Array(MAX_FRAME_SIZE);
   private partialLength = 0;
   /** Size of the frame being assembled in `partial` (known once its code byte is in). */
   private partialSize = 0;

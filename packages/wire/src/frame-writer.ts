@@ -21,8 +21,7 @@ const STAGING_BYTES = 64 * 1024;
  * has been handed to the operating system, `onBatchFlushed` hears the mark.
  */
 export class FrameWriter {
-  // A Buffer, so string fields are copied in by Buffer's native UTF-8 writer without a view per field.
-  private readonly staging = Buffer.allocUnsafeSlow(Math.max(STAGING_BYTES, MAX_FRAME_SIZE));
+  private readonly staging = new Uint8Array(Math.max(STAGING_BYTES, MAX_FRAME_SIZE));
   private length = 0;
   private scheduled: NodeJS.Immediate | undefined;
   private batchMark = 0;
@@ -63,9 +62,8 @@ export class FrameWriter {
       this.scheduled = undefined;
     }
     if (this.length === 0) return true;
-    // Copied out (small chunks come from Buffer's shared pool), so the staging buffer is free again at once.
-    const chunk = Buffer.allocUnsafe(this.length);
-    this.staging.copy(chunk, 0, 0, this.length);
+    // Copied out, so the staging buffer is free again at once while the socket still holds the chunk.
+    const chunk = this.staging.slice(0, this.length);
     this.length = 0;
     if (!this.sink.writable) return false;
     if (!this.marked) return this.sink.write(chunk, noop);

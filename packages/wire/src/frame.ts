@@ -9,8 +9,8 @@ export interface RegFrame {
   readonly username: string;
   readonly password: string;
 }
-/** Seed 1 `log`: log in to an existing account. */
-export interface LogFrame {
+/** Seed 1 `log` (the seed's mnemonic for login): log in to an existing account. */
+export interface LoginFrame {
   readonly type: "log";
   readonly username: string;
   readonly password: string;
@@ -136,10 +136,19 @@ export interface ByeFrame {
   readonly text: string;
 }
 
+/** Extension 24 `mid`: send a chat message carrying a client message id (idempotent send). */
+export interface MidFrame {
+  readonly type: "mid";
+  readonly to: string;
+  /** 1–32 opaque bytes chosen by the client; a repeat within the dedupe window gets the first answer. */
+  readonly clientMessageId: Uint8Array;
+  readonly content: string;
+}
+
 /** Any frame of the protocol. */
 export type Frame =
   | RegFrame
-  | LogFrame
+  | LoginFrame
   | DelFrame
   | AcdFrame
   | AcfFrame
@@ -161,4 +170,5 @@ export type Frame =
   | OkFrame
   | LinFrame
   | SntFrame
-  | ByeFrame;
+  | ByeFrame
+  | MidFrame;

@@ -28,6 +28,7 @@ const REQUIRED_FEATURE: Partial<Record<Frame["type"], number>> = {
   ack: Feature.sequencedDelivery,
   png: Feature.heartbeat,
   pog: Feature.heartbeat,
+  mid: Feature.idempotentSend,
 };
 
 function describeCode(frame: Frame): string {
@@ -45,13 +46,23 @@ function describeCode(frame: Frame): string {
  */
 export function handleRequest(frame: Frame, context: RequestContext): Promise<void> {
   if (frame.type !== "msg") return handleOtherRequest(frame, context);
+  return sendMessage(frame.to, frame.content, undefined, context);
+}
+
+/** A send (`msg`, or `mid` with a client message id), answered with `snt` or a seed `suc` text. */
+function sendMessage(
+  to: string,
+  content: string,
+  clientMessageId: Uint8Array | undefined,
+  context: RequestContext,
+): Promise<void> {
   const structured = hasFeature(context.features, Feature.structuredReplies);
-  return context.chat.send(frame.to, frame.content).then((result) => {
+  return context.chat.send(to, content, clientMessageId).then((result) => {
     if (structured)
       context.send({ type: "snt", seq: result.seq, sentAt: result.sentAt, delivery: result.delivery });
     else {
       const how = result.delivery === "live" ? "delivered" : "stored until they log in";
-      context.send({ type: "suc", text: `message to ${frame.to} ${how}` });
+      context.send({ type: "suc", text: `message to ${to} ${how}` });
     }
   });
 }
@@ -104,6 +115,8 @@ async function handleOtherRequest(frame: Frame, context: RequestContext): Promis
     case "msg":
       // Handled by handleRequest before it gets here.
       return handleRequest(frame, context);
+    case "mid":
+      return sendMessage(frame.to, frame.content, frame.clientMessageId, context);
     case "lsq":
       return listPage(frame, context);
     case "out": {

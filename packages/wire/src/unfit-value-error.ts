@@ -1,5 +1,6 @@
 import {
   ChatError,
+  validateClientMessageId,
   validateContent,
   validateCursor,
   validatePageSize,
@@ -24,6 +25,7 @@ const CORE_RULES: Readonly<Record<string, (value: unknown) => unknown>> = {
   pageSize: validatePageSize,
   cursor: validateCursor,
   upToSeq: validateSequence,
+  clientMessageId: validateClientMessageId,
 };
 
 /**

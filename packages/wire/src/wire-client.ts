@@ -8,6 +8,7 @@ import {
   type ClientRequest,
   type LoginResult,
   type RequestOptions,
+  type SendOptions,
   type SendResult,
 } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
@@ -101,8 +102,13 @@ export class WireClient extends ChatClientBase {
   }
 
   /** @inheritDoc */
-  send(to: string, content: string, options?: RequestOptions): Promise<SendResult> {
-    return this.request("send", { type: "msg", to, content }, options);
+  send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
+    const clientMessageId = options?.clientMessageId;
+    const frame: Frame =
+      clientMessageId === undefined
+        ? { type: "msg", to, content }
+        : { type: "mid", to, clientMessageId, content };
+    return this.request("send", frame, options);
   }
 
   /** @inheritDoc */

@@ -94,6 +94,55 @@ describe("WireServer protocol handling", () => {
     expect(frames[2]?.type).toBe("suc");
   });
 
+  it("stores a mid sent twice once, refuses mid without its feature, and a malformed id field", async () => {
+    const bed = await start();
+    const client = await bed.raw();
+    client.send({ type: "hel", version: 1, features: Feature.structuredReplies });
+    expect(await client.next()).toMatchObject({ type: "hey", features: Feature.structuredReplies });
+    const mid = { type: "mid", to: "alice", clientMessageId: Uint8Array.of(1, 2), content: "once" } as const;
+    client.send(
+      { type: "reg", username: "alice", password: PASSWORD },
+      { type: "log", username: "alice", password: PASSWORD },
+      mid,
+    );
+    expect((await client.take(3))[2]).toEqual({
+      type: "erx",
+      status: 9,
+      text: "code 24 (mid) needs a feature negotiated with hello",
+    });
+
+    const idempotent = await bed.raw();
+    idempotent.send({
+      type: "hel",
+      version: 1,
+      features: Feature.structuredReplies | Feature.idempotentSend,
+    });
+    await idempotent.next();
+    await bed.service.register("bob", PASSWORD);
+    idempotent.send({ type: "log", username: "bob", password: PASSWORD }, mid, mid);
+    const [, first, again] = await idempotent.take(3);
+    expect(first).toMatchObject({ type: "snt", seq: 1, delivery: "live" });
+    expect(again).toEqual(first);
+    const empty = encodeFrame(mid);
+    empty[17] = 0;
+    const dirty = encodeFrame(mid);
+    dirty[18 + 5] = 9;
+    idempotent.sendBytes(Buffer.concat([empty, dirty, encodeFrame({ ...mid, content: "other" })]));
+    expect(await idempotent.take(3)).toEqual([
+      { type: "erx", status: 3, text: "bad frame: frame code 24: field clientMessageId length must be 1-32" },
+      {
+        type: "erx",
+        status: 3,
+        text: "bad frame: frame code 24: field clientMessageId must be zero past its length",
+      },
+      {
+        type: "erx",
+        status: 3,
+        text: "this client message id was already used for a different message (another recipient or content)",
+      },
+    ]);
+  });
+
   it("answers the requests before an unknown code, then says so and closes", async () => {
     const bed = await start();
     const seed = await bed.raw();

@@ -1,29 +1,33 @@
 import { Command, Option } from "commander";
 import { CliFailure, ExitCode } from "../cli-failure.js";
-import { DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
+import { DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
-import { CONNECT_TRANSPORTS, type ConnectTransport } from "./create-client.js";
+import {
+  DEFAULT_TRANSPORT,
+  portEnvironmentVariable,
+  TRANSPORT_NAMES,
+  TRANSPORTS,
+  type TransportName,
+  transportNamed,
+} from "../transports/registry.js";
 import { runConnect } from "./run-connect.js";
 
 /**
  * The environment variables of `connect`'s flags. The port comes from the same variable the server reads
- * for that transport, so one environment serves both; the transport has its own, because the server's
- * `CHAT_TRANSPORT` may be `both`.
+ * for that transport (`CHAT_PORT`, `CHAT_GRPC_PORT`), so one environment serves both; the transport has
+ * its own, because the server's `CHAT_TRANSPORT` may be `both`.
  */
 export const CONNECT_ENV = {
   transport: "CHAT_CONNECT_TRANSPORT",
   host: "CHAT_HOST",
-  wirePort: "CHAT_PORT",
-  grpcPort: "CHAT_GRPC_PORT",
   yes: "CHAT_YES",
 } as const;
 
 /** The port to connect to when `--port` is not given: the transport's variable, else its default. */
-function portFromEnvironment(transport: ConnectTransport): number {
-  const variable = transport === "wire" ? CONNECT_ENV.wirePort : CONNECT_ENV.grpcPort;
+function portFromEnvironment(transport: TransportName): number {
+  const variable = portEnvironmentVariable(transport);
   const value = process.env[variable];
-  if (value === undefined || value === "")
-    return transport === "wire" ? DEFAULT_WIRE_PORT : DEFAULT_GRPC_PORT;
+  if (value === undefined || value === "") return transportNamed(transport).defaultPort;
   try {
     return parsePort(value);
   } catch (error) {
@@ -34,7 +38,7 @@ function portFromEnvironment(transport: ConnectTransport): number {
 
 /** The flags as commander hands them over. */
 interface ConnectFlags {
-  readonly transport: ConnectTransport;
+  readonly transport: TransportName;
   readonly host: string;
   readonly port?: number;
   readonly yes?: true;
@@ -42,24 +46,22 @@ interface ConnectFlags {
 
 /** Builds the `connect` command; `setExitCode` receives the status to exit with once the prompt ends. */
 export function createConnectCommand(setExitCode: (code: number) => void): Command {
+  const portDefaults = TRANSPORTS.map(
+    (transport) =>
+      `${transport.defaultPort} for ${transport.name}, env: ${portEnvironmentVariable(transport.name)}`,
+  ).join("; ");
   return new Command("connect")
     .description(
       "connect to a chat server and open a prompt (scripted line mode when stdin is not a terminal)",
     )
     .addOption(
       new Option("--transport <kind>", "protocol to speak")
-        .choices(CONNECT_TRANSPORTS)
-        .default("wire")
+        .choices(TRANSPORT_NAMES)
+        .default(DEFAULT_TRANSPORT)
         .env(CONNECT_ENV.transport),
     )
     .addOption(new Option("--host <host>", "server address").default(DEFAULT_HOST).env(CONNECT_ENV.host))
-    .addOption(
-      new Option(
-        "--port <port>",
-        `server port (default: ${DEFAULT_WIRE_PORT} for wire, env: ${CONNECT_ENV.wirePort}; ` +
-          `${DEFAULT_GRPC_PORT} for grpc, env: ${CONNECT_ENV.grpcPort})`,
-      ).argParser(parsePort),
-    )
+    .addOption(new Option("--port <port>", `server port (default: ${portDefaults})`).argParser(parsePort))
     .addOption(
       new Option(
         "-y, --yes",

@@ -3,10 +3,12 @@
 // incoming messages printed above the line being typed without garbling it.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, ensureCliBuilt, REPO_ROOT } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer } from "../test-support/test-server.js";
+import { CLI_BIN, requireBuiltCli } from "../testing/built-cli.js";
+import { PACKAGES_ROOT } from "../testing/built-packages.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer } from "../testing/test-server.js";
 import { DELETE_QUESTION, PROMPT, userPrompt } from "./interactive-mode.js";
 
 const TMUX = "/usr/bin/tmux";
@@ -59,8 +61,8 @@ function type(line: string): void {
 }
 
 beforeAll(async () => {
-  if (hasTmux) await ensureCliBuilt();
-}, 240_000);
+  if (hasTmux) requireBuiltCli();
+});
 afterEach(killAllCliProcesses);
 afterAll(() => {
   if (!hasTmux) return;
@@ -198,7 +200,7 @@ describe("the interactive prompt in a terminal", () => {
       // whole foreground process group (pnpm and the server) at once.
       // An interactive shell runs it as its own foreground job, as for a person at a prompt.
       tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", "bash --norc --noprofile -i");
-      const command = `cd ${REPO_ROOT} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
+      const command = `cd ${dirname(PACKAGES_ROOT)} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
       tmux("send-keys", "-t", SESSION, "-l", command);
       tmux("send-keys", "-t", SESSION, "Enter");
       await waitForScreen(

@@ -1,25 +1,26 @@
 // Process tests of `chat-cli connect` in scripted mode: real server and client processes, loopback only.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer, type TestServer } from "../test-support/test-server.js";
+import { requireBuiltCli } from "../testing/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer, type TestServer } from "../testing/test-server.js";
+import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 
-beforeAll(ensureCliBuilt, 240_000);
+beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
 
-function connect(server: TestServer, transport: "wire" | "grpc"): CliProcess {
+function connect(server: TestServer, transport: TransportName): CliProcess {
   return new CliProcess(["connect", "--transport", transport, "--port", String(portOf(server, transport))]);
 }
 
 /** A client that has registered and logged in. */
-async function loggedIn(server: TestServer, transport: "wire" | "grpc", name: string): Promise<CliProcess> {
+async function loggedIn(server: TestServer, transport: TransportName, name: string): Promise<CliProcess> {
   const client = connect(server, transport);
   await client.command(`register ${name} password-${name}`, `ok register ${name}`);
   await client.command(`login ${name} password-${name}`, `ok login ${name}`);
   return client;
 }
 
-describe.each(["wire", "grpc"] as const)("chat-cli connect over %s", (transport) => {
+describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
   it("lets two clients chat both ways, with the offline queue and the scripted format", async () => {
     const server = await startTestServer(["--memory"], { transport });
     const alice = await loggedIn(server, transport, "alice");

@@ -2,8 +2,8 @@ import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { type TransportName, transportNamed } from "../transports/registry.js";
 import { CLI_VERSION } from "../version.js";
-import { type ConnectTransport, createClient } from "./create-client.js";
 import { startInteractive } from "./interactive-mode.js";
 import { probePort } from "./probe-port.js";
 import type { PromptMode } from "./prompt-mode.js";
@@ -12,7 +12,7 @@ import { transportHint } from "./transport-hint.js";
 
 /** Everything `chat-cli connect` needs, already parsed. */
 export interface ConnectOptions {
-  readonly transport: ConnectTransport;
+  readonly transport: TransportName;
   readonly host: string;
   readonly port: number;
   /** Skip the confirmation `deleteacc` asks for in a terminal (`--yes`). */
@@ -44,7 +44,7 @@ export async function runConnect(options: ConnectOptions, streams: ConnectStream
     const hint = transportHint("grpc", probe);
     if (hint !== undefined) throw cannotConnect(hint, undefined);
   }
-  const client = createClient(options.transport, options.host, options.port);
+  const client = transportNamed(options.transport).createClient({ host: options.host, port: options.port });
   try {
     await client.connect();
   } catch (error) {

@@ -7,9 +7,9 @@ import type { IncomingMessage } from "@chat/core";
 import { Inbox, PASSWORD } from "@chat/core/testing";
 import { WireClient } from "@chat/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt } from "../test-support/built-cli.js";
-import { killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer, type TestServer } from "../test-support/test-server.js";
+import { requireBuiltCli } from "../testing/built-cli.js";
+import { killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer, type TestServer } from "../testing/test-server.js";
 
 /** How many times the server is killed. */
 const KILLS = 4;
@@ -21,9 +21,9 @@ const MIN_CONFIRMED_PER_ROUND = 600;
 let dir = "";
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  requireBuiltCli();
   dir = await mkdtemp(join(tmpdir(), "chat-crash-"));
-}, 240_000);
+});
 afterEach(killAllCliProcesses);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,21 +1,21 @@
+import type { TransportAddress } from "@chat/core";
 import { formatAddress } from "../option-parsers.js";
-import type { TransportName } from "./serve-options.js";
-import type { BoundAddress } from "./transport-server.js";
+import { isTransportName, type TransportName } from "../transports/registry.js";
 
 /** What a listener line announces: a transport's listener, or the metrics endpoint. */
 export type ListenerKind = TransportName | "metrics";
 
 /** One announced listener. */
-export interface AnnouncedListener extends BoundAddress {
+export interface AnnouncedListener extends TransportAddress {
   readonly transport: ListenerKind;
 }
 
-/** Matches a listener line; the host may be bracketed (IPv6). */
-const LISTENER_LINE = /^(wire|grpc|metrics) listening on \[?([^\]]+?)\]?:(\d+)$/;
+/** Matches a listener line; the host may be bracketed (IPv6). The name is checked against the registry. */
+const LISTENER_LINE = /^([a-z0-9-]+) listening on \[?([^\]]+?)\]?:(\d+)$/;
 
 /**
- * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000` (or `metrics
- * listening on …` for the metrics endpoint). A stable format: tests,
+ * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000` (`metrics listening
+ * on …` for the metrics endpoint). A stable format: tests,
  * the bench and scripts learn the port a `--port 0` server picked with {@link parseListenerLine}.
  */
 export function listenerLine(listener: AnnouncedListener): string {
@@ -28,5 +28,6 @@ export function parseListenerLine(line: string): AnnouncedListener | undefined {
   if (match === null) return undefined;
   const [, transport, host, port] = match;
   if (transport === undefined || host === undefined || port === undefined) return undefined;
-  return { transport: transport as ListenerKind, host, port: Number(port) };
+  if (!isTransportName(transport) && transport !== "metrics") return undefined;
+  return { transport, host, port: Number(port) };
 }

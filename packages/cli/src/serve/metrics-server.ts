@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TransportAddress } from "@chat/core";
 import type { Registry } from "prom-client";
-import type { BoundAddress } from "./transport-server.js";
 
 /** The path Prometheus scrapes by default. */
 export const METRICS_PATH = "/metrics";
@@ -37,7 +37,7 @@ export class MetricsServer {
   }
 
   /** Starts listening; port 0 picks a free port, and the result says which. */
-  listen(options: { host: string; port: number }): Promise<BoundAddress> {
+  listen(options: { host: string; port: number }): Promise<TransportAddress> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(options.port, options.host, () => {

@@ -8,14 +8,12 @@ import { WireClient } from "@chat/wire";
 import { type Client, credentials, makeClientConstructor, type ServiceError } from "@grpc/grpc-js";
 import { service as healthDefinition } from "grpc-health-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer, TEST_HASHING_FLAG } from "../test-support/test-server.js";
+import { requireBuiltCli } from "../testing/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer, TEST_HASHING_FLAG } from "../testing/test-server.js";
 import { parseListenerLine } from "./listener-line.js";
 
-beforeAll(async () => {
-  await ensureCliBuilt();
-}, 240_000);
+beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
 
 /** The value of one sample in Prometheus text, e.g. `chat_sessions_live` or `x_total{code="A"}`. */
@@ -170,7 +168,7 @@ describe("chat-cli serve for operators", () => {
   });
 
   it("prints the version for every command", async () => {
-    for (const command of ["serve", "connect", "bench"]) {
+    for (const command of ["serve", "connect"]) {
       const run = new CliProcess([command, "--version"]);
       expect((await run.waitForExit()).code).toBe(0);
       expect(run.lines).toEqual([expect.stringMatching(/^\d+\.\d+\.\d+/)]);

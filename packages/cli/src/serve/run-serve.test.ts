@@ -4,16 +4,16 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureCliBuilt } from "../test-support/built-cli.js";
-import { CliProcess, killAllCliProcesses } from "../test-support/cli-process.js";
-import { portOf, startTestServer, TEST_HASHING_FLAG } from "../test-support/test-server.js";
+import { requireBuiltCli } from "../testing/built-cli.js";
+import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
+import { portOf, startTestServer, TEST_HASHING_FLAG } from "../testing/test-server.js";
 
 let dir = "";
 
 beforeAll(async () => {
-  await ensureCliBuilt();
+  requireBuiltCli();
   dir = await mkdtemp(join(tmpdir(), "chat-cli-serve-"));
-}, 240_000);
+});
 afterEach(killAllCliProcesses);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -44,7 +44,7 @@ describe("chat-cli serve", () => {
 
   it("starts only the listener asked for", async () => {
     const server = await startTestServer(["--memory"], { transport: "grpc" });
-    expect(server.wirePort).toBeUndefined();
+    expect(server.ports.wire).toBeUndefined();
     expect(server.process.lines).toEqual([`grpc listening on 127.0.0.1:${portOf(server, "grpc")}`]);
   });
 

@@ -1,6 +1,13 @@
+import type { TransportDescriptor } from "@chat/core";
 import { Command, Option } from "commander";
-import { DEFAULT_DB_FILE, DEFAULT_GRPC_PORT, DEFAULT_HOST, DEFAULT_WIRE_PORT } from "../defaults.js";
+import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
+import {
+  portEnvironmentVariable,
+  servePortFlag,
+  TRANSPORTS,
+  type TransportName,
+} from "../transports/registry.js";
 import {
   DEFAULT_LOG_FORMAT,
   DEFAULT_LOG_LEVEL,
@@ -12,12 +19,21 @@ import {
 import { runServe } from "./run-serve.js";
 import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
 
-/** The environment variable of every `serve` flag: each flag can be set either way, the flag winning. */
+/** The `--port`-style option of one transport, defaulting to the descriptor's port. */
+function portOption(transport: TransportDescriptor<TransportName>): Option {
+  return new Option(`${servePortFlag(transport.name)} <port>`, `${transport.name} port (0 picks a free one)`)
+    .argParser(parsePort)
+    .default(transport.defaultPort)
+    .env(portEnvironmentVariable(transport.name));
+}
+
+/**
+ * The environment variable of every other `serve` flag (the ports' are {@link portEnvironmentVariable}'s):
+ * each flag can be set either way, the flag winning.
+ */
 export const SERVE_ENV = {
   transport: "CHAT_TRANSPORT",
   host: "CHAT_HOST",
-  port: "CHAT_PORT",
-  grpcPort: "CHAT_GRPC_PORT",
   db: "CHAT_DB",
   memory: "CHAT_MEMORY",
   logLevel: "CHAT_LOG_LEVEL",
@@ -26,12 +42,14 @@ export const SERVE_ENV = {
   metricsHost: "CHAT_METRICS_HOST",
 } as const;
 
-/** The flags as commander hands them over, before they become {@link ServeOptions}. */
+/**
+ * The flags as commander hands them over, before they become {@link ServeOptions}. The port flags are
+ * keyed by their attribute names (`port`, `grpcPort`), which {@link portOption} knows.
+ */
 interface ServeFlags {
   readonly transport: ServeTransport;
   readonly host: string;
-  readonly port: number;
-  readonly grpcPort: number;
+  readonly [portAttribute: string]: unknown;
   readonly db?: string;
   readonly memory?: true;
   readonly logLevel: LogLevel;
@@ -41,13 +59,23 @@ interface ServeFlags {
   readonly insecureTestHashing?: true;
 }
 
+function portsFrom(flags: ServeFlags): Record<TransportName, number> {
+  const ports: Partial<Record<TransportName, number>> = {};
+  for (const transport of TRANSPORTS) {
+    const port = flags[portOption(transport).attributeName()];
+    // Commander applies the default and the parser, so anything but a number is a bug here.
+    if (typeof port !== "number") throw new Error(`no port parsed for ${transport.name}`);
+    ports[transport.name] = port;
+  }
+  return ports as Record<TransportName, number>;
+}
+
 /** Turns parsed flags into options; `--memory` and `--db` cannot both be given (commander checks). */
 export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
   return {
     transport: flags.transport,
     host: flags.host,
-    port: flags.port,
-    grpcPort: flags.grpcPort,
+    ports: portsFrom(flags),
     storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
     logLevel: flags.logLevel,
     logFormat: flags.logFormat,
@@ -63,32 +91,22 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
  * server has stopped; failures to start reject the action with a `CliFailure`.
  */
 export function createServeCommand(setExitCode: (code: number) => void): Command {
+  const command = new Command("serve")
+    .description("run the chat server: wire and/or gRPC listeners on one shared service")
+    .addOption(
+      new Option("--transport <kind>", "which listeners to start")
+        .choices(SERVE_TRANSPORTS)
+        .default("both")
+        .env(SERVE_ENV.transport),
+    )
+    .addOption(
+      new Option("--host <host>", "address to listen on (0.0.0.0 exposes the server to the network)")
+        .default(DEFAULT_HOST)
+        .env(SERVE_ENV.host),
+    );
+  for (const transport of TRANSPORTS) command.addOption(portOption(transport));
   return (
-    new Command("serve")
-      .description("run the chat server: wire and/or gRPC listeners on one shared service")
-      .addOption(
-        new Option("--transport <kind>", "which listeners to start")
-          .choices(SERVE_TRANSPORTS)
-          .default("both")
-          .env(SERVE_ENV.transport),
-      )
-      .addOption(
-        new Option("--host <host>", "address to listen on (0.0.0.0 exposes the server to the network)")
-          .default(DEFAULT_HOST)
-          .env(SERVE_ENV.host),
-      )
-      .addOption(
-        new Option("--port <port>", "wire protocol port (0 picks a free one)")
-          .argParser(parsePort)
-          .default(DEFAULT_WIRE_PORT)
-          .env(SERVE_ENV.port),
-      )
-      .addOption(
-        new Option("--grpc-port <port>", "gRPC port, with grpc.health.v1.Health (0 picks a free one)")
-          .argParser(parsePort)
-          .default(DEFAULT_GRPC_PORT)
-          .env(SERVE_ENV.grpcPort),
-      )
+    command
       .addOption(
         new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`)
           .conflicts("memory")
@@ -134,7 +152,7 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
         "after",
         "\nEvery flag can also be set from the environment variable shown; a flag on the command line wins.\n" +
           "Stdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; logs go to stderr.\n" +
-          "SIGINT/SIGTERM shut down gracefully and exit 0.",
+          "The gRPC port also serves grpc.health.v1.Health. SIGINT/SIGTERM shut down gracefully and exit 0.",
       )
       .action(async (flags: ServeFlags) => {
         setExitCode(await runServe(serveOptionsFrom(flags), process.stdout));

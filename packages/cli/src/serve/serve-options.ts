@@ -1,13 +1,11 @@
+import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import type { LogFormat, LogLevel } from "./create-logger.js";
 
 /** Which listeners `chat-cli serve` starts. */
-export const SERVE_TRANSPORTS = ["wire", "grpc", "both"] as const;
+export const SERVE_TRANSPORTS: readonly ServeTransport[] = [...TRANSPORT_NAMES, "both"];
 
-/** One of {@link SERVE_TRANSPORTS}. */
-export type ServeTransport = (typeof SERVE_TRANSPORTS)[number];
-
-/** A transport a listener speaks. */
-export type TransportName = "wire" | "grpc";
+/** One transport, or `both`: every transport of the registry. */
+export type ServeTransport = TransportName | "both";
 
 /** Where the server keeps accounts and queued messages. */
 export type StorageChoice =
@@ -22,10 +20,8 @@ export type StorageChoice =
 export interface ServeOptions {
   readonly transport: ServeTransport;
   readonly host: string;
-  /** The wire port; 0 picks a free one. */
-  readonly port: number;
-  /** The gRPC port; 0 picks a free one. */
-  readonly grpcPort: number;
+  /** The port of each transport (`--port`, `--grpc-port`); 0 picks a free one. */
+  readonly ports: Readonly<Record<TransportName, number>>;
   readonly storage: StorageChoice;
   readonly logLevel: LogLevel;
   /** How log lines look; `auto` is `pretty` when stderr is a terminal and `json` otherwise. */
@@ -40,6 +36,6 @@ export interface ServeOptions {
 }
 
 /** The transports a {@link ServeTransport} choice starts, in the order they start and print. */
-export function transportsOf(choice: ServeTransport): TransportName[] {
-  return choice === "both" ? ["wire", "grpc"] : [choice];
+export function transportsOf(choice: ServeTransport): readonly TransportName[] {
+  return choice === "both" ? TRANSPORT_NAMES : [choice];
 }

@@ -1,28 +1,35 @@
-import { ChatService, createScryptHasher, type Store, TEST_SCRYPT_PARAMETERS } from "@chat/core";
+import {
+  ChatService,
+  createScryptHasher,
+  type Store,
+  type TransportAddress,
+  type TransportServer,
+} from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { type TransportName, transportNamed } from "../transports/registry.js";
 import { ChatMetrics } from "./metrics.js";
 import { MetricsServer } from "./metrics-server.js";
 import { openStore } from "./open-store.js";
-import { type ServeOptions, type TransportName, transportsOf } from "./serve-options.js";
-import { type BoundAddress, createTransportServer, type TransportServer } from "./transport-server.js";
+import { type ServeOptions, transportsOf } from "./serve-options.js";
 
 /** How long a graceful shutdown waits for the listeners to drain before closing the service regardless. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** One started listener and the address it really bound. */
-export interface Listener extends BoundAddress {
+export interface Listener extends TransportAddress {
   readonly transport: TransportName;
 }
 
 /** A started server: its listeners, and how to stop it. */
 export interface RunningServer {
-  /** Every listener, in start order (wire before gRPC). */
+  /** Every listener, in start order (the registry's: wire before gRPC). */
   readonly listeners: readonly Listener[];
   /** Where the metrics endpoint listens, when `--metrics-port` was given. */
-  readonly metrics?: BoundAddress;
+  readonly metrics?: TransportAddress;
   /**
    * Shuts down gracefully: the listeners stop accepting and finish in-flight requests, then the service
    * ends every session, then the store flushes and closes. Resolves to false when the listeners did not
@@ -88,8 +95,8 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
   const servers: Pick<TransportServer, "close">[] = [];
   const listeners: Listener[] = [];
   for (const transport of transportsOf(options.transport)) {
-    const port = transport === "wire" ? options.port : options.grpcPort;
-    const server = createTransportServer(transport, service, logger.child({ transport }));
+    const port = options.ports[transport];
+    const server = transportNamed(transport).createServer(service, { logger: logger.child({ transport }) });
     try {
       const bound = await server.listen({ host: options.host, port });
       servers.push(server);
@@ -103,7 +110,7 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
       });
     }
   }
-  let metricsAddress: BoundAddress | undefined;
+  let metricsAddress: TransportAddress | undefined;
   if (metrics !== undefined && options.metrics !== undefined) {
     const endpoint = new MetricsServer(metrics.registry);
     try {

@@ -1,8 +1,7 @@
-import { type ChatClient, type ChatService, MemoryStore } from "@chat/core";
+import { type ChatClient, type ChatService, MemoryStore, type TransportServer } from "@chat/core";
 import { createTestService, expectChatError, Inbox, PASSWORD } from "@chat/core/testing";
-import { GrpcClient, GrpcServer } from "@chat/grpc";
-import { WireClient, WireServer } from "@chat/wire";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TRANSPORTS, type TransportName, transportNamed } from "./registry.js";
 
 /**
  * One process serving wire and gRPC on one ChatService: users on different transports see one chat.
@@ -11,31 +10,31 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
  */
 describe("wire and gRPC on one ChatService", () => {
   let service: ChatService;
-  let wire: WireServer;
-  let grpc: GrpcServer;
-  let wirePort: number;
-  let grpcPort: number;
+  let servers: TransportServer[] = [];
+  const ports = new Map<TransportName, number>();
   const clients: ChatClient[] = [];
 
   beforeEach(async () => {
     service = createTestService({ store: new MemoryStore() });
-    wire = new WireServer(service);
-    grpc = new GrpcServer(service);
-    wirePort = (await wire.listen({ host: "127.0.0.1", port: 0 })).port;
-    grpcPort = (await grpc.listen({ host: "127.0.0.1", port: 0 })).port;
+    // Every transport of the registry, started through its descriptor, exactly as `chat-cli serve` does.
+    servers = [];
+    for (const transport of TRANSPORTS) {
+      const server = transport.createServer(service);
+      servers.push(server);
+      ports.set(transport.name, (await server.listen({ host: "127.0.0.1", port: 0 })).port);
+    }
   });
 
   afterEach(async () => {
     await Promise.allSettled(clients.splice(0).map((client) => client.close()));
-    await Promise.all([wire.close(), grpc.close()]);
+    await Promise.all(servers.map((server) => server.close()));
     await service.close();
   });
 
-  async function connect(transport: "wire" | "grpc"): Promise<{ client: ChatClient; inbox: Inbox }> {
-    const client =
-      transport === "wire"
-        ? new WireClient({ host: "127.0.0.1", port: wirePort })
-        : new GrpcClient({ host: "127.0.0.1", port: grpcPort });
+  async function connect(transport: TransportName): Promise<{ client: ChatClient; inbox: Inbox }> {
+    const port = ports.get(transport);
+    if (port === undefined) throw new Error(`no ${transport} server`);
+    const client = transportNamed(transport).createClient({ host: "127.0.0.1", port });
     await client.connect();
     clients.push(client);
     return { client, inbox: new Inbox(client) };

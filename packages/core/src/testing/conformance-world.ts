@@ -1,6 +1,6 @@
 import type { ChatClient } from "../chat-client.js";
 import { ChatError } from "../chat-error.js";
-import type { ChatService } from "../chat-service.js";
+import type { ChatService, ChatServiceOptions } from "../chat-service.js";
 import {
   type ConformanceServer,
   createTestHasher,
@@ -30,10 +30,16 @@ export class ConformanceWorld {
     private readonly hasher: HeldHasher,
   ) {}
 
-  /** Starts a fresh service and a server of the transport under test in front of it. */
-  static async start(startServer: StartConformanceServer): Promise<ConformanceWorld> {
+  /**
+   * Starts a fresh service (with `options`, for tests of a configurable limit) and a server of the
+   * transport under test in front of it.
+   */
+  static async start(
+    startServer: StartConformanceServer,
+    options: Partial<ChatServiceOptions> = {},
+  ): Promise<ConformanceWorld> {
     const hasher = new HeldHasher(createTestHasher());
-    const service = createTestService({ hasher });
+    const service = createTestService({ hasher, ...options });
     return new ConformanceWorld(service, await startServer(service), hasher);
   }
 

@@ -1,9 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CONTENT_MAX_BYTES, PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, USERNAME_MAX_BYTES } from "../rules.js";
+import {
+  CLIENT_MESSAGE_ID_MAX_BYTES,
+  CONTENT_MAX_BYTES,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MIN_BYTES,
+  USERNAME_MAX_BYTES,
+} from "../rules.js";
 import { describeConformanceModel } from "./conformance-model.js";
 import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
 import type { StartConformanceServer } from "./harness.js";
+
+/** A client message id for conformance sends: `text`'s bytes. */
+function messageId(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
 
 /**
  * The behaviour spec of the chat, as one vitest suite every transport runs unchanged over its own client:
@@ -469,6 +480,139 @@ export function describeConformance(transport: string, startServer: StartConform
         await bob.client.ack(sent.seq);
         await bob.client.ack(0);
         await expectChatError(bob.client.ack(sent.seq + 10), "INVALID_ARGUMENT");
+      });
+    });
+
+    describe("idempotent send", () => {
+      it("stores a message sent twice with one client message id once, answering both alike", async () => {
+        const alice = await world.user("alice");
+        const { client: bob, inbox } = await world.guest();
+        await bob.register("bob", PASSWORD);
+        const id = messageId("alice-0001");
+        const first = await alice.client.send("bob", "hello once", { clientMessageId: id });
+        expect(first.delivery).toBe("stored");
+        const again = await alice.client.send("BOB", "hello once", {
+          clientMessageId: messageId("alice-0001"),
+        });
+        expect(again).toEqual(first);
+        const after = await alice.client.send("bob", "after");
+        expect(after.seq).toBe(first.seq + 1);
+        await bob.login("bob", PASSWORD);
+        expect((await inbox.take(2)).map((message) => [message.seq, message.content])).toEqual([
+          [first.seq, "hello once"],
+          [after.seq, "after"],
+        ]);
+        expect(await inbox.quiet()).toEqual([]);
+      });
+
+      it("repeats the first answer's delivery mode and time, whatever changed since", async () => {
+        const alice = await world.user("alice");
+        const bob = await world.user("bob");
+        const id = messageId("live-one");
+        const first = await alice.client.send("bob", "while online", { clientMessageId: id });
+        expect(first.delivery).toBe("live");
+        expect((await bob.inbox.next()).seq).toBe(first.seq);
+        await bob.client.ack(first.seq);
+        await bob.client.logout();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(await alice.client.send("bob", "while online", { clientMessageId: id })).toEqual(first);
+        await bob.client.login("bob", PASSWORD);
+        expect(await bob.inbox.quiet()).toEqual([]);
+      });
+
+      it("answers concurrent sends with one id with one message and one answer", async () => {
+        const alice = await world.user("alice");
+        const bob = await world.user("bob");
+        const id = messageId("burst");
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => alice.client.send("bob", "burst", { clientMessageId: id })),
+        );
+        for (const result of results) expect(result).toEqual(results[0]);
+        expect((await bob.inbox.next()).content).toBe("burst");
+        expect(await bob.inbox.quiet()).toEqual([]);
+      });
+
+      it("rejects a reused id with other content or another recipient as INVALID_ARGUMENT, storing nothing", async () => {
+        const alice = await world.user("alice");
+        const bob = await world.user("bob");
+        const carol = await world.user("carol");
+        const id = messageId("reused");
+        const first = await alice.client.send("bob", "original", { clientMessageId: id });
+        const content = await expectChatError(
+          alice.client.send("bob", "changed", { clientMessageId: id }),
+          "INVALID_ARGUMENT",
+        );
+        expect(content.message).toMatch(/client message id/i);
+        await expectChatError(
+          alice.client.send("carol", "original", { clientMessageId: id }),
+          "INVALID_ARGUMENT",
+        );
+        expect((await bob.inbox.next()).seq).toBe(first.seq);
+        expect(await bob.inbox.quiet()).toEqual([]);
+        expect(await carol.inbox.quiet()).toEqual([]);
+      });
+
+      it("keeps ids per sender, and never deduplicates sends without an id", async () => {
+        const alice = await world.user("alice");
+        const erin = await world.user("erin");
+        const bob = await world.user("bob");
+        const id = messageId("shared");
+        const fromAlice = await alice.client.send("bob", "same text", { clientMessageId: id });
+        const fromErin = await erin.client.send("bob", "same text", { clientMessageId: id });
+        expect(fromErin.seq).toBe(fromAlice.seq + 1);
+        const plain = [
+          await alice.client.send("bob", "same text"),
+          await alice.client.send("bob", "same text"),
+        ];
+        expect(plain[1]?.seq).toBe((plain[0]?.seq ?? 0) + 1);
+        const received = await bob.inbox.take(4);
+        expect(received.map((message) => message.from)).toEqual(["alice", "erin", "alice", "alice"]);
+      });
+
+      it.each([
+        ["empty", 0],
+        ["one byte too long", CLIENT_MESSAGE_ID_MAX_BYTES + 1],
+      ])("rejects a client message id that is %s as INVALID_ARGUMENT", async (_case, length) => {
+        const alice = await world.user("alice");
+        const bob = await world.user("bob");
+        const error = await expectChatError(
+          alice.client.send("bob", "x", { clientMessageId: new Uint8Array(length).fill(7) }),
+          "INVALID_ARGUMENT",
+        );
+        expect(error.message).toMatch(/client message id/i);
+        const longest = new Uint8Array(CLIENT_MESSAGE_ID_MAX_BYTES).fill(255);
+        await alice.client.send("bob", "longest id", { clientMessageId: longest });
+        expect((await bob.inbox.next()).content).toBe("longest id");
+        expect(await bob.inbox.quiet()).toEqual([]);
+      });
+    });
+
+    describe("backlog cap", () => {
+      it("refuses a send past the recipient's backlog with RESOURCE_EXHAUSTED until they acknowledge", async () => {
+        const capped = await ConformanceWorld.start(startServer, { maxBacklog: 3 });
+        try {
+          const alice = await capped.user("alice");
+          const { client: bob, inbox } = await capped.guest();
+          await bob.register("bob", PASSWORD);
+          for (let index = 1; index <= 3; index++) await alice.client.send("bob", `m${index}`);
+          const full = await expectChatError(alice.client.send("bob", "m4"), "RESOURCE_EXHAUSTED");
+          expect(full.message).toContain("bob");
+          await expectChatError(
+            alice.client.send("bob", "m4", { clientMessageId: messageId("m4") }),
+            "RESOURCE_EXHAUSTED",
+          );
+          await bob.login("bob", PASSWORD);
+          const received = await inbox.take(3);
+          expect(received.map((message) => message.content)).toEqual(["m1", "m2", "m3"]);
+          // Delivered is not enough: only an acknowledgement frees room.
+          await expectChatError(alice.client.send("bob", "m4"), "RESOURCE_EXHAUSTED");
+          await bob.ack((received[0] as { seq: number }).seq);
+          const retried = await alice.client.send("bob", "m4", { clientMessageId: messageId("m4") });
+          expect(retried.seq).toBe((received[2] as { seq: number }).seq + 1);
+          expect((await inbox.next()).content).toBe("m4");
+        } finally {
+          await capped.dispose();
+        }
       });
     });
 

@@ -1,9 +1,10 @@
 import type { ChatClient } from "../chat-client.js";
 import { ChatService, type ChatServiceOptions } from "../chat-service.js";
 import { MemoryStore } from "../memory-store.js";
-import { createScryptHasher, TEST_SCRYPT_PARAMETERS } from "../node-crypto.js";
+import { createScryptHasher } from "../node-crypto.js";
 import type { PasswordHasher } from "../password-hasher.js";
 import type { Store } from "../store.js";
+import { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
 
 /** A server under test, as the conformance suite sees it. */
 export interface ConformanceServer {

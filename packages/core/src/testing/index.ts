@@ -10,3 +10,4 @@ export {
 export { HeldHasher } from "./held-hasher.js";
 export { ARRIVAL_TIMEOUT_MS, Inbox, QUIET_PERIOD_MS } from "./inbox.js";
 export { describeStoreContract, type StoreContractOptions } from "./store-contract.js";
+export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";

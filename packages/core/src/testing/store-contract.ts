@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChatError } from "../chat-error.js";
-import type { AccountRecord, Store } from "../store.js";
+import type { ChatError } from "../chat-error.js";
+import type { AccountRecord, NewMessage, SendDedupe, Store } from "../store.js";
+import { expectChatError } from "./expect-chat-error.js";
 
 /** How a store implementation plugs into {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -17,13 +18,19 @@ function account(username: string, passwordHash = "$scrypt$test"): AccountRecord
   return { username, key: username.toLowerCase(), passwordHash, createdAt: 1_700_000_000_000 };
 }
 
-async function expectChatError(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  expect((error as ChatError).code).toBe(code);
+/** A dedupe record request for `sam`'s send with id `id`, expiring at `expiresAt`. */
+function dedupe(id: string, contentDigest: string, expiresAt = 1_000_000): SendDedupe {
+  return {
+    senderKey: "sam",
+    clientMessageId: new TextEncoder().encode(id),
+    delivery: "stored",
+    contentDigest,
+    expiresAt,
+  };
+}
+
+function fromSam(content: string, sentAt: number): NewMessage {
+  return { from: "sam", content, sentAt };
 }
 
 /**
@@ -236,6 +243,186 @@ export function describeStoreContract(name: string, options: StoreContractOption
       });
     });
 
+    describe("idempotent appends", () => {
+      beforeEach(async () => {
+        await store.createAccount(account("rita"));
+        await store.createAccount(account("sam"));
+        await store.createAccount(account("tom"));
+      });
+
+      it("appends once and answers a repeat with the first receipt, storing nothing new", async () => {
+        await store.appendMessage("rita", fromSam("before", 1));
+        const first = await store.appendMessageOnce("rita", fromSam("hello", 10), dedupe("id-1", "d1"));
+        expect(first).toEqual({
+          repeated: false,
+          message: { seq: 2, from: "sam", content: "hello", sentAt: 10 },
+        });
+        const again = await store.appendMessageOnce("rita", fromSam("hello", 20), {
+          ...dedupe("id-1", "d1"),
+          delivery: "live",
+        });
+        expect(again).toEqual({
+          repeated: true,
+          receipt: { recipientKey: "rita", seq: 2, sentAt: 10, delivery: "stored", contentDigest: "d1" },
+        });
+        expect((await store.readMessages("rita", 0, 10)).map((message) => message.content)).toEqual([
+          "before",
+          "hello",
+        ]);
+      });
+
+      it("returns the first receipt for a repeat with another recipient or content, writing nothing", async () => {
+        await store.appendMessageOnce("rita", fromSam("hello", 10), dedupe("id-1", "d1"));
+        const other = await store.appendMessageOnce("tom", fromSam("other", 11), dedupe("id-1", "d2"));
+        expect(other).toEqual({
+          repeated: true,
+          receipt: { recipientKey: "rita", seq: 1, sentAt: 10, delivery: "stored", contentDigest: "d1" },
+        });
+        expect(await store.readMessages("tom", 0, 10)).toEqual([]);
+      });
+
+      it("keys receipts by sender and the id's exact bytes", async () => {
+        const samFirst = await store.appendMessageOnce("rita", fromSam("a", 1), dedupe("id", "d"));
+        const tomSend = await store.appendMessageOnce(
+          "rita",
+          { from: "tom", content: "a", sentAt: 2 },
+          { ...dedupe("id", "d"), senderKey: "tom" },
+        );
+        const longer = await store.appendMessageOnce("rita", fromSam("a", 3), dedupe("id\0", "d"));
+        const bytes = Uint8Array.from([0, 255, 128]);
+        const binary = await store.appendMessageOnce("rita", fromSam("a", 4), {
+          ...dedupe("", "d"),
+          clientMessageId: bytes,
+        });
+        const binaryAgain = await store.appendMessageOnce("rita", fromSam("a", 5), {
+          ...dedupe("", "d"),
+          clientMessageId: Uint8Array.from([0, 255, 128]),
+        });
+        expect([samFirst, tomSend, longer, binary].map((result) => result.repeated)).toEqual([
+          false,
+          false,
+          false,
+          false,
+        ]);
+        expect(binaryAgain).toMatchObject({ repeated: true, receipt: { seq: 4 } });
+        expect(await store.readMessages("rita", 0, 10)).toHaveLength(4);
+      });
+
+      it("lets exactly one of many concurrent sends with one id append", async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            store.appendMessageOnce("rita", fromSam("race", 10 + index), dedupe("race", "d")),
+          ),
+        );
+        expect(results.filter((result) => !result.repeated)).toHaveLength(1);
+        for (const result of results) {
+          const seq = result.repeated ? result.receipt.seq : result.message.seq;
+          expect(seq).toBe(1);
+        }
+        expect(await store.readMessages("rita", 0, 100)).toHaveLength(1);
+      });
+
+      it("treats an id whose receipt expired as new", async () => {
+        await store.appendMessageOnce("rita", fromSam("one", 10), dedupe("id", "d", 100));
+        expect(
+          await store.appendMessageOnce("rita", fromSam("one", 99), dedupe("id", "d", 200)),
+        ).toMatchObject({
+          repeated: true,
+          receipt: { seq: 1 },
+        });
+        const later = await store.appendMessageOnce("rita", fromSam("one", 100), dedupe("id", "d", 300));
+        expect(later).toMatchObject({ repeated: false, message: { seq: 2 } });
+        // The new receipt replaced the expired one.
+        expect(
+          await store.appendMessageOnce("rita", fromSam("one", 150), dedupe("id", "d", 400)),
+        ).toMatchObject({
+          repeated: true,
+          receipt: { seq: 2, sentAt: 100 },
+        });
+      });
+
+      it("records nothing for a send that failed, so its retry can succeed", async () => {
+        await expectChatError(
+          store.appendMessageOnce("nobody", fromSam("x", 1), dedupe("id", "d")),
+          "NOT_FOUND",
+        );
+        await store.appendMessage("rita", fromSam("fill", 2));
+        await expectChatError(
+          store.appendMessageOnce("rita", fromSam("x", 3), dedupe("id", "d"), { maxBacklog: 1 }),
+          "RESOURCE_EXHAUSTED",
+        );
+        await store.ackMessages("rita", 1);
+        const retry = await store.appendMessageOnce("rita", fromSam("x", 4), dedupe("id", "d"), {
+          maxBacklog: 1,
+        });
+        expect(retry).toMatchObject({ repeated: false, message: { seq: 2, content: "x" } });
+      });
+
+      it("answers a repeat from the receipt even when the recipient is full or gone since", async () => {
+        await store.appendMessageOnce("rita", fromSam("first", 1), dedupe("id", "d"));
+        expect(
+          await store.appendMessageOnce("rita", fromSam("first", 2), dedupe("id", "d"), { maxBacklog: 1 }),
+        ).toMatchObject({ repeated: true, receipt: { seq: 1 } });
+        await store.deleteAccount("rita");
+        expect(await store.appendMessageOnce("rita", fromSam("first", 3), dedupe("id", "d"))).toMatchObject({
+          repeated: true,
+          receipt: { recipientKey: "rita", seq: 1 },
+        });
+      });
+
+      it("forgets a sender's receipts with the sender's account", async () => {
+        await store.appendMessageOnce("rita", fromSam("hello", 1), dedupe("id", "d"));
+        await store.deleteAccount("sam");
+        await store.createAccount(account("Sam"));
+        const fresh = await store.appendMessageOnce("rita", fromSam("hello", 2), dedupe("id", "d"));
+        expect(fresh).toMatchObject({ repeated: false, message: { seq: 2 } });
+      });
+    });
+
+    describe("backlog cap", () => {
+      beforeEach(async () => {
+        await store.createAccount(account("rita"));
+      });
+
+      it("refuses an append past maxBacklog unacknowledged messages with RESOURCE_EXHAUSTED", async () => {
+        for (let index = 1; index <= 3; index++) {
+          await store.appendMessage("rita", fromSam(`m${index}`, index), { maxBacklog: 3 });
+        }
+        await expectChatError(
+          store.appendMessage("rita", fromSam("m4", 4), { maxBacklog: 3 }),
+          "RESOURCE_EXHAUSTED",
+        );
+        expect(await store.readMessages("rita", 0, 10)).toHaveLength(3);
+        // Acknowledging makes room; the refused append used no sequence number.
+        await store.ackMessages("rita", 2);
+        expect((await store.appendMessage("rita", fromSam("m4", 5), { maxBacklog: 3 })).seq).toBe(4);
+        expect((await store.appendMessage("rita", fromSam("m5", 6), { maxBacklog: 3 })).seq).toBe(5);
+        await expectChatError(
+          store.appendMessage("rita", fromSam("m6", 7), { maxBacklog: 3 }),
+          "RESOURCE_EXHAUSTED",
+        );
+        // No limit given: no cap.
+        expect((await store.appendMessage("rita", fromSam("m6", 8))).seq).toBe(6);
+      });
+
+      it("enforces the cap atomically under concurrent appends", async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 40 }, (_, index) =>
+            store.appendMessage("rita", fromSam(`m${index}`, index), { maxBacklog: 25 }),
+          ),
+        );
+        expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(25);
+        for (const result of results) {
+          if (result.status === "rejected")
+            expect((result.reason as ChatError).code).toBe("RESOURCE_EXHAUSTED");
+        }
+        const stored = await store.readMessages("rita", 0, 100);
+        expect(stored.map((message) => message.seq)).toEqual(
+          Array.from({ length: 25 }, (_, index) => index + 1),
+        );
+      });
+    });
+
     describe.skipIf(options.reopen === undefined)("persistence", () => {
       it("keeps accounts, hashes, messages, acks and sequence numbers across a reopen", async () => {
         const reopen = options.reopen as NonNullable<StoreContractOptions["reopen"]>;
@@ -253,6 +440,28 @@ export function describeStoreContract(name: string, options: StoreContractOption
         expect((await store.appendMessage("pat", { from: "sam", content: "m4", sentAt: 4 })).seq).toBe(4);
         // A count kept in memory is seeded from the data at open.
         if (store.countMessages !== undefined) expect(await store.countMessages()).toBe(3);
+      });
+
+      it("keeps idempotent-send receipts across a reopen", async () => {
+        const reopen = options.reopen as NonNullable<StoreContractOptions["reopen"]>;
+        await store.createAccount(account("rita"));
+        await store.createAccount(account("sam"));
+        const first = await store.appendMessageOnce("rita", fromSam("hello", 10), {
+          ...dedupe("id-1", "d1"),
+          delivery: "live",
+        });
+        store = await reopen(store);
+        expect(await store.appendMessageOnce("rita", fromSam("hello", 20), dedupe("id-1", "d1"))).toEqual({
+          repeated: true,
+          receipt: {
+            recipientKey: "rita",
+            seq: first.repeated ? -1 : first.message.seq,
+            sentAt: 10,
+            delivery: "live",
+            contentDigest: "d1",
+          },
+        });
+        expect(await store.readMessages("rita", 0, 10)).toHaveLength(1);
       });
     });
   });

@@ -2,6 +2,8 @@ import { utf8ByteLength } from "@chat/core";
 import fc from "fast-check";
 import type { Frame } from "../frame.js";
 import {
+  CLIENT_MESSAGE_ID_MIN_LENGTH,
+  CLIENT_MESSAGE_ID_WIDTH,
   CONTENT_WIDTH,
   CURSOR_WIDTH,
   NAMES_PER_FRAME,
@@ -86,4 +88,13 @@ export const anyFrame: fc.Arbitrary<Frame> = fc.oneof(
   fc.record({ type: fc.constantFrom("erx", "bye"), status: u8, text: fittingText(TEXT_WIDTH) }),
   fc.record({ type: fc.constant("lin"), username: fittingText(USERNAME_WIDTH) }),
   fc.record({ type: fc.constant("snt"), seq: u64, sentAt: u64, delivery: fc.constantFrom("live", "stored") }),
+  fc.record({
+    type: fc.constant("mid"),
+    to: fittingText(USERNAME_WIDTH),
+    clientMessageId: fc.uint8Array({
+      minLength: CLIENT_MESSAGE_ID_MIN_LENGTH,
+      maxLength: CLIENT_MESSAGE_ID_WIDTH,
+    }),
+    content: fittingText(CONTENT_WIDTH),
+  }),
 ) as fc.Arbitrary<Frame>;

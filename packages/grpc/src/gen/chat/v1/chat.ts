@@ -115,6 +115,13 @@ export interface SendMessageRequest {
   to: string;
   /** 1-512 bytes of UTF-8. */
   content: string;
+  /**
+   * Makes the send idempotent: 1-32 opaque bytes the client picks, unique among its own sends. A repeat
+   * with the same id within 24 hours is answered with the first answer (same seq, sent_at_ms and
+   * delivery) and stores nothing; the same id with another recipient or content is INVALID_ARGUMENT.
+   * Absent: an ordinary send. Present but empty: INVALID_ARGUMENT.
+   */
+  clientMessageId?: Buffer | undefined;
 }
 
 export interface SendMessageResponse {
@@ -691,7 +698,7 @@ export const ListAccountsResponse: MessageFns<ListAccountsResponse> = {
 };
 
 function createBaseSendMessageRequest(): SendMessageRequest {
-  return { to: "", content: "" };
+  return { to: "", content: "", clientMessageId: undefined };
 }
 
 export const SendMessageRequest: MessageFns<SendMessageRequest> = {
@@ -701,6 +708,9 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
     }
     if (message.content !== "") {
       writer.uint32(18).string(message.content);
+    }
+    if (message.clientMessageId !== undefined) {
+      writer.uint32(26).bytes(message.clientMessageId);
     }
     return writer;
   },
@@ -732,6 +742,14 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
             }
 
             message.content = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientMessageId = Buffer.from(reader.bytes());
             continue;
           }
         }

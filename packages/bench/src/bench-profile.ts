@@ -1,0 +1,63 @@
+import type { Transport } from "./bench-results.js";
+
+/** How long and how hard each section runs; `--quick` picks the short profile. */
+export interface BenchProfile {
+  readonly name: "quick" | "full";
+  /** Paddle: warm-up round trips (not counted), then a measured run bounded in time and count. */
+  readonly paddleWarmup: number;
+  readonly paddleMs: number;
+  readonly paddleMaxRoundTrips: number;
+  /** Relay: sender/receiver pair counts, messages in flight per sender, warm-up and measured time. */
+  readonly relayPairs: readonly number[];
+  readonly relayWindow: number;
+  readonly relayWarmupMs: number;
+  readonly relayMs: number;
+  /** Latency under load: offered rates per transport (messages/s), pairs, warm-up and measured time. */
+  readonly loadRates: Readonly<Record<Transport, readonly number[]>>;
+  readonly loadPairs: number;
+  readonly loadWarmupMs: number;
+  readonly loadMs: number;
+  /** Store throughput: messages appended then drained, content size. */
+  readonly storeMessages: number;
+  /** Accounts for the large listing. */
+  readonly listAccounts: number;
+}
+
+/** A smoke run: every section, tiny durations (well under a minute in total). */
+export const QUICK_PROFILE: BenchProfile = {
+  name: "quick",
+  paddleWarmup: 50,
+  paddleMs: 500,
+  paddleMaxRoundTrips: 50_000,
+  relayPairs: [1, 8, 64],
+  relayWindow: 32,
+  relayWarmupMs: 150,
+  relayMs: 500,
+  loadRates: { wire: [5_000, 100_000], grpc: [500, 2_500] },
+  loadPairs: 8,
+  loadWarmupMs: 200,
+  loadMs: 600,
+  storeMessages: 5_000,
+  listAccounts: 1_000,
+};
+
+/** The real measurement. */
+export const FULL_PROFILE: BenchProfile = {
+  name: "full",
+  paddleWarmup: 1_000,
+  paddleMs: 5_000,
+  paddleMaxRoundTrips: 2_000_000,
+  relayPairs: [1, 8, 64],
+  relayWindow: 32,
+  relayWarmupMs: 1_000,
+  relayMs: 5_000,
+  loadRates: {
+    wire: [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
+    grpc: [500, 1_000, 2_500, 5_000, 10_000],
+  },
+  loadPairs: 8,
+  loadWarmupMs: 1_000,
+  loadMs: 4_000,
+  storeMessages: 100_000,
+  listAccounts: 1_000,
+};

@@ -1,0 +1,118 @@
+import type { TransportName } from "@chat/cli";
+import type { LatencySummary } from "./latency-recorder.js";
+
+/** The chat transports the bench compares: every one in the CLI's transport registry. */
+export type Transport = TransportName;
+
+/** The machine a run was measured on. */
+export interface MachineFacts {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly nodeVersion: string;
+  readonly platform: string;
+  readonly totalMemoryMiB: number;
+  /** Load average over the last minute when the run ended: how busy the machine was with other work. */
+  readonly loadAverage1m: number;
+}
+
+/** Bytes that crossed the socket in one direction during one operation. */
+export interface DirectionBytes {
+  /** Everything written to the TCP socket (wire: the frames; gRPC: HTTP/2 frames, headers, gRPC prefixes). */
+  readonly socketBytes: number;
+  /** The encoded messages alone: wire frame bytes, or protobuf message bytes (no gRPC prefix). */
+  readonly messageBytes: number;
+  /** The messages that crossed, each as `name:bytes` (wire frame type, or `pb` for a protobuf message). */
+  readonly messages: readonly string[];
+}
+
+/** Payload size of one operation on one transport. */
+export interface OperationBytes {
+  readonly operation: string;
+  readonly transport: Transport;
+  readonly clientToServer: DirectionBytes;
+  readonly serverToClient: DirectionBytes;
+}
+
+/** One closed-loop round-trip measurement. */
+export interface PaddleResult {
+  readonly name: string;
+  readonly roundTrips: number;
+  readonly roundTripsPerSecond: number;
+  readonly latency: LatencySummary;
+}
+
+/** One relay measurement: N senders to N receivers. */
+export interface RelayResult {
+  readonly name: string;
+  readonly pairs: number;
+  readonly window: number;
+  readonly contentBytes: number;
+  readonly delivered: number;
+  readonly messagesPerSecond: number;
+}
+
+/** One fixed-rate step of latency under load. */
+export interface LoadStep {
+  readonly offeredPerSecond: number;
+  readonly deliveredPerSecond: number;
+  /** Sends that could not be issued because the in-flight cap was reached (a sign of saturation). */
+  readonly skipped: number;
+  /** Messages sent in the measured window but not delivered before the drain deadline. */
+  readonly undelivered: number;
+  readonly saturated: boolean;
+  readonly latency: LatencySummary;
+}
+
+/** Latency under load for one transport. */
+export interface LoadResult {
+  readonly transport: Transport;
+  readonly pairs: number;
+  readonly contentBytes: number;
+  readonly steps: readonly LoadStep[];
+  /** Highest offered rate the server kept up with (delivered ≥ 95 % of offered); 0 when none. */
+  readonly saturationPerSecond: number;
+}
+
+/** Stored-message throughput of one store (issue 6). */
+export interface StoreResult {
+  readonly store: "memory" | "sqlite";
+  readonly messages: number;
+  readonly contentBytes: number;
+  readonly appendPerSecond: number;
+  readonly drainPerSecond: number;
+  /** SQLite only: database file size (after checkpoint) scaled to one million messages. */
+  readonly bytesPerMillionMessages?: number;
+}
+
+/** A transport's figure as a fraction of the bare runtime doing the same thing. */
+export interface BaselineRatio {
+  readonly measure: string;
+  readonly transport: Transport;
+  readonly value: number;
+  readonly baselineName: string;
+  readonly baseline: number;
+  readonly fraction: number;
+}
+
+/** A target from issue 7 and whether this run met it (reported, never enforced). */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** Everything one bench run measured. */
+export interface BenchResults {
+  readonly version: 1;
+  readonly profile: "quick" | "full";
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly machine: MachineFacts;
+  readonly payload: readonly OperationBytes[];
+  readonly paddle: readonly PaddleResult[];
+  readonly relay: readonly RelayResult[];
+  readonly load: readonly LoadResult[];
+  readonly stores: readonly StoreResult[];
+  readonly ratios: readonly BaselineRatio[];
+  readonly targets: readonly TargetCheck[];
+}

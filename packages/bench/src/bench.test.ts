@@ -1,0 +1,185 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BuiltPackage, CLI_PACKAGES, PACKAGES_ROOT, requireBuilt } from "@chat/cli/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BenchResults } from "./bench-results.js";
+
+/*
+ * Runs `pnpm bench --quick` once, end to end, as real processes (the built bench spawning its server
+ * children), and checks the results are complete and sane. It never checks that anything is fast: the
+ * figures depend on the machine and on whatever else it is doing.
+ */
+
+/** What the built bench runs: everything the CLI runs (the registry's transports), and the bench itself. */
+const BENCH_PACKAGES: readonly BuiltPackage[] = [...CLI_PACKAGES, { dir: "bench", output: "dist/bin.js" }];
+/** `CHAT_BENCH_BIN` runs another build of the bench instead (its freshness is then not checked). */
+const override = process.env.CHAT_BENCH_BIN;
+const bin = override ?? join(PACKAGES_ROOT, "bench", "dist", "bin.js");
+
+beforeAll(() => {
+  if (override === undefined) requireBuilt(BENCH_PACKAGES);
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runQuickBench(json: string, svg: string): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, "--quick", "--json", json, "--svg", svg], {
+      cwd: PACKAGES_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 170_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+const OPERATIONS = [
+  "connect + first call (register)",
+  "register",
+  "list 10 accounts",
+  "list 1,000 accounts",
+  "filter (10 matches)",
+  "login",
+  "send 1 B",
+  "delivery 1 B",
+  "send 64 B",
+  "delivery 64 B",
+  "send 512 B",
+  "delivery 512 B",
+  "ack",
+];
+
+describe("pnpm bench --quick", () => {
+  const directory = mkdtempSync(join(tmpdir(), "chat-bench-test-"));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it("runs end to end and reports every section with sane figures", { timeout: 240_000 }, async () => {
+    const json = join(directory, "bench.json");
+    const svg = join(directory, "bench.svg");
+    const run = await runQuickBench(json, svg);
+    expect(run.code, run.stderr).toBe(0);
+    // Progress goes to stderr, the table to stdout.
+    expect(run.stderr).toContain("[bench");
+    expect(run.stdout).toContain("| CPU | cores | Node |");
+    expect(run.stdout).toContain("### Targets");
+    expect(readFileSync(svg, "utf8")).toMatch(
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/,
+    );
+
+    const results = JSON.parse(readFileSync(json, "utf8")) as BenchResults;
+    expect(results.profile).toBe("quick");
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.machine.nodeVersion).toBe(process.version);
+
+    // Payload sizes: every operation on both transports.
+    for (const transport of ["wire", "grpc"] as const) {
+      const rows = results.payload.filter((row) => row.transport === transport);
+      expect(rows.map((row) => row.operation)).toEqual(OPERATIONS);
+      for (const row of rows) {
+        expect(row.clientToServer.socketBytes + row.serverToClient.socketBytes).toBeGreaterThan(0);
+        expect(row.clientToServer.socketBytes).toBeGreaterThanOrEqual(row.clientToServer.messageBytes);
+        expect(row.serverToClient.socketBytes).toBeGreaterThanOrEqual(row.serverToClient.messageBytes);
+      }
+    }
+    const row = (transport: string, operation: string) => {
+      const found = results.payload.find(
+        (candidate) => candidate.transport === transport && candidate.operation === operation,
+      );
+      if (!found) throw new Error(`no payload row ${transport} ${operation}`);
+      return found;
+    };
+    // The wire has no framing beyond its frames: every byte on the socket is a frame byte.
+    for (const wire of results.payload.filter((candidate) => candidate.transport === "wire")) {
+      expect(wire.clientToServer.socketBytes).toBe(wire.clientToServer.messageBytes);
+      expect(wire.serverToClient.socketBytes).toBe(wire.serverToClient.messageBytes);
+    }
+    for (const size of [1, 64, 512]) {
+      expect(row("wire", `send ${size} B`).clientToServer.messages).toEqual(["msg:529"]);
+      expect(row("wire", `send ${size} B`).serverToClient.messages).toEqual(["snt:18"]);
+      expect(row("wire", `delivery ${size} B`).serverToClient.messages).toEqual(["dlv:545"]);
+      // A protobuf SendMessageRequest holds the content plus a few bytes of tags, lengths and the name.
+      const protobuf = row("grpc", `send ${size} B`).clientToServer.messageBytes;
+      expect(protobuf).toBeGreaterThan(size);
+      expect(protobuf).toBeLessThan(size + 32);
+    }
+    expect(row("wire", "ack").clientToServer.messages).toEqual(["ack:9"]);
+    expect(row("wire", "register").clientToServer.messages).toEqual(["reg:81"]);
+    // gRPC wraps its messages: HTTP/2 frame headers, HPACK headers and the 5-byte prefix.
+    expect(row("grpc", "send 512 B").clientToServer.socketBytes).toBeGreaterThan(
+      row("grpc", "send 512 B").clientToServer.messageBytes + 5,
+    );
+    expect(row("grpc", "connect + first call (register)").clientToServer.socketBytes).toBeGreaterThan(
+      row("grpc", "register").clientToServer.socketBytes,
+    );
+
+    // Round trips: the two transports and the three baselines.
+    expect(results.paddle.map((paddle) => paddle.name).sort()).toEqual(
+      [
+        "grpc paddle",
+        "grpc-js send + stream",
+        "grpc-js unary echo",
+        "node:net ping-pong",
+        "wire paddle",
+      ].sort(),
+    );
+    for (const paddle of results.paddle) {
+      expect(paddle.roundTrips).toBeGreaterThan(0);
+      expect(paddle.roundTripsPerSecond).toBeGreaterThan(0);
+      expect(paddle.latency.p50Ms).toBeGreaterThan(0);
+      expect(paddle.latency.p50Ms).toBeLessThanOrEqual(paddle.latency.p99Ms);
+      expect(paddle.latency.p99Ms).toBeLessThanOrEqual(paddle.latency.p999Ms);
+    }
+
+    // Relay: every implementation at every pair count.
+    for (const name of ["wire relay", "grpc relay", "node:net relay", "grpc-js relay"]) {
+      const rows = results.relay.filter((relay) => relay.name === name);
+      expect(rows.map((relay) => relay.pairs)).toEqual([1, 8, 64]);
+      for (const relay of rows) {
+        expect(relay.delivered).toBeGreaterThan(0);
+        expect(relay.messagesPerSecond).toBeGreaterThan(0);
+      }
+    }
+
+    // Latency under load: both transports, at least one step with samples.
+    expect(results.load.map((load) => load.transport)).toEqual(["wire", "grpc"]);
+    for (const load of results.load) {
+      const first = load.steps[0];
+      expect(first?.latency.count ?? 0).toBeGreaterThan(0);
+      expect(first?.deliveredPerSecond ?? 0).toBeGreaterThan(0);
+    }
+
+    // Stores (issue 6).
+    expect(results.stores.map((store) => store.store)).toEqual(["memory", "sqlite"]);
+    for (const store of results.stores) {
+      expect(store.appendPerSecond).toBeGreaterThan(0);
+      expect(store.drainPerSecond).toBeGreaterThan(0);
+    }
+    const sqliteBytes =
+      results.stores.find((store) => store.store === "sqlite")?.bytesPerMillionMessages ?? 0;
+    // At least the content of a million 64-byte messages.
+    expect(sqliteBytes).toBeGreaterThan(64_000_000);
+
+    // Ratios for paddle and every relay size on both transports, and all five targets reported.
+    expect(results.ratios).toHaveLength(8);
+    for (const ratio of results.ratios) expect(ratio.fraction).toBeGreaterThan(0);
+    expect(results.targets).toHaveLength(5);
+  });
+});

@@ -1,0 +1,41 @@
+import { TRANSPORTS, type TransportName } from "@chat/cli";
+import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
+import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
+
+/** The chat server under test: one service on a memory store, behind every transport. */
+export interface ChatBenchServer {
+  /** The port each transport listens on. */
+  readonly ports: Readonly<Record<TransportName, number>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the production server code on 127.0.0.1: a `ChatService` behind every transport of the CLI's
+ * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
+ * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
+ * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
+ * measurement does not dominate the run. Nothing else differs from `chat-cli serve`.
+ */
+export async function startChatBenchServer(): Promise<ChatBenchServer> {
+  const store = new MemoryStore();
+  const service = new ChatService({
+    store,
+    hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
+  });
+  const servers: TransportServer[] = [];
+  const ports: Partial<Record<TransportName, number>> = {};
+  for (const transport of TRANSPORTS) {
+    const server = transport.createServer(service);
+    servers.push(server);
+    ports[transport.name] = (await server.listen({ host: "127.0.0.1", port: 0 })).port;
+  }
+  return {
+    // Every transport of the registry was set in the loop above.
+    ports: ports as Record<TransportName, number>,
+    close: async () => {
+      await Promise.allSettled(servers.map((server) => server.close()));
+      await service.close();
+      await store.close();
+    },
+  };
+}

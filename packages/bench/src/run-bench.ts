@@ -1,0 +1,200 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TRANSPORT_NAMES } from "@chat/cli";
+import { baselineRatios, targetChecks } from "./baseline-ratios.js";
+import { type BenchProfile, FULL_PROFILE, QUICK_PROFILE } from "./bench-profile.js";
+import type {
+  BenchResults,
+  LoadResult,
+  OperationBytes,
+  PaddleResult,
+  RelayResult,
+  StoreResult,
+  Transport,
+} from "./bench-results.js";
+import { chatLoad } from "./chat-load.js";
+import { chatPaddle, PADDLE_CONTENT_BYTES, type PaddleBounds } from "./chat-paddle.js";
+import { chatRelay, RELAY_CONTENT_BYTES, type RelaySettings } from "./chat-relay.js";
+import { grpcBaselinePaddle, grpcBaselineRelay, grpcUnaryEcho } from "./grpc-baseline-client.js";
+import { machineFacts } from "./machine-facts.js";
+import { markdownReport } from "./markdown-report.js";
+import { netPingPong, netRelay } from "./net-baseline-client.js";
+import { measurePayloadSizes } from "./payload-sizes.js";
+import type { ServerKind } from "./server-kind.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { measureStores } from "./store-throughput.js";
+import { svgChart } from "./svg-chart.js";
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  /** A short smoke run (every section, tiny durations) instead of the full measurement. */
+  readonly quick?: boolean;
+  /** Where to write the results as JSON. */
+  readonly jsonPath?: string;
+  /** Where to write the SVG chart. */
+  readonly svgPath?: string;
+  /** The server child entry; default `bench-server.js` next to this module (in `dist/`). */
+  readonly serverEntry?: string;
+  /** A directory for V8 CPU profiles of the server processes (`node --cpu-prof`); none when absent. */
+  readonly cpuProfileDir?: string;
+  /** Where progress lines go; default stderr. */
+  readonly progress?: (line: string) => void;
+}
+
+const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
+
+function defaultServerEntry(): string {
+  return fileURLToPath(new URL("./bench-server.js", import.meta.url));
+}
+
+/**
+ * Runs the whole bench: every server in a child process, this process as the load generator, all traffic
+ * on 127.0.0.1, every loop bounded in count and time. Writes JSON and SVG when asked and resolves with the
+ * results (the caller prints {@link markdownReport}).
+ */
+export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
+  const profile: BenchProfile = options.quick ? QUICK_PROFILE : FULL_PROFILE;
+  const began = performance.now();
+  const startedAt = new Date().toISOString();
+  const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const progress = (line: string): void =>
+    log(`[bench ${((performance.now() - began) / 1000).toFixed(1)}s] ${line}`);
+  const entry = options.serverEntry ?? defaultServerEntry();
+  const nodeArgs = options.cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.cpuProfileDir)}`]
+    : [];
+  const withServer = async <T>(kind: ServerKind, work: (server: ServerProcess) => Promise<T>): Promise<T> => {
+    const server = await startServerProcess(entry, kind, nodeArgs);
+    try {
+      return await work(server);
+    } finally {
+      await server.stop();
+    }
+  };
+  const bounds: PaddleBounds = {
+    warmup: profile.paddleWarmup,
+    durationMs: profile.paddleMs,
+    maxRoundTrips: profile.paddleMaxRoundTrips,
+  };
+  const relaySettings = (pairs: number): RelaySettings => ({
+    pairs,
+    window: profile.relayWindow,
+    warmupMs: profile.relayWarmupMs,
+    durationMs: profile.relayMs,
+  });
+  const payload: OperationBytes[] = [];
+  const paddle: PaddleResult[] = [];
+  const relay: RelayResult[] = [];
+  const load: LoadResult[] = [];
+  const reportPaddle = (result: PaddleResult): void => {
+    paddle.push(result);
+    progress(
+      `${result.name}: ${integer(result.roundTripsPerSecond)} round trips/s, p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms`,
+    );
+  };
+  const reportRelay = (result: RelayResult): void => {
+    relay.push(result);
+    progress(`${result.name}, ${result.pairs} pairs: ${integer(result.messagesPerSecond)} msgs/s`);
+  };
+
+  progress(`${profile.name} run; servers from ${entry}`);
+
+  const baselines: Record<Transport, () => Promise<void>> = {
+    wire: async () => {
+      progress("baseline: bare node:net");
+      await withServer("net", async (server) => {
+        reportPaddle(await netPingPong(server.port("pingPong"), bounds));
+        for (const pairs of profile.relayPairs)
+          reportRelay(await netRelay(server.port("relay"), relaySettings(pairs)));
+      });
+    },
+    grpc: async () => {
+      progress("baseline: bare grpc-js");
+      await withServer("grpc-baseline", async (server) => {
+        reportPaddle(await grpcUnaryEcho(server.port("grpc"), PADDLE_CONTENT_BYTES, bounds));
+        reportPaddle(await grpcBaselinePaddle(server.port("grpc"), PADDLE_CONTENT_BYTES, bounds));
+        for (const pairs of profile.relayPairs) {
+          reportRelay(
+            await grpcBaselineRelay(server.port("grpc"), RELAY_CONTENT_BYTES, relaySettings(pairs)),
+          );
+        }
+      });
+    },
+  };
+
+  // Each transport runs right after its own baseline, so a change in background load on a shared
+  // machine skews a ratio as little as possible.
+  for (const transport of TRANSPORT_NAMES) {
+    await baselines[transport]();
+    progress(`${transport}: payload sizes`);
+    await withServer("chat", async (server) => {
+      const rows = await measurePayloadSizes(transport, server.port(transport), profile.listAccounts);
+      payload.push(...rows);
+      const send = rows.find((row) => row.operation === "send 512 B");
+      if (send) {
+        progress(
+          `${transport}: send 512 B = ${send.clientToServer.socketBytes} B → / ${send.serverToClient.socketBytes} B ← on the socket`,
+        );
+      }
+      progress(`${transport}: paddle`);
+      reportPaddle(await chatPaddle(transport, server.port(transport), bounds));
+    });
+    progress(`${transport}: relay`);
+    await withServer("chat", async (server) => {
+      for (const pairs of profile.relayPairs) {
+        reportRelay(await chatRelay(transport, server.port(transport), relaySettings(pairs), String(pairs)));
+      }
+    });
+    progress(`${transport}: latency under load`);
+    await withServer("chat", async (server) => {
+      const rates = profile.loadRates[transport];
+      load.push(
+        await chatLoad(
+          transport,
+          server.port(transport),
+          rates,
+          { pairs: profile.loadPairs, warmupMs: profile.loadWarmupMs, durationMs: profile.loadMs },
+          "load",
+          (step) =>
+            progress(
+              `${transport} at ${integer(step.offeredPerSecond)}/s offered: delivered ${integer(step.deliveredPerSecond)}/s, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, p999 ${step.latency.p999Ms} ms${step.saturated ? " (saturated)" : ""}`,
+            ),
+        ),
+      );
+    });
+  }
+
+  progress(`stores: ${integer(profile.storeMessages)} messages, append then drain`);
+  const stores: StoreResult[] = await measureStores(profile.storeMessages);
+  for (const store of stores) {
+    progress(
+      `${store.store}: append ${integer(store.appendPerSecond)}/s, drain ${integer(store.drainPerSecond)}/s`,
+    );
+  }
+
+  const inputs = { paddle, relay, load };
+  const results: BenchResults = {
+    version: 1,
+    profile: profile.name,
+    startedAt,
+    durationMs: Math.round(performance.now() - began),
+    machine: machineFacts(),
+    payload,
+    paddle,
+    relay,
+    load,
+    stores,
+    ratios: baselineRatios(inputs),
+    targets: targetChecks(inputs),
+  };
+  if (options.jsonPath) await writeOutput(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  if (options.svgPath) await writeOutput(options.svgPath, svgChart(results));
+  progress("done");
+  return results;
+}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, content);
+}

@@ -1,0 +1,44 @@
+import type { ChatClient } from "./chat-client.js";
+import type { ChatService } from "./chat-service.js";
+import type { ServerLogger } from "./server-logger.js";
+
+/** Where a transport's server listens, or where its client connects. */
+export interface TransportAddress {
+  readonly host: string;
+  /** For `listen`, 0 picks a free port; a bound address always holds the real one. */
+  readonly port: number;
+}
+
+/** What every transport's server offers, whatever it speaks: listen on an address, close gracefully. */
+export interface TransportServer {
+  /** Starts listening; resolves with the address really bound (the real port when 0 was asked for). */
+  listen(address: TransportAddress): Promise<TransportAddress>;
+  /** Stops accepting, lets requests in flight finish, and ends every connection. */
+  close(): Promise<void>;
+}
+
+/** The options every transport's server understands; anything transport-specific keeps its default. */
+export interface TransportServerOptions {
+  /** Where connections, logins and errors are logged. Default silent. */
+  readonly logger?: ServerLogger;
+}
+
+/**
+ * One transport, as an application that picks transports by name sees it: its name, its default port, and
+ * factories for its server and client. Each transport package exports exactly one (`wireTransport`,
+ * `grpcTransport`); a list of them is a registry (the CLI's and the bench's), so adding a transport is
+ * adding a descriptor, not editing every place that chooses one.
+ */
+export interface TransportDescriptor<Name extends string = string> {
+  /** The name users type (`--transport wire`) and listener lines print. Lower case, no spaces. */
+  readonly name: Name;
+  /** The port its server listens on and its client connects to when none is given. */
+  readonly defaultPort: number;
+  /** A server of this transport in front of `service`; it listens once `listen` is called. */
+  createServer(service: ChatService, options?: TransportServerOptions): TransportServer;
+  /**
+   * A client of this transport, not yet connected. Every client it creates has a TCP connection of its own
+   * (never one shared with other clients of the process), so two clients are two separate devices.
+   */
+  createClient(address: TransportAddress): ChatClient;
+}

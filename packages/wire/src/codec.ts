@@ -1,0 +1,57 @@
+/**
+ * `@chat/wire/codec`: the protocol itself, for code that speaks it without `WireClient`/`WireServer` (a
+ * client in another runtime, a proxy, a traffic meter, a fuzzer). Pure: bytes in, bytes out, no sockets;
+ * the layout of every frame is in docs/wire-protocol.md, and these names are its tables.
+ */
+
+export { accountListPieces, MORE_NOTE, NONE_NOTE, SEED_LIST_MAX_NAMES } from "./account-list-text.js";
+export { DecodeError } from "./decode-error.js";
+export { EncodeError } from "./encode-error.js";
+export { chatErrorFrom, errorReply, goodbye, seedErrorText } from "./error-frames.js";
+export { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.js";
+export {
+  readText,
+  readU8,
+  readU16,
+  readU32,
+  readU64,
+  writeText,
+  writeU8,
+  writeU16,
+  writeU32,
+  writeU64,
+} from "./field-codec.js";
+export { fitText } from "./fit-text.js";
+export type {
+  AcdFrame,
+  AcfFrame,
+  AckFrame,
+  ByeFrame,
+  DelFrame,
+  DlvFrame,
+  ErrFrame,
+  ErxFrame,
+  Frame,
+  HelFrame,
+  HeyFrame,
+  LinFrame,
+  LoginFrame,
+  LseFrame,
+  LsnFrame,
+  LsqFrame,
+  MidFrame,
+  MsgFrame,
+  NmsFrame,
+  OkFrame,
+  OutFrame,
+  PngFrame,
+  PogFrame,
+  RegFrame,
+  SntFrame,
+  SucFrame,
+} from "./frame.js";
+export { decodeFrame } from "./frame-decoder.js";
+export { encodeFrame, encodeFrameInto } from "./frame-encoder.js";
+export * from "./frame-layout.js";
+export { FrameReader } from "./frame-reader.js";
+export { type FrameSink, FrameWriter } from "./frame-writer.js";
