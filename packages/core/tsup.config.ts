@@ -3,6 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    "adapter/index": "src/adapter/index.ts",
     "testing/index": "src/testing/index.ts",
     // Free of vitest and fast-check, so a server started for tests can import it at run time.
     "testing/hashing": "src/testing/test-hashing.ts",

@@ -1,30 +1,62 @@
 import type {
   BaselineRatio,
   LoadResult,
+  OperationBytes,
   PaddleResult,
   RelayResult,
   TargetCheck,
-  Transport,
 } from "./bench-results.js";
+import { transportOf, VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 
 /** The measurements the ratios and targets are computed from. */
 export interface RatioInputs {
   readonly paddle: readonly PaddleResult[];
   readonly relay: readonly RelayResult[];
   readonly load: readonly LoadResult[];
+  readonly payload: readonly OperationBytes[];
 }
 
-function paddleOf(inputs: RatioInputs, name: string): PaddleResult | undefined {
+/** The relay size the targets and the verdict table use: 8 pairs, as in the targets' wording. */
+export const VERDICT_RELAY_PAIRS = 8;
+
+/** Each transport's bare-runtime baselines: what the runtime itself does for the same paddle and relay. */
+const BASELINES = {
+  wire: { paddle: "node:net ping-pong", relay: "node:net relay" },
+  grpc: { paddle: "grpc-js send + stream", relay: "grpc-js relay" },
+} as const;
+
+export function paddleOf(inputs: Pick<RatioInputs, "paddle">, name: string): PaddleResult | undefined {
   return inputs.paddle.find((result) => result.name === name);
 }
 
-function relayOf(inputs: RatioInputs, name: string, pairs: number): RelayResult | undefined {
+export function relayOf(
+  inputs: Pick<RatioInputs, "relay">,
+  name: string,
+  pairs: number,
+): RelayResult | undefined {
   return inputs.relay.find((result) => result.name === name && result.pairs === pairs);
+}
+
+/** Socket bytes of a `size`-byte message sent (both directions) and delivered, for one variant. */
+export function messageBytesOf(
+  payload: readonly OperationBytes[],
+  variant: Variant,
+  size: number,
+): number | undefined {
+  const total = (operation: string): number | undefined => {
+    const row = payload.find(
+      (candidate) => candidate.variant === variant && candidate.operation === operation,
+    );
+    return row && row.clientToServer.socketBytes + row.serverToClient.socketBytes;
+  };
+  const send = total(`send ${size} B`);
+  const delivery = total(`delivery ${size} B`);
+  return send === undefined || delivery === undefined ? undefined : send + delivery;
 }
 
 function ratio(
   measure: string,
-  transport: Transport,
+  variant: Variant,
   value: number | undefined,
   baselineName: string,
   baseline: number | undefined,
@@ -33,7 +65,7 @@ function ratio(
   return [
     {
       measure,
-      transport,
+      variant,
       value,
       baselineName,
       baseline,
@@ -42,100 +74,105 @@ function ratio(
   ];
 }
 
-/** Each transport's figures as fractions of the bare runtime doing the same thing in the same run. */
+/** Each variant's figures as fractions of its transport's bare runtime doing the same thing in the same run. */
 export function baselineRatios(inputs: RatioInputs): BaselineRatio[] {
-  const ratios: BaselineRatio[] = [
-    ...ratio(
-      "paddle round trips/s",
-      "wire",
-      paddleOf(inputs, "wire paddle")?.roundTripsPerSecond,
-      "node:net ping-pong",
-      paddleOf(inputs, "node:net ping-pong")?.roundTripsPerSecond,
-    ),
-    ...ratio(
-      "paddle round trips/s",
-      "grpc",
-      paddleOf(inputs, "grpc paddle")?.roundTripsPerSecond,
-      "grpc-js send + stream",
-      paddleOf(inputs, "grpc-js send + stream")?.roundTripsPerSecond,
-    ),
-  ];
+  const ratios: BaselineRatio[] = [];
   const pairCounts = [...new Set(inputs.relay.map((result) => result.pairs))].sort((a, b) => a - b);
-  for (const pairs of pairCounts) {
+  for (const variant of VARIANTS) {
+    const baseline = BASELINES[transportOf(variant)];
     ratios.push(
       ...ratio(
-        `relay ${pairs} pairs msgs/s`,
-        "wire",
-        relayOf(inputs, "wire relay", pairs)?.messagesPerSecond,
-        "node:net relay",
-        relayOf(inputs, "node:net relay", pairs)?.messagesPerSecond,
-      ),
-      ...ratio(
-        `relay ${pairs} pairs msgs/s`,
-        "grpc",
-        relayOf(inputs, "grpc relay", pairs)?.messagesPerSecond,
-        "grpc-js relay",
-        relayOf(inputs, "grpc-js relay", pairs)?.messagesPerSecond,
+        "paddle round trips/s",
+        variant,
+        paddleOf(inputs, `${variant} paddle`)?.roundTripsPerSecond,
+        baseline.paddle,
+        paddleOf(inputs, baseline.paddle)?.roundTripsPerSecond,
       ),
     );
+    for (const pairs of pairCounts) {
+      ratios.push(
+        ...ratio(
+          `relay ${pairs} pairs msgs/s`,
+          variant,
+          relayOf(inputs, `${variant} relay`, pairs)?.messagesPerSecond,
+          baseline.relay,
+          relayOf(inputs, baseline.relay, pairs)?.messagesPerSecond,
+        ),
+      );
+    }
   }
   return ratios;
 }
 
-function bestRelay(inputs: RatioInputs, name: string): RelayResult | undefined {
-  return inputs.relay
-    .filter((result) => result.name === name)
-    .reduce<RelayResult | undefined>(
-      (best, result) => (best && best.messagesPerSecond >= result.messagesPerSecond ? best : result),
-      undefined,
-    );
-}
-
 const format = (value: number): string => Math.round(value).toLocaleString("en-US");
+const percent = (fraction: number): string => `${Math.round(fraction * 100)} %`;
 
-/** Issue 7's targets against this run: reported, never enforced. */
+/** The targets of this bench against this run: reported, never enforced. */
 export function targetChecks(inputs: RatioInputs): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const wirePaddle = paddleOf(inputs, "wire paddle");
-  const netPingPong = paddleOf(inputs, "node:net ping-pong");
-  if (wirePaddle && netPingPong) {
-    const fraction = wirePaddle.roundTripsPerSecond / netPingPong.roundTripsPerSecond;
+  const label = (variant: Variant): string => VARIANT_LABELS[variant];
+
+  const compact1 = messageBytesOf(inputs.payload, "wire-compact", 1);
+  if (compact1 !== undefined) {
     checks.push({
-      target: "wire paddle ≥ 90 % of bare node:net ping-pong",
-      measured: `${Math.round(fraction * 100)} % (${format(wirePaddle.roundTripsPerSecond)} vs ${format(netPingPong.roundTripsPerSecond)} round trips/s)`,
-      met: fraction >= 0.9,
+      target: "compact wire: a 1-byte message sent and delivered ≤ 80 B on the socket",
+      measured: `${format(compact1)} B`,
+      met: compact1 <= 80,
     });
   }
-  const wireRelay = bestRelay(inputs, "wire relay");
-  if (wireRelay) {
+  const compact512 = messageBytesOf(inputs.payload, "wire-compact", 512);
+  const grpc512 = messageBytesOf(inputs.payload, "grpc-unary", 512);
+  if (compact512 !== undefined && grpc512 !== undefined) {
     checks.push({
-      target: "wire relay ≥ 400,000 msgs/s (529-byte frames)",
-      measured: `${format(wireRelay.messagesPerSecond)} msgs/s (${wireRelay.pairs} pairs)`,
-      met: wireRelay.messagesPerSecond >= 400_000,
+      target: "compact wire: a 512-byte message ≤ 1,092 B and below gRPC unary",
+      measured: `${format(compact512)} B (gRPC unary ${format(grpc512)} B)`,
+      met: compact512 <= 1_092 && compact512 < grpc512,
     });
   }
-  const grpcPaddle = paddleOf(inputs, "grpc paddle");
-  if (grpcPaddle) {
+
+  const stream = relayOf(inputs, "grpc-stream relay", VERDICT_RELAY_PAIRS);
+  const unary = relayOf(inputs, "grpc-unary relay", VERDICT_RELAY_PAIRS);
+  if (stream && unary) {
+    const times = stream.messagesPerSecond / unary.messagesPerSecond;
     checks.push({
-      target: "gRPC paddle ≥ 2,500 round trips/s",
-      measured: `${format(grpcPaddle.roundTripsPerSecond)} round trips/s`,
-      met: grpcPaddle.roundTripsPerSecond >= 2_500,
+      target: `gRPC stream relay ≥ 10× gRPC unary and ≥ 50,000 msgs/s (${VERDICT_RELAY_PAIRS} pairs, 512 B)`,
+      measured: `${format(stream.messagesPerSecond)} msgs/s, ${times.toFixed(1)}× unary (${format(unary.messagesPerSecond)})`,
+      met: times >= 10 && stream.messagesPerSecond >= 50_000,
     });
   }
-  const grpcRelay = bestRelay(inputs, "grpc relay");
-  if (grpcRelay) {
+
+  const ratioTarget = (variant: Variant, what: "paddle" | "relay", minimum: number): void => {
+    const baselineName = BASELINES[transportOf(variant)][what];
+    const value =
+      what === "paddle"
+        ? paddleOf(inputs, `${variant} paddle`)?.roundTripsPerSecond
+        : relayOf(inputs, `${variant} relay`, VERDICT_RELAY_PAIRS)?.messagesPerSecond;
+    const baseline =
+      what === "paddle"
+        ? paddleOf(inputs, baselineName)?.roundTripsPerSecond
+        : relayOf(inputs, baselineName, VERDICT_RELAY_PAIRS)?.messagesPerSecond;
+    if (value === undefined || baseline === undefined || baseline <= 0) return;
+    const scope = what === "relay" ? ` (${VERDICT_RELAY_PAIRS} pairs)` : "";
     checks.push({
-      target: "gRPC relay ≥ 5,000 msgs/s",
-      measured: `${format(grpcRelay.messagesPerSecond)} msgs/s (${grpcRelay.pairs} pairs)`,
-      met: grpcRelay.messagesPerSecond >= 5_000,
+      target: `${label(variant)} ${what} ≥ ${percent(minimum)} of bare ${baselineName}${scope}`,
+      measured: `${percent(value / baseline)} (${format(value)} vs ${format(baseline)}/s)`,
+      met: value / baseline >= minimum,
     });
+  };
+  for (const variant of ["wire-fixed", "wire-compact"] as const) {
+    ratioTarget(variant, "paddle", 0.9);
+    ratioTarget(variant, "relay", 0.8);
   }
-  const wireLoad = inputs.load.find((result) => result.transport === "wire");
-  if (wireLoad) {
-    const step = wireLoad.steps.find((candidate) => candidate.offeredPerSecond === 100_000);
-    const last = wireLoad.steps.at(-1);
+  ratioTarget("grpc-unary", "paddle", 1);
+  ratioTarget("grpc-unary", "relay", 1);
+
+  for (const variant of ["wire-fixed", "wire-compact"] as const) {
+    const load = inputs.load.find((result) => result.variant === variant);
+    if (!load) continue;
+    const step = load.steps.find((candidate) => candidate.offeredPerSecond === 100_000);
+    const last = load.steps.at(-1);
     checks.push({
-      target: "wire p99 ≤ 5 ms at 100,000 msgs/s offered",
+      target: `${label(variant)} p99 ≤ 5 ms at 100,000 msgs/s offered`,
       measured: step
         ? `p99 ${step.latency.p99Ms} ms, delivered ${format(step.deliveredPerSecond)}/s${step.saturated ? " (saturated)" : ""}`
         : `not reached: saturated at ${format(last?.offeredPerSecond ?? 0)} msgs/s offered`,

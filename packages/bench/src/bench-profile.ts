@@ -1,4 +1,4 @@
-import type { Transport } from "./bench-results.js";
+import type { Variant } from "./bench-variant.js";
 
 /** How long and how hard each section runs; `--quick` picks the short profile. */
 export interface BenchProfile {
@@ -12,8 +12,10 @@ export interface BenchProfile {
   readonly relayWindow: number;
   readonly relayWarmupMs: number;
   readonly relayMs: number;
-  /** Latency under load: offered rates per transport (messages/s), pairs, warm-up and measured time. */
-  readonly loadRates: Readonly<Record<Transport, readonly number[]>>;
+  /** Latency under load: offered rates per variant (messages/s), pairs, warm-up and measured time. */
+  readonly loadRates: Readonly<Record<Variant, readonly number[]>>;
+  /** A rate in every variant's list: the verdict table compares p99 there. */
+  readonly commonLoadRate: number;
   readonly loadPairs: number;
   readonly loadWarmupMs: number;
   readonly loadMs: number;
@@ -33,7 +35,13 @@ export const QUICK_PROFILE: BenchProfile = {
   relayWindow: 32,
   relayWarmupMs: 150,
   relayMs: 500,
-  loadRates: { wire: [5_000, 100_000], grpc: [500, 2_500] },
+  loadRates: {
+    "wire-fixed": [2_500, 100_000],
+    "wire-compact": [2_500, 100_000],
+    "grpc-unary": [500, 2_500],
+    "grpc-stream": [2_500, 25_000],
+  },
+  commonLoadRate: 2_500,
   loadPairs: 8,
   loadWarmupMs: 200,
   loadMs: 600,
@@ -52,9 +60,12 @@ export const FULL_PROFILE: BenchProfile = {
   relayWarmupMs: 1_000,
   relayMs: 5_000,
   loadRates: {
-    wire: [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
-    grpc: [500, 1_000, 2_500, 5_000, 10_000],
+    "wire-fixed": [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
+    "wire-compact": [5_000, 10_000, 25_000, 50_000, 100_000, 200_000],
+    "grpc-unary": [500, 1_000, 2_500, 5_000, 10_000],
+    "grpc-stream": [5_000, 10_000, 25_000, 50_000, 100_000],
   },
+  commonLoadRate: 5_000,
   loadPairs: 8,
   loadWarmupMs: 1_000,
   loadMs: 4_000,

@@ -17,12 +17,15 @@ interface BenchFlags {
 export function createBenchProgram(): Command {
   return new Command("chat-bench")
     .description(
-      "measure payload sizes, round trips, relay throughput and latency: wire vs gRPC vs bare runtime",
+      "measure payload sizes, round trips, relay throughput and latency of seed wire, compact wire, gRPC unary and gRPC stream against the bare runtime",
     )
     .helpOption("-h, --help", "show help")
     .option("--quick", "a short smoke run (every section, tiny durations)")
     .option("--json <file>", "also write the results as JSON")
-    .option("--svg <file>", "also write a chart (bytes per operation, throughput vs baseline) as SVG")
+    .option(
+      "--svg <file>",
+      "also write a chart (throughput and bytes per message by variant, ratios to baseline) as SVG",
+    )
     .option("--cpu-prof <dir>", "write V8 CPU profiles of the server processes to this directory")
     .action(async (flags: BenchFlags) => {
       const results = await runBench({

@@ -1,8 +1,5 @@
-import type { TransportName } from "@chat/cli";
+import type { Variant } from "./bench-variant.js";
 import type { LatencySummary } from "./latency-recorder.js";
-
-/** The chat transports the bench compares: every one in the CLI's transport registry. */
-export type Transport = TransportName;
 
 /** The machine a run was measured on. */
 export interface MachineFacts {
@@ -25,17 +22,24 @@ export interface DirectionBytes {
   readonly messages: readonly string[];
 }
 
-/** Payload size of one operation on one transport. */
+/** Payload size of one operation on one protocol variant. */
 export interface OperationBytes {
   readonly operation: string;
-  readonly transport: Transport;
+  readonly variant: Variant;
   readonly clientToServer: DirectionBytes;
   readonly serverToClient: DirectionBytes;
 }
 
-/** One closed-loop round-trip measurement. */
+/**
+ * One closed-loop round-trip measurement ("paddle": one client sends to itself and waits for the delivery
+ * before sending again; for a baseline, the bare runtime doing the same exchange).
+ */
 export interface PaddleResult {
   readonly name: string;
+  /** The chat variant measured; absent for a baseline. */
+  readonly variant?: Variant;
+  /** How the client actually ran (`compact frames`, `Chat stream`, …); absent for a baseline. */
+  readonly ranAs?: string;
   readonly roundTrips: number;
   readonly roundTripsPerSecond: number;
   readonly latency: LatencySummary;
@@ -44,6 +48,8 @@ export interface PaddleResult {
 /** One relay measurement: N senders to N receivers. */
 export interface RelayResult {
   readonly name: string;
+  /** The chat variant measured; absent for a baseline. */
+  readonly variant?: Variant;
   readonly pairs: number;
   readonly window: number;
   readonly contentBytes: number;
@@ -63,9 +69,9 @@ export interface LoadStep {
   readonly latency: LatencySummary;
 }
 
-/** Latency under load for one transport. */
+/** Latency under load for one protocol variant. */
 export interface LoadResult {
-  readonly transport: Transport;
+  readonly variant: Variant;
   readonly pairs: number;
   readonly contentBytes: number;
   readonly steps: readonly LoadStep[];
@@ -73,7 +79,7 @@ export interface LoadResult {
   readonly saturationPerSecond: number;
 }
 
-/** Stored-message throughput of one store (issue 6). */
+/** Stored-message throughput of one store. */
 export interface StoreResult {
   readonly store: "memory" | "sqlite";
   readonly messages: number;
@@ -84,17 +90,17 @@ export interface StoreResult {
   readonly bytesPerMillionMessages?: number;
 }
 
-/** A transport's figure as a fraction of the bare runtime doing the same thing. */
+/** A variant's figure as a fraction of the bare runtime doing the same thing. */
 export interface BaselineRatio {
   readonly measure: string;
-  readonly transport: Transport;
+  readonly variant: Variant;
   readonly value: number;
   readonly baselineName: string;
   readonly baseline: number;
   readonly fraction: number;
 }
 
-/** A target from issue 7 and whether this run met it (reported, never enforced). */
+/** A target and whether this run met it (reported, never enforced). */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -103,7 +109,7 @@ export interface TargetCheck {
 
 /** Everything one bench run measured. */
 export interface BenchResults {
-  readonly version: 1;
+  readonly version: 2;
   readonly profile: "quick" | "full";
   readonly startedAt: string;
   readonly durationMs: number;
@@ -113,6 +119,8 @@ export interface BenchResults {
   readonly relay: readonly RelayResult[];
   readonly load: readonly LoadResult[];
   readonly stores: readonly StoreResult[];
+  /** The offered rate every variant's latency-under-load steps include: the verdict table's p99 column. */
+  readonly commonLoadRate: number;
   readonly ratios: readonly BaselineRatio[];
   readonly targets: readonly TargetCheck[];
 }

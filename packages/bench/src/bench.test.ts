@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type BuiltPackage, CLI_PACKAGES, PACKAGES_ROOT, requireBuilt } from "@chat/cli/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BenchResults } from "./bench-results.js";
+import { VARIANTS } from "./bench-variant.js";
 
 /*
  * Runs `pnpm bench --quick` once, end to end, as real processes (the built bench spawning its server
@@ -80,6 +81,12 @@ describe("pnpm bench --quick", () => {
     expect(run.stderr).toContain("[bench");
     expect(run.stdout).toContain("| CPU | cores | Node |");
     expect(run.stdout).toContain("### Targets");
+    // The verdict comes first, with the four variants and the paragraph that answers the question.
+    expect(run.stdout.indexOf("### Verdict")).toBeLessThan(run.stdout.indexOf("### Machine"));
+    expect(run.stdout).toContain("**Which to pick when.**");
+    for (const label of ["seed wire", "compact wire", "gRPC unary", "gRPC stream"]) {
+      expect(run.stdout).toContain(`| **${label}** |`);
+    }
     expect(readFileSync(svg, "utf8")).toMatch(
       /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/,
     );
@@ -89,9 +96,9 @@ describe("pnpm bench --quick", () => {
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.nodeVersion).toBe(process.version);
 
-    // Payload sizes: every operation on both transports.
-    for (const transport of ["wire", "grpc"] as const) {
-      const rows = results.payload.filter((row) => row.transport === transport);
+    // Payload sizes: every operation on every variant.
+    for (const variant of VARIANTS) {
+      const rows = results.payload.filter((row) => row.variant === variant);
       expect(rows.map((row) => row.operation)).toEqual(OPERATIONS);
       for (const row of rows) {
         expect(row.clientToServer.socketBytes + row.serverToClient.socketBytes).toBeGreaterThan(0);
@@ -99,47 +106,60 @@ describe("pnpm bench --quick", () => {
         expect(row.serverToClient.socketBytes).toBeGreaterThanOrEqual(row.serverToClient.messageBytes);
       }
     }
-    const row = (transport: string, operation: string) => {
+    const row = (variant: string, operation: string) => {
       const found = results.payload.find(
-        (candidate) => candidate.transport === transport && candidate.operation === operation,
+        (candidate) => candidate.variant === variant && candidate.operation === operation,
       );
-      if (!found) throw new Error(`no payload row ${transport} ${operation}`);
+      if (!found) throw new Error(`no payload row ${variant} ${operation}`);
       return found;
     };
     // The wire has no framing beyond its frames: every byte on the socket is a frame byte.
-    for (const wire of results.payload.filter((candidate) => candidate.transport === "wire")) {
+    for (const wire of results.payload.filter((candidate) => candidate.variant.startsWith("wire"))) {
       expect(wire.clientToServer.socketBytes).toBe(wire.clientToServer.messageBytes);
       expect(wire.serverToClient.socketBytes).toBe(wire.serverToClient.messageBytes);
     }
     for (const size of [1, 64, 512]) {
-      expect(row("wire", `send ${size} B`).clientToServer.messages).toEqual(["msg:529"]);
-      expect(row("wire", `send ${size} B`).serverToClient.messages).toEqual(["snt:18"]);
-      expect(row("wire", `delivery ${size} B`).serverToClient.messages).toEqual(["dlv:545"]);
+      expect(row("wire-fixed", `send ${size} B`).clientToServer.messages).toEqual(["msg:529"]);
+      expect(row("wire-fixed", `send ${size} B`).serverToClient.messages).toEqual(["snt:18"]);
+      expect(row("wire-fixed", `delivery ${size} B`).serverToClient.messages).toEqual(["dlv:545"]);
+      // Compact: a length, the code, the name and the content with their lengths (`bench0001`, 9 bytes).
+      const compactSend = size + 9 + (size < 128 ? 1 : 2) + 1 + 1 + (size + 12 < 128 ? 1 : 2);
+      expect(row("wire-compact", `send ${size} B`).clientToServer.messages).toEqual([`msg:${compactSend}`]);
+      expect(row("wire-compact", `delivery ${size} B`).serverToClient.messages).toHaveLength(1);
       // A protobuf SendMessageRequest holds the content plus a few bytes of tags, lengths and the name.
-      const protobuf = row("grpc", `send ${size} B`).clientToServer.messageBytes;
-      expect(protobuf).toBeGreaterThan(size);
-      expect(protobuf).toBeLessThan(size + 32);
+      for (const grpc of ["grpc-unary", "grpc-stream"]) {
+        const protobuf = row(grpc, `send ${size} B`).clientToServer.messageBytes;
+        expect(protobuf).toBeGreaterThan(size);
+        expect(protobuf).toBeLessThan(size + 40);
+      }
     }
-    expect(row("wire", "ack").clientToServer.messages).toEqual(["ack:9"]);
-    expect(row("wire", "register").clientToServer.messages).toEqual(["reg:81"]);
+    expect(row("wire-fixed", "ack").clientToServer.messages).toEqual(["ack:9"]);
+    expect(row("wire-fixed", "register").clientToServer.messages).toEqual(["reg:81"]);
     // gRPC wraps its messages: HTTP/2 frame headers, HPACK headers and the 5-byte prefix.
-    expect(row("grpc", "send 512 B").clientToServer.socketBytes).toBeGreaterThan(
-      row("grpc", "send 512 B").clientToServer.messageBytes + 5,
+    expect(row("grpc-unary", "send 512 B").clientToServer.socketBytes).toBeGreaterThan(
+      row("grpc-unary", "send 512 B").clientToServer.messageBytes + 5,
     );
-    expect(row("grpc", "connect + first call (register)").clientToServer.socketBytes).toBeGreaterThan(
-      row("grpc", "register").clientToServer.socketBytes,
+    expect(row("grpc-unary", "connect + first call (register)").clientToServer.socketBytes).toBeGreaterThan(
+      row("grpc-unary", "register").clientToServer.socketBytes,
     );
 
-    // Round trips: the two transports and the three baselines.
+    // Round trips: the four variants, as they said they ran, and the three baselines.
     expect(results.paddle.map((paddle) => paddle.name).sort()).toEqual(
       [
-        "grpc paddle",
+        ...VARIANTS.map((variant) => `${variant} paddle`),
         "grpc-js send + stream",
         "grpc-js unary echo",
         "node:net ping-pong",
-        "wire paddle",
       ].sort(),
     );
+    expect(
+      Object.fromEntries(results.paddle.filter((paddle) => paddle.variant).map((p) => [p.variant, p.ranAs])),
+    ).toEqual({
+      "wire-fixed": "fixed frames",
+      "wire-compact": "compact frames",
+      "grpc-unary": "unary calls",
+      "grpc-stream": "Chat stream",
+    });
     for (const paddle of results.paddle) {
       expect(paddle.roundTrips).toBeGreaterThan(0);
       expect(paddle.roundTripsPerSecond).toBeGreaterThan(0);
@@ -149,7 +169,11 @@ describe("pnpm bench --quick", () => {
     }
 
     // Relay: every implementation at every pair count.
-    for (const name of ["wire relay", "grpc relay", "node:net relay", "grpc-js relay"]) {
+    for (const name of [
+      ...VARIANTS.map((variant) => `${variant} relay`),
+      "node:net relay",
+      "grpc-js relay",
+    ]) {
       const rows = results.relay.filter((relay) => relay.name === name);
       expect(rows.map((relay) => relay.pairs)).toEqual([1, 8, 64]);
       for (const relay of rows) {
@@ -158,15 +182,16 @@ describe("pnpm bench --quick", () => {
       }
     }
 
-    // Latency under load: both transports, at least one step with samples.
-    expect(results.load.map((load) => load.transport)).toEqual(["wire", "grpc"]);
+    // Latency under load: every variant, at least one step with samples, the common rate among them.
+    expect(results.load.map((load) => load.variant)).toEqual([...VARIANTS]);
     for (const load of results.load) {
       const first = load.steps[0];
       expect(first?.latency.count ?? 0).toBeGreaterThan(0);
       expect(first?.deliveredPerSecond ?? 0).toBeGreaterThan(0);
+      expect(load.steps.map((step) => step.offeredPerSecond)).toContain(results.commonLoadRate);
     }
 
-    // Stores (issue 6).
+    // Stores.
     expect(results.stores.map((store) => store.store)).toEqual(["memory", "sqlite"]);
     for (const store of results.stores) {
       expect(store.appendPerSecond).toBeGreaterThan(0);
@@ -177,9 +202,9 @@ describe("pnpm bench --quick", () => {
     // At least the content of a million 64-byte messages.
     expect(sqliteBytes).toBeGreaterThan(64_000_000);
 
-    // Ratios for paddle and every relay size on both transports, and all five targets reported.
-    expect(results.ratios).toHaveLength(8);
+    // Ratios for paddle and every relay size on every variant, and every target reported.
+    expect(results.ratios).toHaveLength(4 * 4);
     for (const ratio of results.ratios) expect(ratio.fraction).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(5);
+    expect(results.targets).toHaveLength(11);
   });
 });

@@ -1,27 +1,21 @@
-import { transportNamed } from "@chat/cli";
 import type { ChatClient, IncomingMessage } from "@chat/core";
-import type { Transport } from "./bench-results.js";
+import { type Variant, variantClient } from "./bench-variant.js";
 
 /** The password of every bench account (any valid one would do; hashing uses cheap test parameters). */
 export const BENCH_PASSWORD = "bench-password";
 
 /**
- * A client of the given transport for a server (or proxy) on 127.0.0.1, made by the transport's registry
- * descriptor, as `chat-cli connect` makes it. Every bench client stands for a separate device, so each must
- * have its own TCP connection: the descriptors guarantee that (for gRPC, 64 receivers' `Subscribe` streams
- * on one shared grpc-js connection would never all open).
+ * A client of `variant` for a server (or proxy) on 127.0.0.1 (see {@link variantClient}). Every bench client
+ * stands for a separate device, so each has its own TCP connection (for gRPC, 64 receivers' streams on one
+ * shared grpc-js connection would never all open).
  */
-export function createChatClient(transport: Transport, port: number): ChatClient {
-  return transportNamed(transport).createClient({ host: "127.0.0.1", port });
+export function createChatClient(variant: Variant, port: number): ChatClient {
+  return variantClient(variant, port);
 }
 
 /** Connects, registers and logs in a fresh account; resolves with the client. */
-export async function loggedInClient(
-  transport: Transport,
-  port: number,
-  username: string,
-): Promise<ChatClient> {
-  const client = createChatClient(transport, port);
+export async function loggedInClient(variant: Variant, port: number, username: string): Promise<ChatClient> {
+  const client = createChatClient(variant, port);
   await client.connect();
   await client.register(username, BENCH_PASSWORD);
   await client.login(username, BENCH_PASSWORD);

@@ -1,5 +1,6 @@
 import type { ChatClient } from "@chat/core";
-import type { LoadResult, LoadStep, Transport } from "./bench-results.js";
+import type { LoadResult, LoadStep } from "./bench-results.js";
+import type { Variant } from "./bench-variant.js";
 import { closeAll, forEachLimited, loggedInClient, sleep, taggedContent, tagOf } from "./chat-clients.js";
 import { consume, RELAY_CONTENT_BYTES } from "./chat-relay.js";
 import { LatencyRecorder, nowMs, round3 } from "./latency-recorder.js";
@@ -30,7 +31,7 @@ export interface LoadSettings {
  * cannot keep up with.
  */
 export async function chatLoad(
-  transport: Transport,
+  variant: Variant,
   port: number,
   rates: readonly number[],
   settings: LoadSettings,
@@ -46,10 +47,10 @@ export async function chatLoad(
   try {
     await forEachLimited(indexes, 8, async (index) => {
       const to = `l${runId}_${index}`;
-      const receiver = await loggedInClient(transport, port, to);
+      const receiver = await loggedInClient(variant, port, to);
       clients.push(receiver);
       consumers.push(consume(receiver, (message) => deliver(tagOf(message.content), nowMs())));
-      const client = await loggedInClient(transport, port, `m${runId}_${index}`);
+      const client = await loggedInClient(variant, port, `m${runId}_${index}`);
       clients.push(client);
       senders.push({ client, to });
     });
@@ -141,7 +142,7 @@ export async function chatLoad(
   }
   const kept = steps.filter((step) => !step.saturated).map((step) => step.offeredPerSecond);
   return {
-    transport,
+    variant,
     pairs: settings.pairs,
     contentBytes: RELAY_CONTENT_BYTES,
     steps,

@@ -1,4 +1,5 @@
-import type { PaddleResult, Transport } from "./bench-results.js";
+import type { PaddleResult } from "./bench-results.js";
+import { ranAs, VARIANT_TAGS, type Variant } from "./bench-variant.js";
 import { closeAll, contentOf, inboxOf, loggedInClient } from "./chat-clients.js";
 import { LatencyRecorder, nowMs, round3 } from "./latency-recorder.js";
 
@@ -50,18 +51,18 @@ export async function closedLoop(
  * reply), over and over.
  */
 export async function chatPaddle(
-  transport: Transport,
+  variant: Variant,
   port: number,
   bounds: PaddleBounds,
 ): Promise<PaddleResult> {
-  const username = `paddle_${transport}`;
-  const client = await loggedInClient(transport, port, username);
+  const username = `paddle_${VARIANT_TAGS[variant]}`;
+  const client = await loggedInClient(variant, port, username);
   const inbox = inboxOf(client);
   const content = contentOf(PADDLE_CONTENT_BYTES);
   let sinceAck = 0;
   let acking: Promise<void> = Promise.resolve();
   try {
-    return await closedLoop(`${transport} paddle`, bounds, async () => {
+    const result = await closedLoop(`${variant} paddle`, bounds, async () => {
       const [, message] = await Promise.all([client.send(username, content), inbox.next()]);
       if (++sinceAck === ACK_EVERY) {
         sinceAck = 0;
@@ -70,6 +71,7 @@ export async function chatPaddle(
         acking = client.ack(message.seq);
       }
     });
+    return { ...result, variant, ranAs: ranAs(client) };
   } finally {
     await acking.catch(() => {});
     await closeAll([client]);

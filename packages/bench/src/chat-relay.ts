@@ -1,5 +1,6 @@
 import type { ChatClient, IncomingMessage } from "@chat/core";
-import type { RelayResult, Transport } from "./bench-results.js";
+import type { RelayResult } from "./bench-results.js";
+import type { Variant } from "./bench-variant.js";
 import {
   closeAll,
   contentOf,
@@ -50,7 +51,7 @@ export function consume(client: ChatClient, onMessage: (message: IncomingMessage
  * flight; delivered messages per second over the measured window (after a warm-up) is the figure.
  */
 export async function chatRelay(
-  transport: Transport,
+  variant: Variant,
   port: number,
   settings: RelaySettings,
   runId: string,
@@ -66,10 +67,10 @@ export async function chatRelay(
   try {
     await forEachLimited(indexes, 8, async (index) => {
       const to = `r${runId}_${index}`;
-      const receiver = await loggedInClient(transport, port, to);
+      const receiver = await loggedInClient(variant, port, to);
       clients.push(receiver);
       consumers.push(consume(receiver, () => delivered++));
-      const sender = await loggedInClient(transport, port, `s${runId}_${index}`);
+      const sender = await loggedInClient(variant, port, `s${runId}_${index}`);
       clients.push(sender);
       pairs.push({ sender, to });
     });
@@ -100,9 +101,10 @@ export async function chatRelay(
     running = false;
     const deadline = performance.now() + DRAIN_MS;
     while (inFlight > 0 && performance.now() < deadline) await sleep(10);
-    if (count === 0) throw new Error(`${transport} relay: nothing was delivered (${failures} sends failed)`);
+    if (count === 0) throw new Error(`${variant} relay: nothing was delivered (${failures} sends failed)`);
     return {
-      name: `${transport} relay`,
+      name: `${variant} relay`,
+      variant,
       pairs: settings.pairs,
       window: settings.window,
       contentBytes: RELAY_CONTENT_BYTES,

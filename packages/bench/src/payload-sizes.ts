@@ -1,5 +1,6 @@
 import type { ChatClient } from "@chat/core";
-import type { OperationBytes, Transport } from "./bench-results.js";
+import type { OperationBytes } from "./bench-results.js";
+import type { Variant } from "./bench-variant.js";
 import {
   BENCH_PASSWORD,
   closeAll,
@@ -19,10 +20,12 @@ function accountName(index: number): string {
   return `bench${String(index).padStart(4, "0")}`;
 }
 
-/** How each transport's bytes are split into messages on the socket: its own framing. */
-const METERS: Record<Transport, () => { up: StreamMeter; down: StreamMeter }> = {
-  wire: () => ({ up: new WireStreamMeter(), down: new WireStreamMeter() }),
-  grpc: () => ({ up: new Http2StreamMeter(true), down: new Http2StreamMeter(false) }),
+/** How each variant's bytes are split into messages on the socket: its own framing. */
+const METERS: Record<Variant, () => { up: StreamMeter; down: StreamMeter }> = {
+  "wire-fixed": () => ({ up: new WireStreamMeter(), down: new WireStreamMeter() }),
+  "wire-compact": () => ({ up: new WireStreamMeter(true), down: new WireStreamMeter(true) }),
+  "grpc-unary": () => ({ up: new Http2StreamMeter(true), down: new Http2StreamMeter(false) }),
+  "grpc-stream": () => ({ up: new Http2StreamMeter(true), down: new Http2StreamMeter(false) }),
 };
 
 /** Lists every account matching `pattern`, page after page, the way a client shows a full list. */
@@ -44,24 +47,24 @@ async function listAll(client: ChatClient, pattern?: string): Promise<number> {
 }
 
 /**
- * Payload size of every operation on one transport, counted at the socket by a proxy per client. Every
+ * Payload size of every operation on one variant, counted at the socket by a proxy per client. Every
  * operation except the first call runs once unmeasured first, so figures are steady state (for gRPC:
  * connection set up, HPACK tables warm); the first call on a fresh connection is its own row.
  *
- * @param serverPort a fresh chat server's port for this transport (it must hold no accounts yet)
+ * @param serverPort a fresh chat server's port for this variant (it must hold no accounts yet)
  * @param largeListSize accounts in the large listing
  */
 export async function measurePayloadSizes(
-  transport: Transport,
+  variant: Variant,
   serverPort: number,
   largeListSize: number,
 ): Promise<OperationBytes[]> {
   const results: OperationBytes[] = [];
-  const senderProxy = new CountingProxy(serverPort, METERS[transport]);
-  const receiverProxy = new CountingProxy(serverPort, METERS[transport]);
-  const sender = createChatClient(transport, await senderProxy.listen());
-  const receiver = createChatClient(transport, await receiverProxy.listen());
-  const helper = createChatClient(transport, serverPort);
+  const senderProxy = new CountingProxy(serverPort, METERS[variant]);
+  const receiverProxy = new CountingProxy(serverPort, METERS[variant]);
+  const sender = createChatClient(variant, await senderProxy.listen());
+  const receiver = createChatClient(variant, await receiverProxy.listen());
+  const helper = createChatClient(variant, serverPort);
   const measure = async (
     rows: readonly { operation: string; proxy: CountingProxy }[],
     operation: () => Promise<unknown>,
@@ -77,7 +80,7 @@ export async function measurePayloadSizes(
       if (!start) return;
       results.push({
         operation: row.operation,
-        transport,
+        variant,
         clientToServer: difference(start.clientToServer, after.clientToServer),
         serverToClient: difference(start.serverToClient, after.serverToClient),
       });

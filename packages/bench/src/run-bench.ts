@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TRANSPORT_NAMES } from "@chat/cli";
-import { baselineRatios, targetChecks } from "./baseline-ratios.js";
+import type { TransportName } from "@chat/cli";
+import { baselineRatios, messageBytesOf, targetChecks } from "./baseline-ratios.js";
 import { type BenchProfile, FULL_PROFILE, QUICK_PROFILE } from "./bench-profile.js";
 import type {
   BenchResults,
@@ -11,8 +11,8 @@ import type {
   PaddleResult,
   RelayResult,
   StoreResult,
-  Transport,
 } from "./bench-results.js";
+import { transportOf, VARIANT_LABELS, VARIANTS } from "./bench-variant.js";
 import { chatLoad } from "./chat-load.js";
 import { chatPaddle, PADDLE_CONTENT_BYTES, type PaddleBounds } from "./chat-paddle.js";
 import { chatRelay, RELAY_CONTENT_BYTES, type RelaySettings } from "./chat-relay.js";
@@ -100,7 +100,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   progress(`${profile.name} run; servers from ${entry}`);
 
-  const baselines: Record<Transport, () => Promise<void>> = {
+  const baselines: Record<TransportName, () => Promise<void>> = {
     wire: async () => {
       progress("baseline: bare node:net");
       await withServer("net", async (server) => {
@@ -123,42 +123,48 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     },
   };
 
-  // Each transport runs right after its own baseline, so a change in background load on a shared
+  // Each transport's variants run right after its own baseline, so a change in background load on a shared
   // machine skews a ratio as little as possible.
-  for (const transport of TRANSPORT_NAMES) {
-    await baselines[transport]();
-    progress(`${transport}: payload sizes`);
+  let baselineRan: TransportName | undefined;
+  for (const variant of VARIANTS) {
+    const transport = transportOf(variant);
+    if (baselineRan !== transport) {
+      await baselines[transport]();
+      baselineRan = transport;
+    }
+    const label = VARIANT_LABELS[variant];
+    progress(`${label}: payload sizes`);
     await withServer("chat", async (server) => {
-      const rows = await measurePayloadSizes(transport, server.port(transport), profile.listAccounts);
+      const rows = await measurePayloadSizes(variant, server.port(transport), profile.listAccounts);
       payload.push(...rows);
-      const send = rows.find((row) => row.operation === "send 512 B");
-      if (send) {
-        progress(
-          `${transport}: send 512 B = ${send.clientToServer.socketBytes} B → / ${send.serverToClient.socketBytes} B ← on the socket`,
-        );
+      for (const size of [1, 512]) {
+        const bytes = messageBytesOf(rows, variant, size);
+        if (bytes !== undefined)
+          progress(`${label}: a ${size}-byte message sent and delivered = ${bytes} B on the socket`);
       }
-      progress(`${transport}: paddle`);
-      reportPaddle(await chatPaddle(transport, server.port(transport), bounds));
+      progress(`${label}: paddle`);
+      const result = await chatPaddle(variant, server.port(transport), bounds);
+      reportPaddle(result);
+      progress(`${label}: the client ran with ${result.ranAs ?? "?"}`);
     });
-    progress(`${transport}: relay`);
+    progress(`${label}: relay`);
     await withServer("chat", async (server) => {
       for (const pairs of profile.relayPairs) {
-        reportRelay(await chatRelay(transport, server.port(transport), relaySettings(pairs), String(pairs)));
+        reportRelay(await chatRelay(variant, server.port(transport), relaySettings(pairs), String(pairs)));
       }
     });
-    progress(`${transport}: latency under load`);
+    progress(`${label}: latency under load`);
     await withServer("chat", async (server) => {
-      const rates = profile.loadRates[transport];
       load.push(
         await chatLoad(
-          transport,
+          variant,
           server.port(transport),
-          rates,
+          profile.loadRates[variant],
           { pairs: profile.loadPairs, warmupMs: profile.loadWarmupMs, durationMs: profile.loadMs },
           "load",
           (step) =>
             progress(
-              `${transport} at ${integer(step.offeredPerSecond)}/s offered: delivered ${integer(step.deliveredPerSecond)}/s, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, p999 ${step.latency.p999Ms} ms${step.saturated ? " (saturated)" : ""}`,
+              `${label} at ${integer(step.offeredPerSecond)}/s offered: delivered ${integer(step.deliveredPerSecond)}/s, p50 ${step.latency.p50Ms} ms, p99 ${step.latency.p99Ms} ms, p999 ${step.latency.p999Ms} ms${step.saturated ? " (saturated)" : ""}`,
             ),
         ),
       );
@@ -173,9 +179,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     );
   }
 
-  const inputs = { paddle, relay, load };
+  const inputs = { paddle, relay, load, payload };
   const results: BenchResults = {
-    version: 1,
+    version: 2,
     profile: profile.name,
     startedAt,
     durationMs: Math.round(performance.now() - began),
@@ -185,6 +191,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     relay,
     load,
     stores,
+    commonLoadRate: profile.commonLoadRate,
     ratios: baselineRatios(inputs),
     targets: targetChecks(inputs),
   };

@@ -1,4 +1,4 @@
-import { frameSizeOf, frameTypeOf } from "@chat/wire/codec";
+import { compactFrameSizeAt, frameSizeOf, frameTypeOf } from "@chat/wire/codec";
 
 /** What a meter has seen of one direction of a connection. */
 export interface MeterTotals {
@@ -16,10 +16,15 @@ export interface StreamMeter {
   totals(): MeterTotals;
 }
 
+/** Most bytes before a compact frame's size is known: a two-byte length and the code. */
+const COMPACT_HEADER_MAX = 3;
+
 /**
- * Splits the wire protocol's byte stream into frames. A frame's size follows from its code alone (no
- * length prefix), so the layout table of `@chat/wire` is all it takes: every byte on a wire socket is
- * part of a frame, which is why the wire's socket bytes and message bytes are always equal.
+ * Splits the wire protocol's byte stream into frames. In fixed framing a frame's size follows from its code
+ * alone (no length prefix), so the layout table of `@chat/wire` is all it takes; in compact framing (from
+ * the frame after the hello on, when `compactAfterHello`) each frame starts with its length. Either way
+ * every byte on a wire socket is part of a frame, which is why the wire's socket bytes and message bytes
+ * are always equal.
  */
 export class WireStreamMeter implements StreamMeter {
   private socketBytes = 0;
@@ -27,27 +32,72 @@ export class WireStreamMeter implements StreamMeter {
   private readonly messages: string[] = [];
   /** Bytes still to come of the frame in progress (0 between frames). */
   private remaining = 0;
+  private compact = false;
+  /** The first bytes of a compact frame whose size is not known yet. */
+  private readonly header = new Uint8Array(COMPACT_HEADER_MAX);
+  private headerLength = 0;
+  private lost = false;
+
+  /** @param compactAfterHello whether the connection negotiates compact framing in its hello */
+  constructor(private readonly compactAfterHello = false) {}
 
   feed(chunk: Buffer): void {
     this.socketBytes += chunk.length;
     let offset = 0;
-    while (offset < chunk.length) {
+    while (offset < chunk.length && !this.lost) {
       if (this.remaining === 0) {
-        const code = chunk[offset] ?? 0;
-        const size = frameSizeOf(code);
-        if (size === undefined) {
-          // An unknown code loses the frame boundary; count the rest as unparsed bytes.
-          this.messages.push(`?${code}`);
-          return;
-        }
-        this.messages.push(`${frameTypeOf(code) ?? "?"}:${size}`);
-        this.messageBytes += size;
-        this.remaining = size;
+        offset = this.compact ? this.startCompact(chunk, offset) : this.startFixed(chunk, offset);
+        continue;
       }
       const take = Math.min(this.remaining, chunk.length - offset);
       this.remaining -= take;
       offset += take;
     }
+  }
+
+  private startFixed(chunk: Buffer, offset: number): number {
+    const code = chunk[offset] ?? 0;
+    const size = frameSizeOf(code);
+    if (size === undefined) return this.lose(`?${code}`);
+    const type = frameTypeOf(code) ?? "?";
+    this.count(type, size);
+    // The hello's answer (or the hello) is the last fixed frame; compact starts right after it.
+    if (this.compactAfterHello && (type === "hel" || type === "hey")) this.compact = true;
+    return offset;
+  }
+
+  private startCompact(chunk: Buffer, offset: number): number {
+    let at = offset;
+    while (at < chunk.length && this.headerLength < COMPACT_HEADER_MAX) {
+      this.header[this.headerLength++] = chunk[at++] as number;
+      let size: number | undefined;
+      try {
+        size = compactFrameSizeAt(this.header, 0, this.headerLength);
+      } catch {
+        return this.lose("?length");
+      }
+      if (size === undefined) continue;
+      const codeAt = this.headerLength - 1;
+      this.count(frameTypeOf(this.header[codeAt] as number) ?? "?", size);
+      // The header bytes read so far are part of the frame.
+      this.remaining = size - this.headerLength;
+      this.headerLength = 0;
+      return at;
+    }
+    return at;
+  }
+
+  private count(type: string, size: number): void {
+    this.messages.push(`${type}:${size}`);
+    this.messageBytes += size;
+    this.remaining = size;
+  }
+
+  /** An unknown code or a bad length loses the frame boundary; the rest counts as unparsed bytes. */
+  private lose(label: string): number {
+    this.messages.push(label);
+    this.lost = true;
+    return Number.POSITIVE_INFINITY;
   }
 
   totals(): MeterTotals {

@@ -18,3 +18,11 @@ export interface AccountPage {
    */
   readonly nextCursor?: string;
 }
+
+/** A whole listing gathered page by page, cut at `MAX_NAMES_PER_FULL_LISTING` names. */
+export interface FullAccountListing {
+  /** Registered spellings, in case-insensitive alphabetical order. */
+  readonly usernames: string[];
+  /** Whether more names matched than the listing holds. */
+  readonly truncated: boolean;
+}

@@ -7,6 +7,39 @@ export interface ChatClientOptions {
   readonly requestTimeoutMs?: number;
   /** How long `connect()` may take; {@link NO_TIMEOUT} for no limit. Default {@link DEFAULT_CONNECT_TIMEOUT_MS}. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Reconnect after a lost connection (see {@link ReconnectOptions}); `true` for the defaults. Off by
+   * default in the library: a reconnecting client keeps the account's password in memory while logged in,
+   * and an application that wants every loss to surface (today's behaviour) should not have to opt out.
+   */
+  readonly reconnect?: boolean | ReconnectOptions;
+}
+
+/**
+ * How a client reconnects after a lost connection. It waits a jittered, doubling delay between attempts
+ * (from {@link RECONNECT_INITIAL_DELAY_MS} to {@link RECONNECT_MAX_DELAY_MS}), opens the transport again,
+ * logs in again as the same account, resumes delivery and resends its outbox. Durations in milliseconds.
+ */
+export interface ReconnectOptions {
+  /** Attempts after one loss before the client gives up and closes; default unlimited (`Infinity`). */
+  readonly maxAttempts?: number;
+  /** Delay before the first attempt (before jitter); default {@link RECONNECT_INITIAL_DELAY_MS}. */
+  readonly initialDelayMs?: number;
+  /** Longest delay between attempts (before jitter); default {@link RECONNECT_MAX_DELAY_MS}. */
+  readonly maxDelayMs?: number;
+  /**
+   * What a call made while the client is reconnecting does: wait for the connection within its deadline
+   * (`true`, the default) or fail at once with `UNAVAILABLE` (`false`). A call's own
+   * {@link RequestOptions.waitForConnection} overrides it.
+   */
+  readonly waitForConnection?: boolean;
+  /**
+   * How long the client keeps trying when logging in again is refused because the account is logged in
+   * elsewhere, before it closes as taken over. The refusal is often the server still holding the session
+   * of the connection that was just lost, until it notices (its heartbeat timeout); default
+   * {@link LOGGED_IN_ELSEWHERE_GRACE_MS}.
+   */
+  readonly loggedInElsewhereGraceMs?: number;
 }
 
 /**
@@ -21,6 +54,12 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** This call's deadline instead of the client's `requestTimeoutMs`; {@link NO_TIMEOUT} for none. */
   readonly timeoutMs?: number;
+  /**
+   * Only for a client that reconnects: whether this call, made while the client is reconnecting, waits for
+   * the connection (within its deadline) or fails at once with `UNAVAILABLE`. Default: the client's
+   * {@link ReconnectOptions.waitForConnection}.
+   */
+  readonly waitForConnection?: boolean;
 }
 
 /** Options of one `send`: those of every call, plus what makes the send idempotent. */
@@ -29,17 +68,35 @@ export interface SendOptions extends RequestOptions {
    * Makes the send idempotent: an opaque id (1–32 bytes) the client picks, unique among its own sends.
    * Sending again with the same id within `SEND_DEDUPE_WINDOW_MS` (after a lost answer, a timeout, a
    * reconnect) returns the first answer and stores nothing; the same id with another recipient or content
-   * is `INVALID_ARGUMENT`.
+   * is `INVALID_ARGUMENT`. A client that reconnects gives every send without one a random
+   * {@link GENERATED_CLIENT_MESSAGE_ID_BYTES}-byte id, so it can resend it safely.
    */
   readonly clientMessageId?: Uint8Array;
 }
 
 /**
  * Where a {@link ChatClient} is in its life: `new` until `connect()`, `connecting` during it, `open` once
- * requests can be sent, `closed` for good once the client ended: after `close()` (which may first say
- * goodbye, a gRPC logout, while still open), a failed `connect()` or a lost connection.
+ * requests can be sent, `reconnecting` after a lost connection while a client that reconnects works to get
+ * it back, `closed` for good once the client ended: after `close()` (which may first say goodbye, a gRPC
+ * logout, while still open), a failed `connect()`, or a lost connection it did not (or could not) get back.
  */
-export type ClientState = "new" | "connecting" | "open" | "closed";
+export type ClientState = "new" | "connecting" | "open" | "reconnecting" | "closed";
+
+/** Delay before the first reconnect attempt, before jitter. */
+export const RECONNECT_INITIAL_DELAY_MS = 100;
+/** Longest delay between reconnect attempts, before jitter; the delay doubles up to it. */
+export const RECONNECT_MAX_DELAY_MS = 10_000;
+/** Factor by which the reconnect delay grows after each failed attempt. */
+export const RECONNECT_BACKOFF_FACTOR = 2;
+/**
+ * Share of each reconnect delay that is random: a delay `d` becomes a uniform pick in
+ * `[d × (1 − RECONNECT_JITTER), d]`, so clients cut off together do not come back together.
+ */
+export const RECONNECT_JITTER = 0.5;
+/** Default of {@link ReconnectOptions.loggedInElsewhereGraceMs}: longer than a wire server's default heartbeat timeout. */
+export const LOGGED_IN_ELSEWHERE_GRACE_MS = 60_000;
+/** Bytes of the random client message id a reconnecting client gives each send without one. */
+export const GENERATED_CLIENT_MESSAGE_ID_BYTES = 16;
 
 /**
  * Default deadline of every request of every {@link ChatClient}, whatever its transport: a request without

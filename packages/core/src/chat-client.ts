@@ -2,6 +2,7 @@ import type { AccountPage, AccountQuery } from "./account-page.js";
 import type { ClientState, RequestOptions, SendOptions } from "./chat-client-options.js";
 import type { LoginResult } from "./chat-connection.js";
 import type { ChatError } from "./chat-error.js";
+import type { ClientStatus } from "./client-status.js";
 import type { IncomingMessage, SendResult } from "./delivery.js";
 
 /**
@@ -32,16 +33,31 @@ export interface ChatClient {
   deleteAccount(options?: RequestOptions): Promise<void>;
   /** One page of account names, optionally filtered by a wildcard. */
   listAccounts(query?: AccountQuery, options?: RequestOptions): Promise<AccountPage>;
-  /** Sends a message to a user; with `options.clientMessageId`, idempotently (see {@link SendOptions}). */
+  /**
+   * Sends a message to a user; with `options.clientMessageId`, idempotently. A client that reconnects
+   * keeps the send in its outbox until it is answered (or given up) and resends it after a reconnect with
+   * its client message id (a random one when the caller gave none), so it is stored once.
+   */
   send(to: string, content: string, options?: SendOptions): Promise<SendResult>;
   /** Acknowledges every received message up to and including `upToSeq`. */
   ack(upToSeq: number, options?: RequestOptions): Promise<void>;
-  /** Every message delivered on this connection, in order. Ends when the connection closes. */
+  /**
+   * Every message delivered to the logged-in account, in order, each once: a seq already handed out and
+   * delivered again (after a reconnect) is dropped. Ends when the client ends.
+   */
   readonly messages: AsyncIterable<IncomingMessage>;
   /**
-   * Settles when the connection has ended and its transport is released, for whatever reason: resolves
-   * with `undefined` after `close()`, or with the error that ended it (the server went away, was shut down,
-   * or dropped the connection; `connect()` failed). It never rejects.
+   * What happens to the connection from now on (lost, reconnecting, back, closed; see
+   * {@link ClientStatus}). Each call gives a new iterable; it ends after the `closed` event.
+   */
+  status(): AsyncIterable<ClientStatus>;
+  /** Sends not answered yet: made, maybe sent, waiting for their answer or for the connection to return. */
+  readonly outboxSize: number;
+  /**
+   * Settles when the client has ended and its transport is released, for whatever reason: resolves with
+   * `undefined` after `close()`, or with the error that ended it (the server went away, was shut down, or
+   * dropped the connection and the client does not reconnect or gave up; the session was taken over or
+   * the account deleted while reconnecting; `connect()` failed). It never rejects.
    */
   readonly closed: Promise<ChatError | undefined>;
   /**

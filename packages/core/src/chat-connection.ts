@@ -1,6 +1,7 @@
-import type { AccountPage, AccountQuery } from "./account-page.js";
+import type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 import { ChatError } from "./chat-error.js";
 import type { DeliverySink, SendResult } from "./delivery.js";
+import { MAX_NAMES_PER_FULL_LISTING, MAX_PAGE_SIZE } from "./rules.js";
 import type { ServiceInternals } from "./service-internals.js";
 import type { RequestOperation, ServiceObserver } from "./service-observer.js";
 import type { Session } from "./session.js";
@@ -85,6 +86,8 @@ export class ChatConnection {
 
   private requireSession(): Session {
     this.usable();
+    // A session that ended without this connection asking (its lease was lost) is as good as none.
+    if (this.session?.ended) this.session = undefined;
     if (!this.session) throw new ChatError("UNAUTHENTICATED", "you must log in first");
     return this.session;
   }
@@ -106,6 +109,40 @@ export class ChatConnection {
   }
 
   /**
+   * Every account name matching `pattern`, gathered page by page up to `MAX_NAMES_PER_FULL_LISTING` (then
+   * marked truncated). For protocols that cannot page, such as the seed's `acd`/`acf` (needs no login).
+   */
+  async listAllAccounts(pattern = ""): Promise<FullAccountListing> {
+    const usernames: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listAccounts({
+        pattern,
+        pageSize: MAX_PAGE_SIZE,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      usernames.push(...page.usernames);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && usernames.length < MAX_NAMES_PER_FULL_LISTING);
+    const truncated = usernames.length > MAX_NAMES_PER_FULL_LISTING || cursor !== undefined;
+    if (usernames.length > MAX_NAMES_PER_FULL_LISTING) usernames.length = MAX_NAMES_PER_FULL_LISTING;
+    return { usernames, truncated };
+  }
+
+  /**
+   * The error `login` would fail with before looking at any credentials: `UNAVAILABLE` when this connection
+   * is closed, `FAILED_PRECONDITION` when it already holds a session (or a login is on its way); `undefined`
+   * when a login may be tried. Lets a transport that keeps sessions apart from connections (gRPC tokens)
+   * give core's own refusal without calling `login` again.
+   */
+  loginRefusal(): ChatError | undefined {
+    if (this.closed) return new ChatError("UNAVAILABLE", "the connection is closed");
+    if (!this.session && !this.loginPending) return undefined;
+    const who = this.session ? ` as ${this.session.username}` : "";
+    return new ChatError("FAILED_PRECONDITION", `this connection is already logged in${who}; log out first`);
+  }
+
+  /**
    * Logs in. Fails with `FAILED_PRECONDITION` when this connection already holds a session or the account
    * is logged in elsewhere, and `UNAUTHENTICATED` for a wrong username or password (same message for both).
    */
@@ -114,11 +151,8 @@ export class ChatConnection {
   }
 
   private async openLogin(username: unknown, password: unknown): Promise<LoginResult> {
-    this.usable();
-    if (this.session || this.loginPending) {
-      const who = this.session ? ` as ${this.session.username}` : "";
-      throw new ChatError("FAILED_PRECONDITION", `this connection is already logged in${who}; log out first`);
-    }
+    const refusal = this.loginRefusal();
+    if (refusal) throw refusal;
     this.loginPending = true;
     try {
       const session = await this.service.openSession(username, password);
@@ -157,7 +191,7 @@ export class ChatConnection {
 
   /** Stops delivery; the session stays logged in and messages are stored until the next attach. */
   detach(): void {
-    this.session?.detach();
+    this.session?.pauseDelivery();
   }
 
   /** Tells core the attached sink has room again after it returned false. */

@@ -7,6 +7,7 @@ import { digestContent } from "./content-digest.js";
 import type { DeliveryMode, SendResult } from "./delivery.js";
 import { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { LocalSessionDirectory } from "./local-session-directory.js";
 import { createScryptHasher } from "./node-crypto.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import {
@@ -24,6 +25,7 @@ import {
 import type { ServiceInternals } from "./service-internals.js";
 import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
+import { leaseLostError, type SessionDirectory } from "./session-directory.js";
 import type { AppendLimits, Store, StoredMessage } from "./store.js";
 import { asciiLowerCase } from "./utf8.js";
 import { compileWildcard, matchesWildcard } from "./wildcard.js";
@@ -71,7 +73,15 @@ export interface ChatServiceOptions {
   readonly onError?: (error: unknown) => void;
   /** Watches connections, requests and messages, e.g. for metrics; see {@link ServiceObserver}. */
   readonly observer?: ServiceObserver;
+  /**
+   * Where sessions live cluster-wide (the one-device rule, fenced delivery, wake-ups across nodes); default
+   * a {@link LocalSessionDirectory} on `store`, for a single process. The service does not close it.
+   */
+  readonly directory?: SessionDirectory;
 }
+
+/** Why a session ended when its lease was lost (a sink hears it as `ended`). */
+const sessionExpired = leaseLostError;
 
 /**
  * The chat domain behind every transport: account rules, sessions (one per account), the offline queue and
@@ -92,9 +102,20 @@ export class ChatService {
   private closed = false;
   private readonly internals: ServiceInternals;
   private readonly observer: ServiceObserver | undefined;
+  private readonly directory: SessionDirectory;
+  private readonly renewTimer: NodeJS.Timeout | undefined;
+  /** Sessions whose renewal is in flight, so a slow directory is never asked twice at once. */
+  private readonly renewing = new Set<Session>();
 
   constructor(options: ChatServiceOptions) {
     this.store = options.store;
+    this.directory = options.directory ?? new LocalSessionDirectory(options.store);
+    const renewIntervalMs = this.directory.renewIntervalMs;
+    if (renewIntervalMs !== undefined) {
+      this.renewTimer = setInterval(() => this.renewLeases(), renewIntervalMs);
+      // Renewal alone must not keep a process alive whose servers have all closed.
+      this.renewTimer.unref();
+    }
     this.hasher = options.hasher ?? createScryptHasher();
     this.clock = options.clock ?? systemClock;
     this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
@@ -212,19 +233,38 @@ export class ChatService {
       const check = await this.hasher.verify(secret, account.passwordHash);
       if (!check.ok) throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
       // Checked only after the password, so presence is never revealed to someone without it.
-      if (this.sessions.has(key)) {
-        throw new ChatError(
-          "FAILED_PRECONDITION",
-          `${account.username} is already logged in on another device; log out there first`,
-        );
-      }
+      const alreadyLive = new ChatError(
+        "FAILED_PRECONDITION",
+        `${account.username} is already logged in on another device; log out there first`,
+      );
+      if (this.sessions.has(key)) throw alreadyLive;
       if (check.needsRehash) await this.store.setPasswordHash(key, await this.hasher.hash(secret));
       this.usable();
+      const lease = await this.directory.claim(key);
+      if (!lease) throw alreadyLive;
       const session = new Session(
-        { store: this.store, deliveryBatchSize: this.deliveryBatchSize, reportError: this.reportError },
+        {
+          directory: this.directory,
+          deliveryBatchSize: this.deliveryBatchSize,
+          reportError: this.reportError,
+          leaseLost: (lost) => this.expireSession(lost),
+        },
         account.username,
         key,
+        lease,
       );
+      try {
+        // Watching before the session is handed out: the first delivery read comes after it, so a wake-up
+        // for any message that read misses is already being listened for.
+        session.stopWatching = await this.directory.watch(key, (seq) => session.hint(seq));
+      } catch (error) {
+        this.releaseLease(session);
+        throw error;
+      }
+      if (this.closed) {
+        this.endSession(session);
+        throw new ChatError("UNAVAILABLE", "the server is shutting down");
+      }
       this.sessions.set(key, session);
       return session;
     });
@@ -233,6 +273,51 @@ export class ChatService {
   private endSession(session: Session): void {
     session.detach();
     if (this.sessions.get(session.key) === session) this.sessions.delete(session.key);
+    if (session.ended) return;
+    session.ended = true;
+    this.releaseLease(session);
+  }
+
+  /** Gives the session's lease and wake-ups back in the background; a failure is only logged (it expires). */
+  private releaseLease(session: Session): void {
+    const stopWatching = session.stopWatching;
+    session.stopWatching = undefined;
+    void Promise.allSettled([stopWatching?.(), this.directory.release(session.lease)]).then((results) => {
+      for (const result of results) if (result.status === "rejected") this.reportError(result.reason);
+    });
+  }
+
+  /** The session's lease is lost: the session ends, and its sink hears why. */
+  private expireSession(session: Session): void {
+    if (session.ended) return;
+    const sink = session.attachedSink;
+    this.endSession(session);
+    sink?.ended?.(sessionExpired());
+  }
+
+  /** One round of renewals: each lease is extended, or its session ends when it was lost or ran out. */
+  private renewLeases(): void {
+    for (const session of this.sessions.values()) {
+      if (this.renewing.has(session)) {
+        if (Date.now() >= session.lease.validUntil) this.expireSession(session);
+        continue;
+      }
+      this.renewing.add(session);
+      this.directory.renew(session.lease).then(
+        (renewal) => {
+          this.renewing.delete(session);
+          if (!renewal.held) this.expireSession(session);
+          // The catch-up read: a wake-up that was lost costs at most one renewal interval.
+          else session.hint(renewal.lastSeq);
+        },
+        (error: unknown) => {
+          this.renewing.delete(session);
+          this.reportError(error);
+          // The directory is unreachable: keep the session while the lease is certainly still ours.
+          if (Date.now() >= session.lease.validUntil) this.expireSession(session);
+        },
+      );
+    }
   }
 
   private async deleteSessionAccount(session: Session): Promise<void> {
@@ -254,6 +339,7 @@ export class ChatService {
     let sentAt: number;
     try {
       this.usable();
+      if (session.ended) throw sessionExpired();
       recipientName = validateUsername(to);
       const text = validateContent(content);
       recipientKey = asciiLowerCase(recipientName);
@@ -267,11 +353,22 @@ export class ChatService {
       return Promise.reject(sendFailure(error, recipientName));
     }
     return appended.then(
-      (stored) => {
+      (stored): SendResult | Promise<SendResult> => {
         const recipient = this.sessions.get(recipientKey);
-        const live = recipient?.online ?? false;
-        recipient?.notify(stored);
-        return { seq: stored.seq, sentAt, delivery: live ? "live" : "stored" };
+        if (recipient || !this.directory.distributed) {
+          // The recipient's one session, if it has one anywhere, is this node's.
+          const live = recipient?.online ?? false;
+          recipient?.notify(stored);
+          return { seq: stored.seq, sentAt, delivery: live ? "live" : "stored" };
+        }
+        // The message is stored either way; a failed wake-up only delays it to the catch-up read.
+        return this.directory.announce(recipientKey, stored.seq).then(
+          (live): SendResult => ({ seq: stored.seq, sentAt, delivery: live ? "live" : "stored" }),
+          (error: unknown): SendResult => {
+            this.reportError(error);
+            return { seq: stored.seq, sentAt, delivery: "stored" };
+          },
+        );
       },
       (error: unknown) => {
         throw sendFailure(error, recipientName);
@@ -292,6 +389,7 @@ export class ChatService {
     let recipientName: string | undefined;
     try {
       this.usable();
+      if (session.ended) throw sessionExpired();
       recipientName = validateUsername(to);
       const text = validateContent(content);
       const id = validateClientMessageId(clientMessageId);
@@ -300,7 +398,10 @@ export class ChatService {
       const contentDigest = digestContent(text);
       // Decided before the append (a plain send decides after it), because the receipt that repeats it to
       // a retry is written in the same atomic step as the message.
-      const delivery: DeliveryMode = this.sessions.get(recipientKey)?.online ? "live" : "stored";
+      const local = this.sessions.get(recipientKey);
+      const remote = local === undefined && this.directory.distributed;
+      const live = remote ? await this.directory.isDelivering(recipientKey) : (local?.online ?? false);
+      const delivery: DeliveryMode = live ? "live" : "stored";
       const outcome = await this.store.appendMessageOnce(
         recipientKey,
         { from: session.username, content: text, sentAt },
@@ -323,7 +424,12 @@ export class ChatService {
         }
         return { seq: receipt.seq, sentAt: receipt.sentAt, delivery: receipt.delivery };
       }
-      this.sessions.get(recipientKey)?.notify(outcome.message);
+      const recipient = this.sessions.get(recipientKey);
+      if (recipient) recipient.notify(outcome.message);
+      else if (this.directory.distributed) {
+        // Only a wake-up: a lost one delays delivery to the catch-up read, never loses it.
+        this.directory.announce(recipientKey, outcome.message.seq).catch(this.reportError);
+      }
       return { seq: outcome.message.seq, sentAt, delivery };
     } catch (error) {
       throw sendFailure(error, recipientName);
@@ -332,6 +438,7 @@ export class ChatService {
 
   private async ack(session: Session, upToSeq: unknown): Promise<void> {
     this.usable();
+    if (session.ended) throw sessionExpired();
     const seq = validateSequence(upToSeq);
     if (seq > session.offeredUpTo) {
       throw new ChatError(
@@ -341,7 +448,13 @@ export class ChatService {
     }
     if (seq <= session.ackedUpTo) return;
     session.ackedUpTo = seq;
-    await this.store.ackMessages(session.key, seq);
+    try {
+      await this.directory.ackMessages(session.lease, seq);
+    } catch (error) {
+      // A refused (fenced) ack means another node may own the account now: this session is over.
+      if (error instanceof ChatError && error.code === "UNAUTHENTICATED") this.expireSession(session);
+      throw error;
+    }
   }
 
   /**
@@ -351,13 +464,21 @@ export class ChatService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.renewTimer) clearInterval(this.renewTimer);
     const reason = new ChatError("UNAVAILABLE", "the server is shutting down");
+    const releases: Promise<unknown>[] = [];
     for (const session of this.sessions.values()) {
       const sink = session.attachedSink;
       session.detach();
+      session.ended = true;
+      // Released at once, so the accounts can log in on another node without waiting for expiry.
+      releases.push(this.directory.release(session.lease), session.stopWatching?.() ?? Promise.resolve());
       sink?.ended?.(reason);
     }
     this.sessions.clear();
     for (const connection of [...this.connections]) connection.close();
+    for (const result of await Promise.allSettled(releases)) {
+      if (result.status === "rejected") this.reportError(result.reason);
+    }
   }
 }

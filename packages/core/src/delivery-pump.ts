@@ -1,20 +1,31 @@
+import { ChatError } from "./chat-error.js";
 import type { DeliverySink } from "./delivery.js";
-import type { Store, StoredMessage } from "./store.js";
+import type { StoredMessage } from "./store.js";
+
+/** Where a pump reads a recipient's log: the store itself, or a session directory's fenced read. */
+export interface MessageSource {
+  readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+}
 
 /** How many stored messages a pump reads from the store at once. */
 export const DEFAULT_DELIVERY_BATCH_SIZE = 256;
+/** Pause before a pump reads again after the store was unavailable (e.g. Redis restarting). */
+export const DELIVERY_RETRY_DELAY_MS = 500;
 
 /** Options of a {@link DeliveryPump}. */
 export interface DeliveryPumpOptions {
-  readonly store: Store;
+  readonly store: MessageSource;
   readonly recipientKey: string;
   readonly sink: DeliverySink;
   /** Deliver only messages above this sequence number (everything up to it is acknowledged). */
   readonly startAfterSeq: number;
   readonly batchSize: number;
   /** Called as each message is offered, just before the sink sees it, with its sequence number. */
-  readonly onDelivered: (seq: number) => void;
-  /** Called when reading the store fails; the pump stops. */
+  readonly onOffered: (seq: number) => void;
+  /**
+   * Called when reading the store fails. After `UNAVAILABLE` the pump keeps going (it reads again after
+   * {@link DELIVERY_RETRY_DELAY_MS}); after anything else it stops.
+   */
   readonly onError: (error: unknown) => void;
 }
 
@@ -58,6 +69,17 @@ export class DeliveryPump {
     if (!this.paused) void this.drain();
   }
 
+  /**
+   * The log holds messages up to `seq` (a wake-up from another node, or a catch-up position): reads the
+   * store when that is more than was delivered.
+   */
+  hint(seq: number): void {
+    if (this.stopped || seq <= this.deliveredUpTo) return;
+    this.dirty = true;
+    this.caughtUp = false;
+    if (!this.paused) void this.drain();
+  }
+
   /** The sink has room again. */
   resume(): void {
     if (this.stopped || !this.paused) return;
@@ -75,7 +97,7 @@ export class DeliveryPump {
     this.deliveredUpTo = message.seq;
     // Recorded before the hand-off, so a sink that acknowledges inside `deliver` (a transport whose
     // clients cannot ack) is acknowledging a message core already counts as delivered.
-    this.options.onDelivered(message.seq);
+    this.options.onOffered(message.seq);
     const more = this.options.sink.deliver(message);
     if (!more) {
       this.paused = true;
@@ -101,7 +123,15 @@ export class DeliveryPump {
         }
       }
     } catch (error) {
-      this.stopped = true;
+      const transient = error instanceof ChatError && error.code === "UNAVAILABLE";
+      if (transient) {
+        this.caughtUp = false;
+        setTimeout(() => {
+          if (!this.stopped && !this.paused) void this.drain();
+        }, DELIVERY_RETRY_DELAY_MS).unref();
+      } else {
+        this.stopped = true;
+      }
       this.options.onError(error);
     } finally {
       this.draining = false;

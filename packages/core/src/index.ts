@@ -5,7 +5,7 @@
  * weak test hashing setting in `@chat/core/testing/hashing`. See README.md for the list.
  */
 
-export type { AccountPage, AccountQuery } from "./account-page.js";
+export type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
 export { ChatClientBase } from "./chat-client-base.js";
@@ -14,8 +14,15 @@ export {
   type ClientState,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  GENERATED_CLIENT_MESSAGE_ID_BYTES,
+  LOGGED_IN_ELSEWHERE_GRACE_MS,
   MAX_TIMEOUT_MS,
   NO_TIMEOUT,
+  RECONNECT_BACKOFF_FACTOR,
+  RECONNECT_INITIAL_DELAY_MS,
+  RECONNECT_JITTER,
+  RECONNECT_MAX_DELAY_MS,
+  type ReconnectOptions,
   type RequestOptions,
   type SendOptions,
 } from "./chat-client-options.js";
@@ -29,10 +36,12 @@ export {
 } from "./chat-error.js";
 export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
 export { type Cancellable, ClientRequest } from "./client-request.js";
+export type { ClientStatus } from "./client-status.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
-export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";
 export { LocalClient } from "./local-client.js";
+export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
 export {
   createScryptHasher,
@@ -52,6 +61,7 @@ export {
   CONTENT_MIN_BYTES,
   DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
+  MAX_NAMES_PER_FULL_LISTING,
   MAX_PAGE_SIZE,
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_BYTES,
@@ -71,6 +81,16 @@ export {
 } from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
 export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
+export {
+  DEFAULT_LEASE_RENEW_INTERVAL_MS,
+  DEFAULT_LEASE_TTL_MS,
+  LEASE_SAFETY_MARGIN_MS,
+  type LeaseRenewal,
+  leaseLostError,
+  type SessionDirectory,
+  type SessionLease,
+  type StopWatching,
+} from "./session-directory.js";
 export type {
   AccountListRange,
   AccountRecord,

@@ -1,16 +1,33 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
 import { ChatClientBase } from "./chat-client-base.js";
-import type { ChatClientOptions, RequestOptions, SendOptions } from "./chat-client-options.js";
+import type { ChatClientOptions } from "./chat-client-options.js";
 import type { ChatConnection, LoginResult } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
 import type { ChatService } from "./chat-service.js";
 import type { ClientRequest } from "./client-request.js";
 import type { SendResult } from "./delivery.js";
 
+/** Settles `request` with the outcome of an in-process call; whatever it throws becomes a `ChatError`. */
+function settle<T>(request: ClientRequest<T>, work: () => Promise<T>): void {
+  let promise: Promise<T>;
+  try {
+    promise = work();
+  } catch (error) {
+    request.reject(ChatError.from(error));
+    return;
+  }
+  promise.then(
+    (value) => request.resolve(value),
+    (error: unknown) => request.reject(ChatError.from(error)),
+  );
+}
+
 /**
  * A {@link ChatClient} that calls a {@link ChatService} in the same process: no transport at all. The
  * reference the real transports are measured against, and handy for embedding the chat in an app. Its
- * calls have the same deadline and signal handling as every other client's (see `ChatClientBase`).
+ * calls have the same deadline and signal handling as every other client's (see `ChatClientBase`). Its
+ * "connection" is lost only when the service shuts down; with `reconnect` on it then tries to connect
+ * again, which succeeds only with a service that accepts connections again (never the same one).
  */
 export class LocalClient extends ChatClientBase {
   private connection: ChatConnection | undefined;
@@ -33,46 +50,59 @@ export class LocalClient extends ChatClientBase {
     attempt.resolve();
   }
 
-  register(username: string, password: string, options?: RequestOptions): Promise<void> {
-    return this.perform(options, () => this.open.register(username, password));
+  protected carryRegister(username: string, password: string, request: ClientRequest<void>): void {
+    settle(request, () => this.open.register(username, password));
   }
 
-  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult> {
-    return this.perform(options, async () => {
+  protected carryLogin(username: string, password: string, request: ClientRequest<LoginResult>): void {
+    settle(request, async () => {
       const connection = this.open;
       const result = await connection.login(username, password);
       connection.attach({
         deliver: (message) => {
-          this.incoming.push(message);
+          if (this.connection === connection) this.deliver(message);
           return true;
         },
-        ended: (reason) => this.fail(reason),
+        ended: (reason) => {
+          if (this.connection === connection) this.connectionLost(reason);
+        },
       });
       return result;
     });
   }
 
-  logout(options?: RequestOptions): Promise<void> {
-    return this.perform(options, () => this.open.logout());
+  protected carryLogout(request: ClientRequest<void>): void {
+    settle(request, () => this.open.logout());
   }
 
-  deleteAccount(options?: RequestOptions): Promise<void> {
-    return this.perform(options, () => this.open.deleteAccount());
+  protected carryDeleteAccount(request: ClientRequest<void>): void {
+    settle(request, () => this.open.deleteAccount());
   }
 
-  listAccounts(query?: AccountQuery, options?: RequestOptions): Promise<AccountPage> {
-    return this.perform(options, () => this.open.listAccounts(query));
+  protected carryListAccounts(query: AccountQuery, request: ClientRequest<AccountPage>): void {
+    settle(request, () => this.open.listAccounts(query));
   }
 
-  send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
-    return this.perform(options, () => this.open.send(to, content, options?.clientMessageId));
+  protected carrySend(
+    to: string,
+    content: string,
+    clientMessageId: Uint8Array | undefined,
+    request: ClientRequest<SendResult>,
+  ): void {
+    settle(request, () => this.open.send(to, content, clientMessageId));
   }
 
-  ack(upToSeq: number, options?: RequestOptions): Promise<void> {
-    return this.perform(options, () => this.open.ack(upToSeq));
+  protected carryAck(upToSeq: number, request: ClientRequest<void>): void {
+    settle(request, () => this.open.ack(upToSeq));
+  }
+
+  protected dropTransport(): void {
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close();
   }
 
   protected releaseTransport(): void {
-    this.connection?.close();
+    this.dropTransport();
   }
 }

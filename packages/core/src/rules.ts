@@ -45,6 +45,11 @@ export const WILDCARD_MAX_BYTES = 16;
 export const DEFAULT_PAGE_SIZE = 100;
 /** Largest page of account names a caller may ask for. */
 export const MAX_PAGE_SIZE = 1000;
+/**
+ * Most names one whole listing (`ChatConnection.listAllAccounts`, the seed protocol's `acd`/`acf`) gathers;
+ * a longer listing is cut here and marked truncated, so one request cannot make the server hold every name.
+ */
+export const MAX_NAMES_PER_FULL_LISTING = 10_000;
 
 function invalid(message: string): ChatError {
   return new ChatError("INVALID_ARGUMENT", message);

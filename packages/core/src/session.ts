@@ -1,13 +1,18 @@
+import { ChatError } from "./chat-error.js";
 import type { DeliverySink } from "./delivery.js";
-import { DeliveryPump } from "./delivery-pump.js";
-import type { Store, StoredMessage } from "./store.js";
+import { DeliveryPump, type MessageSource } from "./delivery-pump.js";
+import type { SessionDirectory, SessionLease, StopWatching } from "./session-directory.js";
+import type { StoredMessage } from "./store.js";
 
 /** What a session needs from its service. */
 export interface SessionContext {
-  readonly store: Store;
+  /** Delivery reads go through the directory, fenced by the session's lease. */
+  readonly directory: SessionDirectory;
   readonly deliveryBatchSize: number;
   /** Reports a failure that has no caller to return to (a background store read). */
   readonly reportError: (error: unknown) => void;
+  /** The lease turned out to be lost (a fenced read was refused): the service ends the session. */
+  readonly leaseLost: (session: Session) => void;
 }
 
 /**
@@ -19,8 +24,13 @@ export class Session {
   ackedUpTo = 0;
   /** Highest sequence number ever offered to a sink of this session. */
   offeredUpTo = 0;
+  /** Set once the session is over (logout, close, lost lease): later requests on it are refused. */
+  ended = false;
+  /** Stops this session's wake-ups; set by the service once watching has started. */
+  stopWatching: StopWatching | undefined;
   private pump: DeliveryPump | undefined;
   private sink: DeliverySink | undefined;
+  private readonly source: MessageSource;
 
   constructor(
     private readonly context: SessionContext,
@@ -28,7 +38,13 @@ export class Session {
     readonly username: string,
     /** The account's case-folded key. */
     readonly key: string,
-  ) {}
+    /** This session's claim in the directory: every read and ack is fenced by it. */
+    readonly lease: SessionLease,
+  ) {
+    this.source = {
+      readMessages: (_key, afterSeq, limit) => context.directory.readMessages(lease, afterSeq, limit),
+    };
+  }
 
   /** Whether a sink is attached, so sends to this account are delivered live. */
   get online(): boolean {
@@ -43,21 +59,40 @@ export class Session {
     this.detach();
     this.sink = sink;
     const pump = new DeliveryPump({
-      store: this.context.store,
+      store: this.source,
       recipientKey: this.key,
       sink,
       startAfterSeq: this.ackedUpTo,
       batchSize: this.context.deliveryBatchSize,
-      onDelivered: (seq) => {
+      onOffered: (seq) => {
         if (seq > this.offeredUpTo) this.offeredUpTo = seq;
       },
       onError: (error) => {
-        this.context.reportError(error);
-        if (this.pump === pump) this.pump = undefined;
+        const code = error instanceof ChatError ? error.code : undefined;
+        // A pump keeps going after UNAVAILABLE (the store comes back); anything else stopped it.
+        if (code !== "UNAVAILABLE" && this.pump === pump) this.pump = undefined;
+        if (code === "UNAUTHENTICATED") this.context.leaseLost(this);
+        else this.context.reportError(error);
       },
     });
     this.pump = pump;
+    if (!this.deliveringRecorded) this.recordDelivering(true);
     pump.start();
+  }
+
+  /** Whether the directory was last told that delivery is attached (a claim starts out attached). */
+  private deliveringRecorded = true;
+
+  private recordDelivering(delivering: boolean): void {
+    this.deliveringRecorded = delivering;
+    if (!this.context.directory.distributed) return;
+    this.context.directory.setDelivering(this.lease, delivering).catch(this.context.reportError);
+  }
+
+  /** Detaches at the transport's request: senders on other nodes now get `stored`. */
+  pauseDelivery(): void {
+    this.detach();
+    if (this.deliveringRecorded) this.recordDelivering(false);
   }
 
   /** Detaches the sink: the session stays, but messages are stored until the next attach. */
@@ -72,9 +107,17 @@ export class Session {
     return this.sink;
   }
 
-  /** A message was appended to this account's log. */
+  /** A message was appended to this account's log (by this node: the message is at hand). */
   notify(message: StoredMessage): void {
-    this.pump?.notify(message);
+    // Handed over without a store read only when leases cannot be lost (one process). Otherwise the fenced
+    // read decides, so a node whose lease was lost never delivers, whatever its clock believes.
+    if (this.lease.validUntil === Number.POSITIVE_INFINITY) this.pump?.notify(message);
+    else this.pump?.hint(message.seq);
+  }
+
+  /** The log holds messages up to `seq` (a wake-up from another node, or a catch-up position). */
+  hint(seq: number): void {
+    this.pump?.hint(seq);
   }
 
   /** The attached sink has room again. */

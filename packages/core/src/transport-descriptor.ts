@@ -1,4 +1,5 @@
 import type { ChatClient } from "./chat-client.js";
+import type { ChatClientOptions } from "./chat-client-options.js";
 import type { ChatService } from "./chat-service.js";
 import type { ServerLogger } from "./server-logger.js";
 
@@ -39,6 +40,12 @@ export interface TransportDescriptor<Name extends string = string> {
   /**
    * A client of this transport, not yet connected. Every client it creates has a TCP connection of its own
    * (never one shared with other clients of the process), so two clients are two separate devices.
+   * `options` are core's client settings (deadlines, `reconnect`); the transport's own keep their defaults.
    */
-  createClient(address: TransportAddress): ChatClient;
+  createClient(address: TransportAddress, options?: ChatClientOptions): ChatClient;
+  /**
+   * How a client of this transport speaks once connected (for the wire: `compact frames` or `fixed
+   * frames`), for status lines; absent when there is nothing to say.
+   */
+  describeClient?(client: ChatClient): string | undefined;
 }

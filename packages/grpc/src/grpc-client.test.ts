@@ -9,24 +9,32 @@ afterEach(async () => {
   await bed.close();
 });
 
-it("stops reading while its buffer is full and loses nothing when the consumer catches up", async () => {
-  bed = await startTestBed();
-  const client = new GrpcClient({ port: bed.port, maxBufferedMessages: 4 });
-  await client.connect();
-  await client.register("slow", PASSWORD);
-  await client.login("slow", PASSWORD);
-  const total = 60;
-  for (let index = 1; index <= total; index++) await client.send("slow", `m${index}`);
-  const contents: string[] = [];
-  for await (const message of client.messages) {
-    contents.push(message.content);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    if (contents.length === total) break;
-  }
-  expect(contents).toEqual(Array.from({ length: total }, (_, index) => `m${index + 1}`));
-  await client.close();
-  expect(await client.closed).toBeUndefined();
-});
+for (const chatStream of [false, true]) {
+  it(`stops reading while its buffer is full and loses nothing when the consumer catches up (${chatStream ? "Chat stream" : "Subscribe"})`, async () => {
+    bed = await startTestBed();
+    const client = new GrpcClient({ port: bed.port, maxBufferedMessages: 4, chatStream });
+    const sender = new GrpcClient({ port: bed.port });
+    await Promise.all([client.connect(), sender.connect()]);
+    await client.register("slow", PASSWORD);
+    await sender.register("sender", PASSWORD);
+    await client.login("slow", PASSWORD);
+    await sender.login("sender", PASSWORD);
+    expect(client.mode).toBe(chatStream ? "stream" : "unary");
+    const total = 60;
+    for (let index = 1; index <= total; index++) await sender.send("slow", `m${index}`);
+    // A send of its own is answered even while the consumer is behind on messages.
+    await client.send("slow", "own");
+    const contents: string[] = [];
+    for await (const message of client.messages) {
+      contents.push(message.content);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (contents.length === total + 1) break;
+    }
+    expect(contents).toEqual([...Array.from({ length: total }, (_, index) => `m${index + 1}`), "own"]);
+    await Promise.all([client.close(), sender.close()]);
+    expect(await client.closed).toBeUndefined();
+  });
+}
 
 it("frees the account at close() by logging out", async () => {
   bed = await startTestBed();

@@ -4,18 +4,18 @@ import {
   ChatClientBase,
   type ChatClientOptions,
   ChatError,
-  type ClientRequest,
+  ClientRequest,
   type IncomingMessage,
   type LoginResult,
-  type RequestOptions,
-  type SendOptions,
   type SendResult,
 } from "@chat/core";
 import {
   type CallOptions,
   type ChannelCredentials,
   type ChannelOptions,
+  type ClientDuplexStream,
   type ClientReadableStream,
+  connectivityState,
   credentials as grpcCredentials,
   Metadata,
   type MethodDefinition,
@@ -23,9 +23,13 @@ import {
   status,
 } from "@grpc/grpc-js";
 import {
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResponse,
   ChatServiceClient,
   DeliveryMode,
   type ListAccountsRequest,
+  type SendMessageResponse,
   type SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import { clientChannelOptions, DEFAULT_GRPC_CLIENT_LIMITS, type GrpcClientLimits } from "./limits.js";
@@ -64,7 +68,18 @@ export interface GrpcClientOptions extends ChatClientOptions {
    * sharing one with every other client of the process that has the same target and options.
    */
   readonly channelOptions?: ChannelOptions;
+  /**
+   * Whether sends, acks and deliveries go over one bidirectional `Chat` stream per session when the server
+   * offers it (default true; a server without `Chat` gets `Subscribe` and the unary calls). `false` forces
+   * `Subscribe` and the unary `SendMessage`/`Ack`, what generic gRPC tools do.
+   */
+  readonly chatStream?: boolean;
 }
+
+/** An answer the client waits for on the `Chat` stream. */
+type StreamAnswer =
+  | { readonly kind: "send"; readonly request: ClientRequest<SendResult> }
+  | { readonly kind: "ack"; readonly request: ClientRequest<void> };
 
 /** Calls without a session carry no metadata; grpc-js clones what it is given, so one instance serves all. */
 const NO_METADATA = new Metadata();
@@ -88,9 +103,25 @@ export class GrpcClient extends ChatClientBase {
    * (grpc-js clones it per call), instead of a new `Metadata` with its header validation on each call.
    */
   private auth: Metadata | undefined;
-  private stream: ClientReadableStream<SubscribeResponse> | undefined;
+  /** The session's delivery stream: `Subscribe`, or `Chat` (which also carries sends and acks). */
+  private stream:
+    | ClientReadableStream<SubscribeResponse>
+    | ClientDuplexStream<ChatRequest, ChatResponse>
+    | undefined;
   private streamPaused = false;
   private readonly maxBuffered: number;
+  /** The best-effort logouts under way (their own deadline, outside the base's requests). */
+  private readonly goodbyes = new Set<ClientRequest<unknown>>();
+  /** The session's `Chat` stream, once attached; `undefined` with `Subscribe` and the unary calls. */
+  private chat: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
+  /** Requests on the `Chat` stream waiting for their answer, by request id. */
+  private readonly answers = new Map<number, StreamAnswer>();
+  private nextRequestId = 1;
+  /** Requests held back while the stream's write buffer is full (HTTP/2 flow control), sent on drain. */
+  private readonly held: ChatRequest[] = [];
+  private chatBlocked = false;
+  /** The server answered `Chat` with UNIMPLEMENTED: this server has only `Subscribe` and the unary calls. */
+  private chatUnsupported = false;
 
   /** @inheritDoc */
   override readonly messages: AsyncIterable<IncomingMessage> = {
@@ -115,13 +146,24 @@ export class GrpcClient extends ChatClientBase {
     this.maxBuffered = options.maxBufferedMessages ?? DEFAULT_MAX_BUFFERED_MESSAGES;
   }
 
+  /**
+   * Whether the session's sends, acks and deliveries run over the `Chat` stream (`"stream"`) or over
+   * `Subscribe` and the unary calls (`"unary"`: forced, the server lacks `Chat`, or no session yet).
+   */
+  get mode(): "stream" | "unary" {
+    return this.chat === undefined ? "unary" : "stream";
+  }
+
   /** The channel; the base only lets requests start while the client is open, when it exists. */
   private get channel(): ChatServiceClient {
     if (!this.client) throw new ChatError("UNAVAILABLE", "the client is not connected");
     return this.client;
   }
 
-  /** Creates the channel and waits for it to be ready; the base bounds the wait by `connectTimeoutMs`. */
+  /**
+   * Creates a channel and waits for it to be ready; the base bounds the wait by `connectTimeoutMs`. A
+   * client that reconnects then watches the channel: once it is no longer ready, the connection is lost.
+   */
   protected openTransport(attempt: ClientRequest<void>): void {
     const host = this.options.host ?? "127.0.0.1";
     const target = host.includes(":") ? `[${host}]:${this.options.port}` : `${host}:${this.options.port}`;
@@ -135,24 +177,24 @@ export class GrpcClient extends ChatClientBase {
     );
     this.client = client;
     client.waitForReady(Number.POSITIVE_INFINITY, (error) => {
-      if (error) attempt.reject(new ChatError("UNAVAILABLE", `cannot reach the server: ${error.message}`));
-      else attempt.resolve();
+      if (error) {
+        attempt.reject(new ChatError("UNAVAILABLE", `cannot reach the server: ${error.message}`));
+        return;
+      }
+      if (this.reconnects) this.watchChannel(client);
+      attempt.resolve();
     });
   }
 
-  /** @inheritDoc */
-  async register(username: string, password: string, options?: RequestOptions): Promise<void> {
-    await this.call(CHAT_SERVICE_DEFINITION.register, { username, password }, options);
+  protected carryRegister(username: string, password: string, request: ClientRequest<void>): void {
+    this.call(CHAT_SERVICE_DEFINITION.register, { username, password }, request, () => undefined);
   }
 
   /**
-   * @inheritDoc
-   * Two calls under one deadline and signal: `Login`, then `Subscribe` until the server attached it. Given
-   * up after `Login` succeeded, the client logs the session out again.
+   * Two calls under one request: `Login`, then `Subscribe` until the server attached it. Given up after
+   * `Login` succeeded, the client logs the session out again.
    */
-  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult> {
-    const pending = this.beginRequest<LoginResult>(options);
-    if (pending.isSettled) return pending.promise;
+  protected carryLogin(username: string, password: string, pending: ClientRequest<LoginResult>): void {
     const client = this.channel;
     const method = CHAT_SERVICE_DEFINITION.login;
     // Sent with the current token, if any: the server then answers "already logged in" itself.
@@ -164,61 +206,84 @@ export class GrpcClient extends ChatClientBase {
       this.auth ?? NO_METADATA,
       NO_CALL_OPTIONS,
       (error, reply) => {
-        if (error) pending.reject(fromGrpcStatus(error));
+        if (error) this.refused(client, error, pending);
         else if (reply === undefined) pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
         else {
           const auth = new Metadata();
           auth.set(AUTHORIZATION_KEY, `Bearer ${reply.token}`);
           this.auth = auth;
           if (pending.isSettled) void this.endSession();
-          else this.subscribe(client, auth, pending, reply.username);
+          else this.openDeliveryStream(client, auth, pending, reply.username, undefined);
         }
       },
     );
     pending.cancelWith(call);
-    return pending.promise;
   }
 
-  /** @inheritDoc */
-  async logout(options?: RequestOptions): Promise<void> {
-    await this.call(CHAT_SERVICE_DEFINITION.logout, {}, options);
-    this.dropSession();
+  /**
+   * A gRPC session outlives its connection (until the server's idle lease ends it): the client first
+   * subscribes again with the token it kept, and logs in again only when the server no longer knows it.
+   */
+  protected override carryResume(
+    username: string,
+    password: string,
+    pending: ClientRequest<LoginResult>,
+  ): void {
+    const auth = this.auth;
+    if (auth === undefined) {
+      this.carryLogin(username, password, pending);
+      return;
+    }
+    this.openDeliveryStream(this.channel, auth, pending, username, () => {
+      this.auth = undefined;
+      this.carryLogin(username, password, pending);
+    });
   }
 
-  /** @inheritDoc */
-  async deleteAccount(options?: RequestOptions): Promise<void> {
-    await this.call(CHAT_SERVICE_DEFINITION.deleteAccount, {}, options);
-    this.dropSession();
+  protected carryLogout(request: ClientRequest<void>): void {
+    this.call(CHAT_SERVICE_DEFINITION.logout, {}, request, () => {
+      this.dropSession();
+      return undefined;
+    });
   }
 
-  /** @inheritDoc */
-  async listAccounts(query: AccountQuery = {}, options?: RequestOptions): Promise<AccountPage> {
-    const request: ListAccountsRequest = {
+  protected carryDeleteAccount(request: ClientRequest<void>): void {
+    this.call(CHAT_SERVICE_DEFINITION.deleteAccount, {}, request, () => {
+      this.dropSession();
+      return undefined;
+    });
+  }
+
+  protected carryListAccounts(query: AccountQuery, request: ClientRequest<AccountPage>): void {
+    const message: ListAccountsRequest = {
       pattern: query.pattern ?? "",
       pageSize: query.pageSize,
       pageToken: query.cursor ?? "",
     };
-    const reply = await this.call(CHAT_SERVICE_DEFINITION.listAccounts, request, options);
-    return reply.nextPageToken === ""
-      ? { usernames: reply.usernames }
-      : { usernames: reply.usernames, nextCursor: reply.nextPageToken };
+    this.call(CHAT_SERVICE_DEFINITION.listAccounts, message, request, (reply) =>
+      reply.nextPageToken === ""
+        ? { usernames: reply.usernames }
+        : { usernames: reply.usernames, nextCursor: reply.nextPageToken },
+    );
   }
 
-  /** @inheritDoc */
-  async send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
-    const id = options?.clientMessageId;
-    const request = id === undefined ? { to, content } : { to, content, clientMessageId: Buffer.from(id) };
-    const reply = await this.call(CHAT_SERVICE_DEFINITION.sendMessage, request, options);
-    return {
-      seq: reply.seq,
-      sentAt: reply.sentAtMs,
-      delivery: reply.delivery === DeliveryMode.DELIVERY_MODE_LIVE ? "live" : "stored",
-    };
+  protected carrySend(
+    to: string,
+    content: string,
+    clientMessageId: Uint8Array | undefined,
+    request: ClientRequest<SendResult>,
+  ): void {
+    const message =
+      clientMessageId === undefined
+        ? { to, content }
+        : { to, content, clientMessageId: Buffer.from(clientMessageId) };
+    if (this.chat !== undefined) this.onStream({ kind: "send", request }, { send: message });
+    else this.call(CHAT_SERVICE_DEFINITION.sendMessage, message, request, sendResult);
   }
 
-  /** @inheritDoc */
-  async ack(upToSeq: number, options?: RequestOptions): Promise<void> {
-    await this.call(CHAT_SERVICE_DEFINITION.ack, { upToSeq }, options);
+  protected carryAck(upToSeq: number, request: ClientRequest<void>): void {
+    if (this.chat !== undefined) this.onStream({ kind: "ack", request }, { ack: { upToSeq } });
+    else this.call(CHAT_SERVICE_DEFINITION.ack, { upToSeq }, request, () => undefined);
   }
 
   /** Logging out at `close()` frees the account at once instead of after the server's session lease. */
@@ -226,44 +291,82 @@ export class GrpcClient extends ChatClientBase {
     if (this.auth !== undefined) await this.endSession();
   }
 
+  /** Closes the lost channel; the session token stays, to subscribe again with. */
+  protected dropTransport(): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    if (this.chat !== undefined)
+      this.chatEnded(this.chat, new ChatError("UNAVAILABLE", "the connection was lost"));
+    stream?.cancel();
+    const client = this.client;
+    this.client = undefined;
+    client?.close();
+  }
+
   protected releaseTransport(): void {
     this.dropSession();
     this.client?.close();
   }
 
-  /** One unary call with the session's token (if any), under the base's deadline and signal. */
-  private call<Request, Response>(
+  /** Reports the loss once the channel leaves the ready state (the connection closed or its keepalive failed). */
+  private watchChannel(client: ChatServiceClient): void {
+    const channel = client.getChannel();
+    channel.watchConnectivityState(connectivityState.READY, Number.POSITIVE_INFINITY, () => {
+      if (this.client !== client) return;
+      const now = channel.getConnectivityState(false);
+      if (now === connectivityState.READY) this.watchChannel(client);
+      else this.connectionLost(new ChatError("UNAVAILABLE", "the connection to the server was lost"));
+    });
+  }
+
+  /**
+   * A call failed: `UNAVAILABLE` from a client that reconnects is the connection failing under it (the
+   * base learns of it before the call's own rejection, so a send stays in the outbox).
+   */
+  private refused<T>(client: ChatServiceClient, error: ServiceError, pending: ClientRequest<T>): void {
+    const reason = fromGrpcStatus(error);
+    if (error.code === status.UNAVAILABLE && this.reconnects && this.client === client) {
+      this.connectionLost(reason);
+    }
+    pending.reject(reason);
+  }
+
+  /** One unary call with the session's token (if any); `answer` turns the reply into the request's value. */
+  private call<Request, Response, Answer>(
     method: MethodDefinition<Request, Response>,
-    request: Request,
-    options: RequestOptions | undefined,
-  ): Promise<Response> {
-    const pending = this.beginRequest<Response>(options);
-    if (pending.isSettled) return pending.promise;
+    message: Request,
+    pending: ClientRequest<Answer>,
+    answer: (response: Response) => Answer,
+  ): void {
+    const client = this.channel;
     // Through the generic entry point with our zero-copy serializers (see CHAT_SERVICE_DEFINITION).
-    const call = this.channel.makeUnaryRequest(
+    const call = client.makeUnaryRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
-      request,
+      message,
       this.auth ?? NO_METADATA,
       NO_CALL_OPTIONS,
       (error, response) => {
-        if (error) pending.reject(fromGrpcStatus(error));
+        if (error) this.refused(client, error, pending);
         else if (response === undefined)
           pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
-        else pending.resolve(response);
+        else pending.resolve(answer(response));
       },
     );
     pending.cancelWith(call);
-    return pending.promise;
   }
 
-  /** Opens the Subscribe stream; settles `pending` once the server has attached it (its headers arrived). */
+  /**
+   * Opens the Subscribe stream; settles `pending` once the server has attached it (its headers arrived).
+   * `unknownSession`, when given, is what to do instead when the server no longer knows the token.
+   */
   private subscribe(
     client: ChatServiceClient,
     auth: Metadata,
     pending: ClientRequest<LoginResult>,
     username: string,
+    unknownSession: (() => void) | undefined,
   ): void {
     const method = CHAT_SERVICE_DEFINITION.subscribe;
     const stream = client.makeServerStreamRequest(
@@ -283,41 +386,193 @@ export class GrpcClient extends ChatClientBase {
       pending.resolve({ username });
     });
     stream.on("data", (response: SubscribeResponse) => {
-      const message = response.message;
-      if (this.stream !== stream || !message) return;
-      this.incoming.push({
-        seq: message.seq,
-        from: message.sender,
-        content: message.content,
-        sentAt: message.sentAtMs,
-      });
-      if (!this.streamPaused && this.incoming.size >= this.maxBuffered) {
-        this.streamPaused = true;
-        stream.pause();
-      }
+      if (this.stream === stream && response.message) this.receive(response.message, stream);
     });
     stream.on("error", (error: ServiceError) => {
       const reason = fromGrpcStatus(error);
       if (!attached) {
-        if (!pending.isSettled) {
+        if (pending.isSettled || this.stream !== stream) return;
+        this.stream = undefined;
+        if (error.code === status.UNAUTHENTICATED && unknownSession) unknownSession();
+        else if (error.code === status.UNAVAILABLE && this.reconnects) {
+          // The connection failed under the subscribe: the session is still ours, to resume next time.
+          this.connectionLost(reason);
+          pending.reject(reason);
+        } else {
           pending.reject(reason);
           void this.endSession();
         }
         return;
       }
-      // Our own cancel (logout, close) is not news; anything else ends this client.
+      // Our own cancel (logout, close, a dropped channel) is not news; anything else loses the connection.
       if (this.stream !== stream || error.code === status.CANCELLED) return;
       this.stream = undefined;
-      this.fail(reason);
+      this.connectionLost(reason);
     });
+  }
+
+  /** `Chat` unless told otherwise or the server lacks it; else `Subscribe` (see {@link subscribe}). */
+  private openDeliveryStream(
+    client: ChatServiceClient,
+    auth: Metadata,
+    pending: ClientRequest<LoginResult>,
+    username: string,
+    unknownSession: (() => void) | undefined,
+  ): void {
+    if (this.options.chatStream === false || this.chatUnsupported) {
+      this.subscribe(client, auth, pending, username, unknownSession);
+    } else this.openChat(client, auth, pending, username, unknownSession);
+  }
+
+  /**
+   * Buffers one delivered message; stops reading `stream` while the consumer is this far behind. Not while
+   * an answer is awaited on the `Chat` stream: the answer comes behind the messages, so a send is never
+   * stuck behind messages the application has not taken yet (the buffer then grows by what was in flight).
+   */
+  private receive(message: ChatMessage, stream: { pause(): void }): void {
+    this.deliver({
+      seq: message.seq,
+      from: message.sender,
+      content: message.content,
+      sentAt: message.sentAtMs,
+    });
+    if (!this.streamPaused && this.incoming.size >= this.maxBuffered && this.answers.size === 0) {
+      this.streamPaused = true;
+      stream.pause();
+    }
+  }
+
+  /**
+   * Opens the `Chat` stream; settles `pending` once the server attached it. A server without `Chat`
+   * (UNIMPLEMENTED) gets `Subscribe` instead, and so does every later login of this client. The rest is
+   * as for {@link subscribe}.
+   */
+  private openChat(
+    client: ChatServiceClient,
+    auth: Metadata,
+    pending: ClientRequest<LoginResult>,
+    username: string,
+    unknownSession: (() => void) | undefined,
+  ): void {
+    const method = CHAT_SERVICE_DEFINITION.chat;
+    const chat = client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      auth,
+    );
+    // Read like Subscribe: `stream` is what `messages` pauses and resumes, and what a logout cancels.
+    this.stream = chat;
+    this.streamPaused = false;
+    pending.cancelWith({ cancel: () => void this.endSession() });
+    let attached = false;
+    chat.once("metadata", () => {
+      attached = true;
+      if (this.stream !== chat) return;
+      this.chat = chat;
+      pending.resolve({ username });
+    });
+    chat.on("data", (response: ChatResponse) => {
+      if (this.stream !== chat) return;
+      if (response.message) this.receive(response.message, chat);
+      else this.answered(response);
+    });
+    chat.on("drain", () => {
+      if (this.chat !== chat) return;
+      this.chatBlocked = false;
+      while (this.held.length > 0) {
+        if (!chat.write(this.held.shift() as ChatRequest)) {
+          this.chatBlocked = true;
+          return;
+        }
+      }
+    });
+    chat.on("error", (error: ServiceError) => {
+      const reason = fromGrpcStatus(error);
+      if (!attached) {
+        if (pending.isSettled || this.stream !== chat) return;
+        this.stream = undefined;
+        if (error.code === status.UNIMPLEMENTED) {
+          this.chatUnsupported = true;
+          this.subscribe(client, auth, pending, username, unknownSession);
+        } else if (error.code === status.UNAUTHENTICATED && unknownSession) unknownSession();
+        else if (error.code === status.UNAVAILABLE && this.reconnects) {
+          this.connectionLost(reason);
+          pending.reject(reason);
+        } else {
+          pending.reject(reason);
+          void this.endSession();
+        }
+        return;
+      }
+      // Our own cancel (logout, close, a dropped channel) is not news; anything else loses the connection,
+      // which the base learns first so that the sends on the stream stay in its outbox.
+      if (this.stream !== chat || error.code === status.CANCELLED) {
+        this.chatEnded(chat, reason);
+        return;
+      }
+      this.stream = undefined;
+      this.connectionLost(reason);
+      this.chatEnded(chat, reason);
+    });
+    // The server ended the stream with OK (it does so only after the client ended its side).
+    chat.on("end", () =>
+      this.chatEnded(chat, new ChatError("UNAVAILABLE", "the server ended the Chat stream")),
+    );
+  }
+
+  /** Sends a request on the `Chat` stream, or holds it while the stream's buffer is full. */
+  private onStream(answer: StreamAnswer, request: Omit<ChatRequest, "requestId">): void {
+    const chat = this.chat as ClientDuplexStream<ChatRequest, ChatResponse>;
+    const requestId = this.nextRequestId++;
+    this.answers.set(requestId, answer);
+    const message: ChatRequest = { requestId, ...request };
+    // Its answer must be read, even if the consumer is behind on messages.
+    if (this.streamPaused) {
+      this.streamPaused = false;
+      chat.resume();
+    }
+    if (this.chatBlocked) this.held.push(message);
+    else if (!chat.write(message)) this.chatBlocked = true;
+  }
+
+  /** Settles the request `response` answers. */
+  private answered(response: ChatResponse): void {
+    const answer = this.answers.get(response.requestId);
+    if (answer === undefined) return;
+    this.answers.delete(response.requestId);
+    if (response.failure) {
+      answer.request.reject(
+        fromGrpcStatus({ code: response.failure.code, details: response.failure.message }),
+      );
+    } else if (answer.kind === "send") {
+      if (response.sent) answer.request.resolve(sendResult(response.sent));
+      else answer.request.reject(new ChatError("INTERNAL", "the server answered a send with no result"));
+    } else answer.request.resolve(undefined);
+  }
+
+  /** The `Chat` stream is over: its unanswered requests fail with `reason`. */
+  private chatEnded(chat: ClientDuplexStream<ChatRequest, ChatResponse>, reason: ChatError): void {
+    if (this.chat !== chat) return;
+    this.chat = undefined;
+    this.held.length = 0;
+    this.chatBlocked = false;
+    const waiting = [...this.answers.values()];
+    this.answers.clear();
+    for (const answer of waiting) answer.request.reject(reason);
   }
 
   /** Best-effort logout when the session must end anyway (close, a login given up or failed). */
   private async endSession(): Promise<void> {
-    try {
-      await this.call(CHAT_SERVICE_DEFINITION.logout, {}, { timeoutMs: GOODBYE_TIMEOUT_MS });
-    } catch {
-      // The server is gone or the session already ended: either way there is nothing left to free.
+    const client = this.client;
+    if (client !== undefined) {
+      const goodbye = new ClientRequest<void>(this.goodbyes, GOODBYE_TIMEOUT_MS, "request", undefined);
+      this.call(CHAT_SERVICE_DEFINITION.logout, {}, goodbye, () => undefined);
+      try {
+        await goodbye.promise;
+      } catch {
+        // The server is gone or the session already ended: either way there is nothing left to free.
+      }
     }
     this.dropSession();
   }
@@ -326,6 +581,16 @@ export class GrpcClient extends ChatClientBase {
     this.auth = undefined;
     const stream = this.stream;
     this.stream = undefined;
+    if (this.chat !== undefined) this.chatEnded(this.chat, new ChatError("UNAVAILABLE", "the session ended"));
     stream?.cancel();
   }
+}
+
+/** A `SendMessageResponse` (unary or on the stream) as core's `SendResult`. */
+function sendResult(reply: SendMessageResponse): SendResult {
+  return {
+    seq: reply.seq,
+    sentAt: reply.sentAtMs,
+    delivery: reply.delivery === DeliveryMode.DELIVERY_MODE_LIVE ? "live" : "stored",
+  };
 }

@@ -27,6 +27,13 @@ function finalStatus(
   return new Promise((resolve) => stream.once("status", resolve));
 }
 
+/** A fresh account logged in with a raw call, its Subscribe stream attached, and that stream's final status. */
+async function subscribedSession(username: string) {
+  const token = await rawLogin(bed, username);
+  const stream = await subscribe(token);
+  return { token, stream, ended: finalStatus(stream) };
+}
+
 function send(token: string, to: string, content: string) {
   return unary(bed.raw.sendMessage.bind(bed.raw), { to, content }, bearer(token));
 }
@@ -65,9 +72,7 @@ describe("GrpcServer sessions", () => {
 
   it("revokes the token at logout, and ends the Subscribe stream with OK", async () => {
     bed = await startTestBed();
-    const token = await rawLogin(bed, "cy");
-    const stream = await subscribe(token);
-    const ended = finalStatus(stream);
+    const { token, ended } = await subscribedSession("cy");
     await unary(bed.raw.logout.bind(bed.raw), {}, bearer(token));
     expect((await ended).code).toBe(status.OK);
     await expect(send(token, "cy", "hello")).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
@@ -76,9 +81,7 @@ describe("GrpcServer sessions", () => {
 
   it("ends the Subscribe stream when the account is deleted", async () => {
     bed = await startTestBed();
-    const token = await rawLogin(bed, "dee");
-    const stream = await subscribe(token);
-    const ended = finalStatus(stream);
+    const { token, ended } = await subscribedSession("dee");
     await unary(bed.raw.deleteAccount.bind(bed.raw), {}, bearer(token));
     expect((await ended).code).toBe(status.OK);
     expect(bed.server.sessionCount).toBe(0);
@@ -99,9 +102,7 @@ describe("GrpcServer sessions", () => {
 
   it("lets a newer Subscribe of the same session replace the older one", async () => {
     bed = await startTestBed();
-    const token = await rawLogin(bed, "gus");
-    const older = await subscribe(token);
-    const olderEnded = finalStatus(older);
+    const { token, ended: olderEnded } = await subscribedSession("gus");
     const newer = await subscribe(token);
     expect((await olderEnded).code).toBe(status.FAILED_PRECONDITION);
     const received = new Promise<SubscribeResponse>((resolve) => newer.once("data", resolve));

@@ -3,37 +3,47 @@ import {
   type ChatConnection,
   ChatError,
   type ChatService,
+  type IncomingMessage,
   type ServerLogger,
   silentLogger,
 } from "@chat/core";
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_SESSION_LEASE_MS,
+  GracefulClose,
+  reportFailure,
+  serverShuttingDown,
+} from "@chat/core/adapter";
 import {
   type handleUnaryCall,
   Metadata,
   Server,
   ServerCredentials,
+  type ServerDuplexStream,
   type ServerUnaryCall,
   type ServerWritableStream,
-  status,
 } from "@grpc/grpc-js";
-import {
-  type AckRequest,
-  type AckResponse,
-  type ChatServiceServer,
-  type DeleteAccountRequest,
-  type DeleteAccountResponse,
-  DeliveryMode,
-  type ListAccountsRequest,
-  type ListAccountsResponse,
-  type LoginRequest,
-  type LoginResponse,
-  type LogoutRequest,
-  type LogoutResponse,
-  type RegisterRequest,
-  type RegisterResponse,
-  type SendMessageRequest,
-  type SendMessageResponse,
-  type SubscribeRequest,
-  type SubscribeResponse,
+import { ChatCall, sendMessageResponse } from "./chat-call.js";
+import type {
+  AckRequest,
+  AckResponse,
+  ChatRequest,
+  ChatResponse,
+  ChatServiceServer,
+  DeleteAccountRequest,
+  DeleteAccountResponse,
+  ListAccountsRequest,
+  ListAccountsResponse,
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
+  LogoutResponse,
+  RegisterRequest,
+  RegisterResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+  SubscribeRequest,
+  SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
 import { ChatHealth } from "./health.js";
@@ -42,12 +52,15 @@ import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
-import { SubscribeStream } from "./subscribe-stream.js";
+import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 
-/** Default time a session may sit with no `Subscribe` stream and no call before it expires. */
-export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 60_000;
-/** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED`. */
-export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * Default time a session may sit with no `Subscribe` stream and no call before it expires: core's session
+ * lease (`DEFAULT_SESSION_LEASE_MS` of `@chat/core/adapter`), the same on every transport.
+ */
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = DEFAULT_SESSION_LEASE_MS;
+/** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED` (core's). */
+export { DEFAULT_DRAIN_TIMEOUT_MS };
 /** Default time `close()` waits for calls in progress before cutting connections. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 /**
@@ -103,12 +116,11 @@ export class GrpcServer {
   private readonly logger: ServerLogger;
   private readonly sessions: SessionTable;
   private readonly drainTimeoutMs: number;
-  private readonly shutdownTimeoutMs: number;
   private readonly credentials: ServerCredentials;
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
-  private closing: Promise<void> | undefined;
   private readonly health: ChatHealth | undefined;
+  private readonly closer: GracefulClose;
 
   constructor(
     private readonly service: ChatService,
@@ -116,9 +128,14 @@ export class GrpcServer {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.closer = new GracefulClose({
+      timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      graceful: () => this.stopGracefully(),
+      force: () => this.server.forceShutdown(),
+      finish: () => this.logger.info({}, "grpc server stopped"),
+    });
     this.sessions = new SessionTable({
-      idleTimeoutMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+      leaseMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
       logger: this.logger,
     });
     const limits: GrpcServerLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...options.limits };
@@ -160,38 +177,25 @@ export class GrpcServer {
    * `ChatService` stays open for its owner. Safe to call more than once.
    */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
+    return this.closer.close();
   }
 
-  private async shutdown(): Promise<void> {
+  private stopGracefully(): Promise<void> {
     this.health?.shuttingDown();
-    this.sessions.closeAll({ code: status.UNAVAILABLE, details: "the server is shutting down" });
+    this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     this.anonymous?.close();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, this.shutdownTimeoutMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    this.logger.info({}, "grpc server stopped");
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
   }
 
   private anonymousConnection(): ChatConnection {
-    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    if (this.closer.started) throw serverShuttingDown();
     if (!this.anonymous || this.anonymous.isClosed)
       this.anonymous = this.service.connect({ transport: "grpc" });
     return this.anonymous;
   }
 
   private failure(method: string, error: unknown): GrpcStatus {
-    const failed = toGrpcStatus(error);
-    if (failed.code === status.INTERNAL) this.logger.error({ method, err: error }, "grpc call failed");
-    return failed;
+    return toGrpcStatus(reportFailure(error, this.logger, { method }, "grpc call failed"));
   }
 
   /** A unary handler from an async function; its `ChatError`s become statuses here and nowhere else. */
@@ -277,15 +281,10 @@ export class GrpcServer {
 
       sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
         "SendMessage",
-        async (session, request) => {
-          const sent = await session.connection.send(request.to, request.content, request.clientMessageId);
-          return {
-            seq: sent.seq,
-            sentAtMs: sent.sentAt,
-            delivery:
-              sent.delivery === "live" ? DeliveryMode.DELIVERY_MODE_LIVE : DeliveryMode.DELIVERY_MODE_STORED,
-          };
-        },
+        async (session, request) =>
+          sendMessageResponse(
+            await session.connection.send(request.to, request.content, request.clientMessageId),
+          ),
       ),
 
       ack: this.withSession<AckRequest, AckResponse>("Ack", async (session, request) => {
@@ -294,6 +293,8 @@ export class GrpcServer {
       }),
 
       subscribe: (call) => this.subscribe(call),
+
+      chat: (call) => this.chat(call),
     };
   }
 
@@ -301,14 +302,11 @@ export class GrpcServer {
     request: LoginRequest,
     call: ServerUnaryCall<LoginRequest, LoginResponse>,
   ): Promise<LoginResponse> {
-    // A client that already holds a session logs in again on the same connection, so core's rule "one
-    // session per connection" answers (FAILED_PRECONDITION), not a rule of ours.
-    const current = this.sessions.find(call.metadata);
-    if (current) {
-      await current.connection.login(request.username, request.password);
-      throw new ChatError("INTERNAL", "a connection with a session accepted a second login");
-    }
-    if (this.closing) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    // A client that already holds a session gets core's refusal ("one session per connection",
+    // FAILED_PRECONDITION), not a rule of ours.
+    const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
+    if (refusal) throw refusal;
+    if (this.closer.started) throw serverShuttingDown();
     const connection = this.service.connect({ transport: "grpc" });
     let username: string;
     try {
@@ -329,33 +327,60 @@ export class GrpcServer {
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    this.openDeliveryStream("Subscribe", call, subscribeResponse);
+  }
+
+  /** `Chat`: a Subscribe stream that also takes the session's sends and acks (see {@link ChatCall}). */
+  private chat(call: ServerDuplexStream<ChatRequest, ChatResponse>): void {
+    const opened = this.openDeliveryStream("Chat", call, chatDelivery);
+    if (opened) new ChatCall(call, opened.stream, opened.session, (error) => this.failure("Chat", error));
+  }
+
+  /**
+   * Makes `call` the delivery stream of the session its token names. Returns the stream and its session, or
+   * `undefined` when the call was refused (it has ended with the status then).
+   */
+  private openDeliveryStream<Response>(
+    method: string,
+    call: DeliveryCall<Response>,
+    toResponse: (message: IncomingMessage) => Response,
+  ): { stream: SubscribeStream<Response>; session: GrpcSession } | undefined {
     let session: GrpcSession;
     try {
       session = this.sessions.authenticate(call.metadata);
     } catch (error) {
-      call.emit("error", this.failure("Subscribe", error));
-      return;
+      call.emit("error", this.failure(method, error));
+      return undefined;
     }
-    const stream: SubscribeStream = new SubscribeStream(
+    const stream = new SubscribeStream(
       call,
       {
-        resume: () => session.resumeStream(stream),
         ended: (ended, sessionEnded) => {
           session.streamEnded(ended, sessionEnded);
-          this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe ended");
+          this.logger.debug(
+            { username: session.username, peer: call.getPeer(), method },
+            "grpc stream ended",
+          );
         },
       },
-      this.drainTimeoutMs,
+      {
+        connection: session.connection,
+        drainTimeoutMs: this.drainTimeoutMs,
+        logger: this.logger,
+        username: session.username,
+        toResponse,
+      },
     );
     try {
       session.subscribe(stream);
     } catch (error) {
-      stream.end(this.failure("Subscribe", error));
-      return;
+      stream.end(this.failure(method, error));
+      return undefined;
     }
     // Headers tell the client the sink is attached: from now on, sends to this account are live.
     call.sendMetadata(new Metadata());
-    this.logger.debug({ username: session.username, peer: call.getPeer() }, "grpc subscribe started");
+    this.logger.debug({ username: session.username, peer: call.getPeer(), method }, "grpc stream started");
+    return { stream, session };
   }
 }
 

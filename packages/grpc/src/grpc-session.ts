@@ -1,11 +1,12 @@
 import type { ChatConnection } from "@chat/core";
+import { SessionLease } from "@chat/core/adapter";
 import { status } from "@grpc/grpc-js";
 import type { GrpcStatus } from "./status.js";
 import type { SubscribeStream } from "./subscribe-stream.js";
 
 /** What a {@link GrpcSession} needs from the table that owns it. */
 export interface GrpcSessionOwner {
-  /** No stream and no call for the idle timeout: the session must end. */
+  /** The session's lease ran out (no stream and no call for that long): the session must end. */
   expire(session: GrpcSession): void;
   /** Core ended the session itself (the service is shutting down). */
   lost(session: GrpcSession): void;
@@ -13,14 +14,13 @@ export interface GrpcSessionOwner {
 
 /**
  * One gRPC login: the `ChatConnection` behind a session token, plus what makes the account "online" (an open
- * `Subscribe` stream) and the idle clock that expires a session nobody uses, so a crashed client cannot
+ * `Subscribe` stream) and the session lease that expires a session nobody uses, so a crashed client cannot
  * keep its account logged in for ever.
  */
 export class GrpcSession {
-  private stream: SubscribeStream | undefined;
-  private activeCalls = 0;
-  private lastActiveAt = performance.now();
-  private idleTimer: NodeJS.Timeout | undefined;
+  private stream: SubscribeStream<unknown> | undefined;
+  /** Held by the open stream and by each call in progress; see the adapter kit's session-lease policy. */
+  private readonly lease: SessionLease;
   private closed = false;
 
   constructor(
@@ -30,10 +30,10 @@ export class GrpcSession {
     readonly connection: ChatConnection,
     /** The account's registered spelling, for logs. */
     readonly username: string,
-    private readonly idleTimeoutMs: number,
+    leaseMs: number,
     private readonly owner: GrpcSessionOwner,
   ) {
-    this.armIdleTimer();
+    this.lease = new SessionLease(leaseMs, () => owner.expire(this));
   }
 
   /** Whether a `Subscribe` stream is open. */
@@ -41,47 +41,40 @@ export class GrpcSession {
     return this.stream !== undefined;
   }
 
-  /** A call of this session started: it is in use, whatever the idle clock says. */
+  /** A call of this session started: it is in use, whatever the lease says. */
   callStarted(): void {
-    this.activeCalls++;
-    this.lastActiveAt = performance.now();
+    this.lease.hold();
   }
 
-  /** A call of this session finished: the idle clock starts again from now. */
+  /** A call of this session finished: the lease runs again from now. */
   callEnded(): void {
-    this.activeCalls--;
-    this.lastActiveAt = performance.now();
+    this.lease.release();
   }
 
   /**
    * Makes `stream` the session's delivery sink: stored messages first, then live ones. A stream already
    * open is ended with `FAILED_PRECONDITION`, so the newest subscriber (a reconnecting client) wins.
    */
-  subscribe(stream: SubscribeStream): void {
+  subscribe(stream: SubscribeStream<unknown>): void {
     const previous = this.stream;
     this.stream = stream;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    // The open stream holds the lease once, whichever stream it is.
+    if (previous === undefined) this.lease.hold();
     previous?.end({
       code: status.FAILED_PRECONDITION,
       details: "this stream was replaced by a newer Subscribe of the same session",
     });
     try {
-      this.connection.attach(stream);
+      this.connection.attach(stream.sink);
     } catch (error) {
       this.stream = undefined;
-      this.armIdleTimer();
+      this.lease.release();
       throw error;
     }
   }
 
-  /** The stream drained: core may deliver again, if it is still the session's stream. */
-  resumeStream(stream: SubscribeStream): void {
-    if (this.stream === stream) this.connection.resume();
-  }
-
-  /** A stream ended: if it was the session's, the account goes offline and the idle clock starts. */
-  streamEnded(stream: SubscribeStream, sessionEnded: boolean): void {
+  /** A stream ended: if it was the session's, the account goes offline and the lease starts to run. */
+  streamEnded(stream: SubscribeStream<unknown>, sessionEnded: boolean): void {
     if (sessionEnded) {
       this.owner.lost(this);
       return;
@@ -89,8 +82,7 @@ export class GrpcSession {
     if (this.stream !== stream) return;
     this.stream = undefined;
     this.connection.detach();
-    this.lastActiveAt = performance.now();
-    this.armIdleTimer();
+    this.lease.release();
   }
 
   /**
@@ -100,30 +92,10 @@ export class GrpcSession {
   close(streamStatus: GrpcStatus): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.lease.end();
     const stream = this.stream;
     this.stream = undefined;
     stream?.end(streamStatus);
     this.connection.close();
   }
-
-  private armIdleTimer(delayMs = this.idleTimeoutMs): void {
-    if (this.closed || this.stream || this.idleTimer) return;
-    this.idleTimer = setTimeout(this.checkIdle, delayMs);
-    // An idle session must not keep the process alive on its own.
-    this.idleTimer.unref();
-  }
-
-  // One timer per idle session, re-armed lazily: calls only stamp a time, they never touch timers.
-  private readonly checkIdle = (): void => {
-    this.idleTimer = undefined;
-    if (this.closed || this.stream) return;
-    const idleFor = performance.now() - this.lastActiveAt;
-    if (this.activeCalls > 0 || idleFor < this.idleTimeoutMs) {
-      this.armIdleTimer(this.activeCalls > 0 ? this.idleTimeoutMs : this.idleTimeoutMs - idleFor);
-      return;
-    }
-    this.owner.expire(this);
-  };
 }

@@ -18,5 +18,6 @@ export const grpcTransport: TransportDescriptor<"grpc"> = {
   name: "grpc",
   defaultPort: DEFAULT_GRPC_PORT,
   createServer: (service, options = {}) => new GrpcServer(service, options),
-  createClient: ({ host, port }) => new GrpcClient({ host, port, channelOptions: OWN_CONNECTION }),
+  createClient: ({ host, port }, options = {}) =>
+    new GrpcClient({ ...options, host, port, channelOptions: OWN_CONNECTION }),
 };

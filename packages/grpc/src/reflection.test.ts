@@ -87,5 +87,6 @@ it("serves the .proto's descriptor for the service symbol", async () => {
     "SendMessage",
     "Ack",
     "Subscribe",
+    "Chat",
   ]);
 });

@@ -2,6 +2,8 @@ import type { BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   AckRequest,
   AckResponse,
+  ChatRequest,
+  ChatResponse,
   ChatServiceService,
   DeleteAccountRequest,
   DeleteAccountResponse,
@@ -80,5 +82,10 @@ export const CHAT_SERVICE_DEFINITION: typeof ChatServiceService = {
     ...ChatServiceService.subscribe,
     requestSerialize: serializer(SubscribeRequest),
     responseSerialize: serializer(SubscribeResponse),
+  },
+  chat: {
+    ...ChatServiceService.chat,
+    requestSerialize: serializer(ChatRequest),
+    responseSerialize: serializer(ChatResponse),
   },
 };

@@ -1,4 +1,5 @@
 import { type ChatConnection, ChatError, type ServerLogger } from "@chat/core";
+import { serverShuttingDown } from "@chat/core/adapter";
 import { type Metadata, status } from "@grpc/grpc-js";
 import { GrpcSession, type GrpcSessionOwner } from "./grpc-session.js";
 import { createSessionToken, hashSessionToken, readBearerToken } from "./session-token.js";
@@ -6,8 +7,8 @@ import type { GrpcStatus } from "./status.js";
 
 /** Options of a {@link SessionTable}. */
 export interface SessionTableOptions {
-  /** A session with no open stream and no call for this long expires, in milliseconds. */
-  readonly idleTimeoutMs: number;
+  /** The session lease: a session with no open stream and no call for this long expires, in milliseconds. */
+  readonly leaseMs: number;
   readonly logger: ServerLogger;
 }
 
@@ -35,13 +36,13 @@ export class SessionTable implements GrpcSessionOwner {
   open(connection: ChatConnection, username: string): string {
     if (this.closed) {
       connection.close();
-      throw new ChatError("UNAVAILABLE", "the server is shutting down");
+      throw serverShuttingDown();
     }
     const token = createSessionToken();
     const tokenHash = hashSessionToken(token);
     this.sessions.set(
       tokenHash,
-      new GrpcSession(tokenHash, connection, username, this.options.idleTimeoutMs, this),
+      new GrpcSession(tokenHash, connection, username, this.options.leaseMs, this),
     );
     return token;
   }
@@ -54,7 +55,7 @@ export class SessionTable implements GrpcSessionOwner {
 
   /** The session named by the call's bearer token; `UNAUTHENTICATED` when missing, unknown or expired. */
   authenticate(metadata: Metadata): GrpcSession {
-    if (this.closed) throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    if (this.closed) throw serverShuttingDown();
     const token = readBearerToken(metadata);
     if (token === undefined) {
       throw new ChatError("UNAUTHENTICATED", "you must log in first (send authorization: Bearer <token>)");
@@ -77,7 +78,7 @@ export class SessionTable implements GrpcSessionOwner {
     if (this.sessions.get(session.tokenHash) !== session) return;
     this.sessions.delete(session.tokenHash);
     session.close({ code: status.UNAUTHENTICATED, details: "the session expired" });
-    this.options.logger.info({ username: session.username }, "grpc session expired after idling");
+    this.options.logger.info({ username: session.username }, "grpc session lease expired");
   }
 
   /** @inheritDoc */

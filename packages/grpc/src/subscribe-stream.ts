@@ -1,34 +1,87 @@
-import type { ChatError, DeliverySink, IncomingMessage } from "@chat/core";
-import { type ServerWritableStream, status } from "@grpc/grpc-js";
-import type { SubscribeRequest, SubscribeResponse } from "./gen/chat/v1/chat.js";
+import type { ChatConnection, DeliverySink, IncomingMessage, ServerLogger } from "@chat/core";
+import { DeliveryChannel } from "@chat/core/adapter";
+import { type ServerDuplexStream, type ServerWritableStream, status } from "@grpc/grpc-js";
+import type { ChatResponse, SubscribeResponse } from "./gen/chat/v1/chat.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
 
 /** What a {@link SubscribeStream} tells its session when it ends. */
 export interface SubscribeStreamEvents {
-  /** Core's session can take more messages again (the stream drained). */
-  resume(): void;
   /**
    * The stream is over, for whatever reason. `sessionEnded` is true when core ended the whole session
    * (the service is shutting down), not only this stream.
    */
-  ended(stream: SubscribeStream, sessionEnded: boolean): void;
+  ended(stream: SubscribeStream<unknown>, sessionEnded: boolean): void;
+}
+
+/** The server side of a call that streams the session's messages: `Subscribe`, or `Chat` (both ways). */
+export type DeliveryCall<Response> =
+  | ServerWritableStream<unknown, Response>
+  | ServerDuplexStream<unknown, Response>;
+
+/** A message as `Subscribe` sends it. */
+export function subscribeResponse(message: IncomingMessage): SubscribeResponse {
+  return {
+    message: { seq: message.seq, sender: message.from, content: message.content, sentAtMs: message.sentAt },
+  };
+}
+
+/** A message as `Chat` sends it: the same `ChatMessage`, answering no request. */
+export function chatDelivery(message: IncomingMessage): ChatResponse {
+  return {
+    requestId: 0,
+    message: { seq: message.seq, sender: message.from, content: message.content, sentAtMs: message.sentAt },
+  };
+}
+
+/** Options of a {@link SubscribeStream}. */
+export interface SubscribeStreamOptions<Response> {
+  /** The call's response for one message ({@link subscribeResponse} or {@link chatDelivery}). */
+  readonly toResponse: (message: IncomingMessage) => Response;
+  /** The session's connection: told to resume when the stream drains. */
+  readonly connection: Pick<ChatConnection, "resume">;
+  readonly drainTimeoutMs: number;
+  readonly logger: ServerLogger;
+  readonly username: string;
 }
 
 /**
- * One open `Subscribe` call as core's delivery sink: each message becomes a stream write. grpc-js buffers
- * writes, so backpressure comes from `write()` returning false; the sink then returns false to core, which
- * pauses until the stream drains. A stream that does not drain in time is ended with `RESOURCE_EXHAUSTED`
- * (its messages stay stored, unacknowledged, for the next `Subscribe`).
+ * One open `Subscribe` (or `Chat`) call as core's delivery sink: each message becomes a stream write. grpc-js buffers
+ * writes, so backpressure comes from `write()` returning false; the adapter kit's `DeliveryChannel` then
+ * pauses core until the stream drains, and ends a stream that does not drain in time with
+ * `RESOURCE_EXHAUSTED` (its messages stay stored, unacknowledged, for the next `Subscribe`).
  */
-export class SubscribeStream implements DeliverySink {
+export class SubscribeStream<Response> {
+  /** What to attach to core's connection. */
+  readonly sink: DeliverySink;
+  private readonly channel: DeliveryChannel;
   private done = false;
-  private drainTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly call: ServerWritableStream<SubscribeRequest, SubscribeResponse>,
+    private readonly call: DeliveryCall<Response>,
     private readonly events: SubscribeStreamEvents,
-    private readonly drainTimeoutMs: number,
+    options: SubscribeStreamOptions<Response>,
   ) {
+    this.channel = new DeliveryChannel({
+      connection: options.connection,
+      drainTimeoutMs: options.drainTimeoutMs,
+      logger: options.logger,
+      logFields: { username: options.username, peer: call.getPeer() },
+      onStalled: (drainTimeoutMs) =>
+        this.finish(
+          {
+            code: status.RESOURCE_EXHAUSTED,
+            details: `the client read none of its messages for ${drainTimeoutMs} ms; they stay stored, subscribe again`,
+          },
+          false,
+        ),
+      // Core ended the session (the service is shutting down): its reason becomes the stream's status.
+      onEnded: (reason) => this.finish(toGrpcStatus(reason), true),
+    });
+    this.sink = this.channel.sink((message) => {
+      const more = call.write(options.toResponse(message));
+      if (!more) call.once("drain", this.onDrain);
+      return more;
+    });
     // The client cancelled, its deadline passed or its connection died: nothing can be sent any more.
     call.once("cancelled", () => this.finish(undefined, false));
   }
@@ -38,19 +91,12 @@ export class SubscribeStream implements DeliverySink {
     return this.done;
   }
 
-  /** Writes one message; false when the stream's buffer is full (core then waits for `resume`). */
-  deliver(message: IncomingMessage): boolean {
-    if (this.done) return false;
-    const more = this.call.write({
-      message: { seq: message.seq, sender: message.from, content: message.content, sentAtMs: message.sentAt },
-    });
-    if (!more) this.awaitDrain();
-    return more;
-  }
-
-  /** Core ended the session (the service is shutting down): pass its reason on as the stream's status. */
-  ended(reason: ChatError): void {
-    this.finish(toGrpcStatus(reason), true);
+  /**
+   * Writes one answer of a `Chat` call (not a message): false when the stream's buffer is full, and the
+   * answer is written all the same (grpc-js buffers it); the caller then stops taking requests.
+   */
+  answer(response: Response): boolean {
+    return !this.done && this.call.write(response);
   }
 
   /** Ends the stream with `status`: OK for a normal end (logout), otherwise an error the client sees. */
@@ -58,35 +104,13 @@ export class SubscribeStream implements DeliverySink {
     this.finish(endStatus, false);
   }
 
-  private awaitDrain(): void {
-    this.call.once("drain", this.onDrain);
-    this.drainTimer = setTimeout(this.onDrainTimeout, this.drainTimeoutMs);
-    this.drainTimer.unref();
-  }
-
-  private readonly onDrain = (): void => {
-    clearTimeout(this.drainTimer);
-    this.drainTimer = undefined;
-    if (!this.done) this.events.resume();
-  };
-
-  private readonly onDrainTimeout = (): void => {
-    this.drainTimer = undefined;
-    this.finish(
-      {
-        code: status.RESOURCE_EXHAUSTED,
-        details: `the client read none of its messages for ${this.drainTimeoutMs} ms; they stay stored, subscribe again`,
-      },
-      false,
-    );
-  };
+  private readonly onDrain = (): void => this.channel.drained();
 
   /** `endStatus` undefined: the call is already dead, so nothing is sent. */
   private finish(endStatus: GrpcStatus | undefined, sessionEnded: boolean): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.drainTimer);
-    this.drainTimer = undefined;
+    this.channel.close();
     this.call.removeListener("drain", this.onDrain);
     this.events.ended(this, sessionEnded);
     if (endStatus === undefined) return;

@@ -1,7 +1,11 @@
+import { MAX_NAMES_PER_FULL_LISTING } from "@chat/core";
 import { TEXT_WIDTH } from "./frame-layout.js";
 
-/** Most names a seed `acd`/`acf` answer lists; a longer list ends with {@link MORE_NOTE}. */
-export const SEED_LIST_MAX_NAMES = 10_000;
+/**
+ * Most names a seed `acd`/`acf` answer lists; a longer list ends with {@link MORE_NOTE}. Core's rule
+ * (`MAX_NAMES_PER_FULL_LISTING`), named here for the protocol's readers.
+ */
+export const SEED_LIST_MAX_NAMES = MAX_NAMES_PER_FULL_LISTING;
 /** Ends the last piece of a list that was capped at {@link SEED_LIST_MAX_NAMES}. */
 export const MORE_NOTE = "(more: use accfilter)";
 /** The one piece of an empty list. */

@@ -5,11 +5,20 @@
  */
 
 export { accountListPieces, MORE_NOTE, NONE_NOTE, SEED_LIST_MAX_NAMES } from "./account-list-text.js";
+export { compactFrameSizeAt, decodeCompactFrame } from "./compact-decoder.js";
+export { encodeCompactFrame, encodeCompactFrameInto } from "./compact-encoder.js";
+export {
+  COMPACT_LENGTH_MAX_BYTES,
+  COMPACT_MAX_FRAME_LENGTH,
+  type Framing,
+  MAX_COMPACT_FRAME_SIZE,
+} from "./compact-layout.js";
 export { DecodeError } from "./decode-error.js";
 export { EncodeError } from "./encode-error.js";
 export { chatErrorFrom, errorReply, goodbye, seedErrorText } from "./error-frames.js";
 export { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.js";
 export {
+  readExactText,
   readText,
   readU8,
   readU16,
@@ -55,3 +64,4 @@ export { encodeFrame, encodeFrameInto } from "./frame-encoder.js";
 export * from "./frame-layout.js";
 export { FrameReader } from "./frame-reader.js";
 export { type FrameSink, FrameWriter } from "./frame-writer.js";
+export { MAX_VARINT_BYTES, readVarint, type VarintRead, varintSize, writeVarint } from "./varint.js";

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { decodeCompactFrame } from "./compact-decoder.js";
+import { encodeCompactFrame } from "./compact-encoder.js";
 import type { Frame } from "./frame.js";
 import { decodeFrame } from "./frame-decoder.js";
 import { encodeFrame } from "./frame-encoder.js";
@@ -33,26 +35,34 @@ function bytesReviver(key: string, value: unknown): unknown {
   return key === "clientMessageId" && Array.isArray(value) ? Uint8Array.from(value as number[]) : value;
 }
 
-function loadVectors(): Vector[] {
+/** The vectors of blocks tagged `tag`: `wire-vector` (fixed framing) or `wire-compact-vector`. */
+function loadVectors(tag: string): Vector[] {
   const doc = readFileSync(DOC_URL, "utf8");
-  return [...doc.matchAll(/```wire-vector\n([^\n]*)\n([\s\S]*?)```/g)].map((match) => ({
+  return [...doc.matchAll(new RegExp(`\`\`\`${tag}\n([^\n]*)\n([\\s\\S]*?)\`\`\``, "g"))].map((match) => ({
     frame: JSON.parse(match[1] ?? "", bytesReviver) as Frame,
     bytes: parseHex(match[2] ?? ""),
   }));
 }
 
-describe("docs/wire-protocol.md golden vectors", () => {
-  const vectors = loadVectors();
+const framings = [
+  { name: "fixed", tag: "wire-vector", encode: encodeFrame, decode: decodeFrame },
+  { name: "compact", tag: "wire-compact-vector", encode: encodeCompactFrame, decode: decodeCompactFrame },
+] as const;
 
-  it("has at least one vector for every frame type", () => {
-    const covered = new Set(vectors.map((vector) => vector.frame.type));
-    expect([...covered].sort()).toEqual(Object.keys(FrameCode).sort());
-  });
+for (const { name, tag, encode, decode } of framings) {
+  describe(`docs/wire-protocol.md golden vectors, ${name} framing`, () => {
+    const vectors = loadVectors(tag);
 
-  for (const [index, { frame, bytes }] of vectors.entries()) {
-    it(`vector ${index + 1}: ${frame.type} encodes and decodes exactly`, () => {
-      expect(encodeFrame(frame)).toEqual(bytes);
-      expect(decodeFrame(bytes)).toEqual(frame);
+    it("has at least one vector for every frame type", () => {
+      const covered = new Set(vectors.map((vector) => vector.frame.type));
+      expect([...covered].sort()).toEqual(Object.keys(FrameCode).sort());
     });
-  }
-});
+
+    for (const [index, { frame, bytes }] of vectors.entries()) {
+      it(`vector ${index + 1}: ${frame.type} encodes and decodes exactly`, () => {
+        expect(encode(frame)).toEqual(bytes);
+        expect(decode(bytes)).toEqual(frame);
+      });
+    }
+  });
+}

@@ -18,6 +18,11 @@ export const Feature = {
   structuredReplies: 1 << 4,
   /** `mid`: a send carrying a client message id, which the server deduplicates (idempotent send). */
   idempotentSend: 1 << 5,
+  /**
+   * Compact framing: after `hel`/`hey`, every frame in both directions carries a length prefix and its
+   * strings and numbers at their own size instead of fixed widths (compact-layout.ts).
+   */
+  compactFrames: 1 << 6,
 } as const;
 
 /** Every feature this package implements. */
@@ -27,7 +32,8 @@ export const ALL_FEATURES: number =
   Feature.sequencedDelivery |
   Feature.heartbeat |
   Feature.structuredReplies |
-  Feature.idempotentSend;
+  Feature.idempotentSend |
+  Feature.compactFrames;
 
 /** Whether the feature bit `feature` is set in `features`. */
 export function hasFeature(features: number, feature: number): boolean {

@@ -31,14 +31,14 @@ function asciiText(source: Uint8Array, start: number, end: number): string {
   return String.fromCharCode.apply(null, asciiCodes);
 }
 
-/** Writes `value` NUL-padded into `width` bytes at `offset`. */
+/** Writes `value` NUL-padded into `width` bytes at `offset`; returns the value's own length in bytes. */
 export function writeText(
   target: Uint8Array,
   offset: number,
   width: number,
   value: unknown,
   field: string,
-): void {
+): number {
   if (typeof value !== "string") throw new EncodeError(`${field} must be a string`, field);
   const length = value.length;
   if (length <= SHORT_TEXT && length <= width) {
@@ -51,7 +51,7 @@ export function writeText(
     }
     if (index === length) {
       target.fill(0, offset + length, offset + width);
-      return;
+      return length;
     }
   }
   if (value.includes("\0")) {
@@ -65,6 +65,7 @@ export function writeText(
   const { read, written } = utf8Encoder.encodeInto(value, target.subarray(offset, offset + width));
   if (read < length) throw tooLong(value, width, field);
   target.fill(0, offset + written, offset + width);
+  return written;
 }
 
 function tooLong(value: string, width: number, field: string): EncodeError {
@@ -111,6 +112,32 @@ export function readText(
   const end = source.indexOf(0, offset);
   if (!allZero(source, end + 1, limit)) throw nulInside(code, field);
   return decodeUtf8(source.subarray(offset, end), code, field);
+}
+
+/**
+ * Reads a string of exactly `length` bytes (compact framing, where the length is on the wire instead of
+ * padding): a NUL anywhere in it or bad UTF-8 is refused, as in a fixed-width field.
+ */
+export function readExactText(
+  source: Uint8Array,
+  offset: number,
+  length: number,
+  code: number,
+  field: string,
+): string {
+  const end = offset + length;
+  if (length <= SHORT_TEXT) {
+    let ascii = true;
+    for (let index = offset; index < end; index++) {
+      const byte = source[index] as number;
+      if (byte === 0) throw nulInside(code, field);
+      if (byte >= 0x80) ascii = false;
+    }
+    return ascii ? asciiText(source, offset, end) : decodeUtf8(source.subarray(offset, end), code, field);
+  }
+  const value = source.subarray(offset, end);
+  if (value.indexOf(0) !== -1) throw nulInside(code, field);
+  return decodeUtf8(value, code, field);
 }
 
 /**

@@ -139,10 +139,7 @@ export function decodeFrame(source: Uint8Array, offset = 0): Frame {
     case "snt": {
       const seq = readU64(source, offset + SNT_SEQ_OFFSET, code, "seq");
       const sentAt = readU64(source, offset + SNT_SENT_AT_OFFSET, code, "sentAt");
-      const delivery = source[offset + SNT_DELIVERY_OFFSET];
-      if (delivery === SNT_DELIVERY_LIVE) return { type, seq, sentAt, delivery: "live" };
-      if (delivery === SNT_DELIVERY_STORED) return { type, seq, sentAt, delivery: "stored" };
-      throw badField(code, "delivery", `must be ${SNT_DELIVERY_LIVE} or ${SNT_DELIVERY_STORED}`);
+      return { type, seq, sentAt, delivery: deliveryOf(readU8(source, offset + SNT_DELIVERY_OFFSET), code) };
     }
     case "mid":
       return decodeIdempotentMessage(source, offset, code);
@@ -171,14 +168,29 @@ function decodeIdempotentMessage(source: Uint8Array, offset: number, code: numbe
 
 function decodeListRequest(source: Uint8Array, offset: number, code: number): LsqFrame {
   const flags = readU8(source, offset + LSQ_FLAGS_OFFSET);
+  const pageSize = readU32(source, offset + LSQ_PAGE_SIZE_OFFSET);
+  const pattern = readText(source, offset + LSQ_PATTERN_OFFSET, WILDCARD_WIDTH, code, "pattern");
+  const cursor = readText(source, offset + LSQ_CURSOR_OFFSET, CURSOR_WIDTH, code, "cursor");
+  return listRequestOf(flags, pageSize, pattern, cursor, code);
+}
+
+/*
+ * Rules of single frames that are the same in fixed and compact framing (compact-decoder.ts uses them too).
+ */
+
+/** The `lsq` frame of its four fields, checking that the flags and the optional fields agree. */
+export function listRequestOf(
+  flags: number,
+  pageSize: number,
+  pattern: string,
+  cursor: string,
+  code: number,
+): LsqFrame {
   if ((flags & ~(LSQ_FLAG_PAGE_SIZE | LSQ_FLAG_CURSOR)) !== 0)
     throw badField(code, "flags", "has unknown bits");
-  const pageSize = readU32(source, offset + LSQ_PAGE_SIZE_OFFSET);
   if ((flags & LSQ_FLAG_PAGE_SIZE) === 0 && pageSize !== 0) {
     throw badField(code, "pageSize", "must be zero when its flag is clear");
   }
-  const pattern = readText(source, offset + LSQ_PATTERN_OFFSET, WILDCARD_WIDTH, code, "pattern");
-  const cursor = readText(source, offset + LSQ_CURSOR_OFFSET, CURSOR_WIDTH, code, "cursor");
   if ((flags & LSQ_FLAG_CURSOR) === 0 && cursor !== "") {
     throw badField(code, "cursor", "must be empty when its flag is clear");
   }
@@ -190,16 +202,32 @@ function decodeListRequest(source: Uint8Array, offset: number, code: number): Ls
   };
 }
 
-function decodeNames(source: Uint8Array, offset: number, code: number): string[] {
-  const count = readU8(source, offset + LSN_COUNT_OFFSET);
+/** The `snt` delivery of its byte. */
+export function deliveryOf(byte: number, code: number): "live" | "stored" {
+  if (byte === SNT_DELIVERY_LIVE) return "live";
+  if (byte === SNT_DELIVERY_STORED) return "stored";
+  throw badField(code, "delivery", `must be ${SNT_DELIVERY_LIVE} or ${SNT_DELIVERY_STORED}`);
+}
+
+/** The `lsn` count, checked against the most one frame holds. */
+export function nameCountOf(count: number, code: number): number {
   if (count > NAMES_PER_FRAME) throw badField(code, "count", `must be at most ${NAMES_PER_FRAME}`);
+  return count;
+}
+
+/** Name `index` of an `lsn`, which may not be empty. */
+export function pageNameOf(name: string, index: number, code: number): string {
+  if (name === "") throw badField(code, `names[${index}]`, "is empty");
+  return name;
+}
+
+function decodeNames(source: Uint8Array, offset: number, code: number): string[] {
+  const count = nameCountOf(readU8(source, offset + LSN_COUNT_OFFSET), code);
   const names: string[] = [];
   for (let index = 0; index < NAMES_PER_FRAME; index++) {
     const at = offset + LSN_NAMES_OFFSET + index * USERNAME_WIDTH;
     if (index < count) {
-      const name = readText(source, at, USERNAME_WIDTH, code, `names[${index}]`);
-      if (name === "") throw badField(code, `names[${index}]`, "is empty");
-      names.push(name);
+      names.push(pageNameOf(readText(source, at, USERNAME_WIDTH, code, `names[${index}]`), index, code));
     } else {
       for (let byte = at; byte < at + USERNAME_WIDTH; byte++) {
         if (source[byte] !== 0) throw badField(code, `names[${index}]`, "must be empty past count");

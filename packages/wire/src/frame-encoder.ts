@@ -1,6 +1,6 @@
 import { EncodeError } from "./encode-error.js";
 import { writeText, writeU8, writeU16, writeU32, writeU64 } from "./field-codec.js";
-import type { Frame } from "./frame.js";
+import type { Frame, LsqFrame } from "./frame.js";
 import {
   ACF_WILDCARD_OFFSET,
   ACK_SEQ_OFFSET,
@@ -95,9 +95,7 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
       encodeNames(frame.names, target, offset);
       break;
     case "lse":
-      writeText(target, offset + LSE_CURSOR_OFFSET, CURSOR_WIDTH, frame.cursor ?? "", "cursor");
-      if (frame.cursor === "")
-        throw new EncodeError("cursor must not be empty (leave it out instead)", "cursor");
+      writeText(target, offset + LSE_CURSOR_OFFSET, CURSOR_WIDTH, pageEndCursor(frame.cursor), "cursor");
       break;
     case "dlv":
       writeU64(target, offset + DLV_SEQ_OFFSET, frame.seq, "seq");
@@ -123,11 +121,7 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
     case "snt":
       writeU64(target, offset + SNT_SEQ_OFFSET, frame.seq, "seq");
       writeU64(target, offset + SNT_SENT_AT_OFFSET, frame.sentAt, "sentAt");
-      if (frame.delivery !== "live" && frame.delivery !== "stored") {
-        throw new EncodeError("delivery must be 'live' or 'stored'", "delivery");
-      }
-      target[offset + SNT_DELIVERY_OFFSET] =
-        frame.delivery === "live" ? SNT_DELIVERY_LIVE : SNT_DELIVERY_STORED;
+      target[offset + SNT_DELIVERY_OFFSET] = deliveryByte(frame.delivery);
       break;
     case "mid":
       writeText(target, offset + MID_TO_OFFSET, USERNAME_WIDTH, frame.to, "to");
@@ -144,6 +138,56 @@ export function encodeFrameInto(frame: Frame, target: Uint8Array, offset: number
 }
 
 function encodeClientMessageId(id: unknown, target: Uint8Array, offset: number): void {
+  const bytes = checkClientMessageId(id);
+  target[offset + MID_ID_LENGTH_OFFSET] = bytes.length;
+  target.set(bytes, offset + MID_ID_OFFSET);
+  target.fill(0, offset + MID_ID_OFFSET + bytes.length, offset + MID_ID_OFFSET + CLIENT_MESSAGE_ID_WIDTH);
+}
+
+function encodeListRequest(frame: LsqFrame, target: Uint8Array, offset: number): void {
+  target[offset + LSQ_FLAGS_OFFSET] = listRequestFlags(frame);
+  writeU32(target, offset + LSQ_PAGE_SIZE_OFFSET, frame.pageSize ?? 0, "pageSize");
+  writeText(target, offset + LSQ_PATTERN_OFFSET, WILDCARD_WIDTH, frame.pattern, "pattern");
+  writeText(target, offset + LSQ_CURSOR_OFFSET, CURSOR_WIDTH, frame.cursor ?? "", "cursor");
+}
+
+function encodeNames(names: readonly string[], target: Uint8Array, offset: number): void {
+  target[offset + LSN_COUNT_OFFSET] = checkNameCount(names);
+  for (let index = 0; index < NAMES_PER_FRAME; index++) {
+    const at = offset + LSN_NAMES_OFFSET + index * USERNAME_WIDTH;
+    if (index < names.length)
+      writeText(target, at, USERNAME_WIDTH, pageName(names, index), `names[${index}]`);
+    else target.fill(0, at, at + USERNAME_WIDTH);
+  }
+}
+
+/*
+ * Rules of single frames that are the same in fixed and compact framing (compact-encoder.ts uses them too).
+ */
+
+/** The `lse` cursor field's value: empty for "no more pages", so an empty cursor itself is refused. */
+export function pageEndCursor(cursor: string | undefined): string {
+  if (cursor === "") throw new EncodeError("cursor must not be empty (leave it out instead)", "cursor");
+  return cursor ?? "";
+}
+
+/** The `snt` delivery byte. */
+export function deliveryByte(delivery: unknown): number {
+  if (delivery === "live") return SNT_DELIVERY_LIVE;
+  if (delivery === "stored") return SNT_DELIVERY_STORED;
+  throw new EncodeError("delivery must be 'live' or 'stored'", "delivery");
+}
+
+/** The `lsq` flags byte: which optional fields are set. */
+export function listRequestFlags(frame: LsqFrame): number {
+  let flags = 0;
+  if (frame.pageSize !== undefined) flags |= LSQ_FLAG_PAGE_SIZE;
+  if (frame.cursor !== undefined) flags |= LSQ_FLAG_CURSOR;
+  return flags;
+}
+
+/** A `mid`'s client message id, once it is known to be bytes of an allowed length. */
+export function checkClientMessageId(id: unknown): Uint8Array {
   if (!(id instanceof Uint8Array)) throw new EncodeError("clientMessageId must be bytes", "clientMessageId");
   if (id.length < CLIENT_MESSAGE_ID_MIN_LENGTH || id.length > CLIENT_MESSAGE_ID_WIDTH) {
     throw new EncodeError(
@@ -151,34 +195,22 @@ function encodeClientMessageId(id: unknown, target: Uint8Array, offset: number):
       "clientMessageId",
     );
   }
-  target[offset + MID_ID_LENGTH_OFFSET] = id.length;
-  target.set(id, offset + MID_ID_OFFSET);
-  target.fill(0, offset + MID_ID_OFFSET + id.length, offset + MID_ID_OFFSET + CLIENT_MESSAGE_ID_WIDTH);
+  return id;
 }
 
-function encodeListRequest(frame: Extract<Frame, { type: "lsq" }>, target: Uint8Array, offset: number): void {
-  let flags = 0;
-  if (frame.pageSize !== undefined) flags |= LSQ_FLAG_PAGE_SIZE;
-  if (frame.cursor !== undefined) flags |= LSQ_FLAG_CURSOR;
-  target[offset + LSQ_FLAGS_OFFSET] = flags;
-  writeU32(target, offset + LSQ_PAGE_SIZE_OFFSET, frame.pageSize ?? 0, "pageSize");
-  writeText(target, offset + LSQ_PATTERN_OFFSET, WILDCARD_WIDTH, frame.pattern, "pattern");
-  writeText(target, offset + LSQ_CURSOR_OFFSET, CURSOR_WIDTH, frame.cursor ?? "", "cursor");
-}
-
-function encodeNames(names: readonly string[], target: Uint8Array, offset: number): void {
+/** The `lsn` count byte, once `names` is known to be a list that fits one frame. */
+export function checkNameCount(names: readonly string[]): number {
   if (!Array.isArray(names) || names.length > NAMES_PER_FRAME) {
     throw new EncodeError(`names must be a list of at most ${NAMES_PER_FRAME}`, "names");
   }
-  target[offset + LSN_COUNT_OFFSET] = names.length;
-  for (let index = 0; index < NAMES_PER_FRAME; index++) {
-    const at = offset + LSN_NAMES_OFFSET + index * USERNAME_WIDTH;
-    if (index < names.length) {
-      const name = names[index];
-      if (name === "") throw new EncodeError(`names[${index}] must not be empty`, `names[${index}]`);
-      writeText(target, at, USERNAME_WIDTH, name, `names[${index}]`);
-    } else target.fill(0, at, at + USERNAME_WIDTH);
-  }
+  return names.length;
+}
+
+/** Name `index` of an `lsn`, which may not be empty (an empty slot is the end of the list). */
+export function pageName(names: readonly string[], index: number): string {
+  const name = names[index] as string;
+  if (name === "") throw new EncodeError(`names[${index}] must not be empty`, `names[${index}]`);
+  return name;
 }
 
 /** Encodes `frame` into a new array of exactly its size. Throws {@link EncodeError} like {@link encodeFrameInto}. */

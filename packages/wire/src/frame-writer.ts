@@ -1,3 +1,5 @@
+import { encodeCompactFrameInto } from "./compact-encoder.js";
+import { type Framing, MAX_COMPACT_FRAME_SIZE } from "./compact-layout.js";
 import type { Frame } from "./frame.js";
 import { encodeFrameInto } from "./frame-encoder.js";
 import { MAX_FRAME_SIZE } from "./frame-layout.js";
@@ -11,6 +13,8 @@ export interface FrameSink {
 
 /** Bytes staged before a write is forced; frames are copied out once per flush, not once per frame. */
 const STAGING_BYTES = 64 * 1024;
+/** Room one frame may need while it is encoded, in either framing. */
+const FRAME_ROOM = Math.max(MAX_FRAME_SIZE, MAX_COMPACT_FRAME_SIZE);
 
 /**
  * Batches outgoing frames: each frame is encoded straight into one reused staging buffer, and everything
@@ -19,9 +23,12 @@ const STAGING_BYTES = 64 * 1024;
  *
  * A caller can mark a batch with a number (the seed mode's highest written sequence number); once that batch
  * has been handed to the operating system, `onBatchFlushed` hears the mark.
+ *
+ * Frames are written in fixed framing until {@link useCompactFraming}.
  */
 export class FrameWriter {
-  private readonly staging = new Uint8Array(Math.max(STAGING_BYTES, MAX_FRAME_SIZE));
+  private readonly staging = new Uint8Array(Math.max(STAGING_BYTES, FRAME_ROOM));
+  private encode: (frame: Frame, target: Uint8Array, offset: number) => number = encodeFrameInto;
   private length = 0;
   private scheduled: NodeJS.Immediate | undefined;
   private batchMark = 0;
@@ -38,9 +45,19 @@ export class FrameWriter {
    * fit its field.
    */
   write(frame: Frame): void {
-    if (this.length + MAX_FRAME_SIZE > this.staging.length) this.flush();
-    this.length += encodeFrameInto(frame, this.staging, this.length);
+    if (this.length + FRAME_ROOM > this.staging.length) this.flush();
+    this.length += this.encode(frame, this.staging, this.length);
     this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes every later frame in compact framing (frames already staged keep theirs). */
+  useCompactFraming(): void {
+    this.encode = encodeCompactFrameInto;
+  }
+
+  /** The framing of the frames written from now on. */
+  get framing(): Framing {
+    return this.encode === encodeCompactFrameInto ? "compact" : "fixed";
   }
 
   /** Records `mark` (with its `epoch`) as the batch's mark, reported once the batch is written. */

@@ -8,6 +8,7 @@
  * arbitraries) are `@chat/wire/testing`.
  */
 
+export type { Framing } from "./compact-layout.js";
 export { WireClient } from "./wire-client.js";
 export {
   DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS,

@@ -1,5 +1,5 @@
-import { type ChatConnection, ChatError, MAX_PAGE_SIZE, type ServerLogger } from "@chat/core";
-import { accountListPieces, SEED_LIST_MAX_NAMES } from "./account-list-text.js";
+import { type ChatConnection, ChatError, type ServerLogger } from "@chat/core";
+import { accountListPieces } from "./account-list-text.js";
 import { Feature, hasFeature } from "./features.js";
 import type { Frame, LsqFrame } from "./frame.js";
 import { FrameCode, NAMES_PER_FRAME } from "./frame-layout.js";
@@ -67,7 +67,10 @@ function sendMessage(
   });
 }
 
-async function handleOtherRequest(frame: Frame, context: RequestContext): Promise<void> {
+async function handleOtherRequest(
+  frame: Exclude<Frame, { type: "msg" }>,
+  context: RequestContext,
+): Promise<void> {
   const { chat, log, id } = context;
   const structured = hasFeature(context.features, Feature.structuredReplies);
   const needed = REQUIRED_FEATURE[frame.type];
@@ -112,9 +115,6 @@ async function handleOtherRequest(frame: Frame, context: RequestContext): Promis
       return seedList("", context);
     case "acf":
       return seedList(frame.pattern, context);
-    case "msg":
-      // Handled by handleRequest before it gets here.
-      return handleRequest(frame, context);
     case "mid":
       return sendMessage(frame.to, frame.content, frame.clientMessageId, context);
     case "lsq":
@@ -141,22 +141,10 @@ async function handleOtherRequest(frame: Frame, context: RequestContext): Promis
   }
 }
 
-/** A seed account list: every page gathered (up to a cap), then split into `suc` pieces. */
+/** A seed account list: core gathers the whole (capped) listing, then it is split into `suc` pieces. */
 async function seedList(pattern: string, context: RequestContext): Promise<void> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await context.chat.listAccounts({
-      pattern,
-      pageSize: MAX_PAGE_SIZE,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    names.push(...page.usernames);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && names.length < SEED_LIST_MAX_NAMES);
-  const truncated = names.length > SEED_LIST_MAX_NAMES || cursor !== undefined;
-  if (names.length > SEED_LIST_MAX_NAMES) names.length = SEED_LIST_MAX_NAMES;
-  for (const text of accountListPieces(names, truncated)) context.send({ type: "suc", text });
+  const { usernames, truncated } = await context.chat.listAllAccounts(pattern);
+  for (const text of accountListPieces(usernames, truncated)) context.send({ type: "suc", text });
 }
 
 /** One structured page: its names in `lsn` frames of up to 16, then `lse` with the next cursor. */

@@ -1,55 +1,45 @@
 import type { Socket } from "node:net";
-import { performance } from "node:perf_hooks";
+import { type ChatConnection, ChatError, type IncomingMessage, type ServerLogger } from "@chat/core";
 import {
-  type ChatConnection,
-  ChatError,
-  type DeliverySink,
-  type IncomingMessage,
-  type ServerLogger,
-} from "@chat/core";
+  type AckCoalescer,
+  DeliveryChannel,
+  reportFailure,
+  SessionLease,
+  serverShuttingDown,
+} from "@chat/core/adapter";
 import { DecodeError } from "./decode-error.js";
 import { errorReply, goodbye } from "./error-frames.js";
-import { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.js";
+import { PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
-import { FrameReader } from "./frame-reader.js";
+import { FrameIntake } from "./frame-intake.js";
 import { FrameWriter } from "./frame-writer.js";
+import { Heartbeat } from "./heartbeat.js";
+import { type NegotiatedFeatures, negotiateHello, SEED_FEATURES } from "./hello-negotiation.js";
 import { handleRequest, type RequestContext } from "./request-handler.js";
-import { SeedAcknowledger } from "./seed-acknowledger.js";
+import { RequestQueue } from "./request-queue.js";
+import { createSeedAcknowledger } from "./seed-acknowledger.js";
 import type { ResolvedWireServerOptions } from "./wire-server-options.js";
 
-/** Decoded requests waiting their turn; above this the socket is paused, so a flood cannot grow memory. */
-const MAX_QUEUED_REQUESTS = 64;
-
 /**
- * One client socket of a `WireServer`: reads frames, runs requests one at a time in arrival order against its
- * own `ChatConnection`, writes answers in the same order, and delivers messages between answers. It decides
- * no domain rule; it only translates frames to calls and `ChatError`s to frames.
+ * One client socket of a `WireServer`: translates frames into calls on its own `ChatConnection` and on the
+ * adapter kit, and `ChatError`s into frames. Reading ({@link FrameIntake}), running requests in order
+ * ({@link RequestQueue}), the heartbeat ({@link Heartbeat}) and hello ({@link negotiateHello}) live in
+ * their own modules; the kit's `DeliveryChannel` owns backpressure and the drain timeout, and its
+ * `SessionLease` closes a connection that idles without a session. It decides no domain rule.
  */
 export class ServerConnection {
-  private readonly reader = new FrameReader();
+  private readonly intake: FrameIntake;
   private readonly writer: FrameWriter;
-  private readonly queue: Array<Frame | DecodeError> = [];
-  private readonly backlog: Buffer[] = [];
-  private endTimer: NodeJS.Timeout | undefined;
-  private pumping = false;
-  private readPaused = false;
-  private stopReading = false;
-  private ending = false;
-  private structured = false;
-  private sequenced = false;
-  private heartbeat = false;
-  private lastInboundAt: number;
-  private lastRequestAt: number;
-  private lastPingAt = 0;
-  private pingNonce = 0;
-  private partialSince: number | undefined;
-  private partialFramesRead = 0;
-  private blockedSince: number | undefined;
-  private deliveryPaused = false;
-  private readonly drainWaiters: Array<() => void> = [];
-  private readonly idleWaiters: Array<() => void> = [];
-  private readonly acknowledger: SeedAcknowledger;
+  private readonly queue: RequestQueue<Frame | DecodeError>;
+  private readonly heartbeat: Heartbeat;
+  private readonly channel: DeliveryChannel;
+  /** Held while logged in or running requests; runs out after `idleTimeoutMs` without either. */
+  private readonly lease: SessionLease;
+  private readonly acknowledger: AckCoalescer;
+  private negotiated: NegotiatedFeatures = SEED_FEATURES;
   private context: RequestContext;
+  private ending = false;
+  private endTimer: NodeJS.Timeout | undefined;
   private readonly closedPromise: Promise<void>;
 
   constructor(
@@ -60,8 +50,21 @@ export class ServerConnection {
     private readonly options: ResolvedWireServerOptions,
     private readonly log: ServerLogger,
   ) {
-    this.acknowledger = new SeedAcknowledger(chat, log, id);
-    this.writer = new FrameWriter(socket, (mark, epoch) => this.acknowledger.written(mark, epoch));
+    this.acknowledger = createSeedAcknowledger(chat, log, id);
+    this.writer = new FrameWriter(socket, (mark, epoch) => this.acknowledger.offer(mark, epoch));
+    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs, options.heartbeatTimeoutMs);
+    this.channel = new DeliveryChannel({
+      connection: chat,
+      drainTimeoutMs: options.drainTimeoutMs,
+      logger: log,
+      logFields: { connection: id },
+      // Not reading: a goodbye would only wait behind the unread bytes.
+      onStalled: () => this.destroy(),
+      onEnded: (reason) => this.end(reason),
+    });
+    this.lease = new SessionLease(options.idleTimeoutMs, () =>
+      this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request")),
+    );
     this.context = {
       chat,
       id,
@@ -71,12 +74,21 @@ export class ServerConnection {
       loggedIn: () => this.loggedIn(),
       sessionEnded: () => this.sessionEnded(),
     };
-    this.lastInboundAt = performance.now();
-    this.lastRequestAt = this.lastInboundAt;
+    this.queue = new RequestQueue({
+      waitForOutput: this.waitForOutput,
+      run: (item) => this.run(item),
+      failed: (error) => this.replyError(error),
+      taken: () => this.intake.readMore(),
+      busy: (busy) => (busy ? this.lease.hold() : this.lease.release()),
+    });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, options.keepAliveDelayMs);
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("drain", () => this.onDrain());
+    this.intake = new FrameIntake(socket, {
+      hasRoom: () => this.queue.hasRoom,
+      take: (item) => this.take(item),
+      afterRead: () => this.queue.start(),
+    });
+    socket.on("drain", () => this.channel.drained());
     socket.on("error", (error) => this.log.debug({ connection: id, error: error.message }, "socket error"));
     this.closedPromise = new Promise((resolve) => {
       socket.once("close", () => {
@@ -96,158 +108,72 @@ export class ServerConnection {
     return this.writer.bufferedBytes;
   }
 
-  // ---- Reading ------------------------------------------------------------------------------------------
+  // ---- Frames in ----------------------------------------------------------------------------------------
 
-  private onData(chunk: Buffer): void {
-    if (this.stopReading) return;
-    this.lastInboundAt = performance.now();
-    // The socket is paused while the reader holds unread input; a chunk that still slips through waits here.
-    if (this.reader.hasUnreadInput) {
-      this.backlog.push(chunk);
-      return;
-    }
-    this.reader.feed(chunk);
-    this.readFrames();
-  }
-
-  /** Decodes frames until the queue is full; the rest of the chunk waits in the reader, the socket paused. */
-  private readFrames(): void {
-    while (this.queue.length < MAX_QUEUED_REQUESTS && !this.stopReading) {
-      let frame: Frame | undefined;
-      try {
-        frame = this.reader.next();
-      } catch (error) {
-        if (!(error instanceof DecodeError)) throw error;
-        this.lastRequestAt = this.lastInboundAt;
-        this.queue.push(error);
-        if (error.fatal) this.stopReading = true;
-        continue;
-      }
-      if (frame === undefined) {
-        const chunk = this.backlog.shift();
-        if (chunk === undefined) break;
-        this.reader.feed(chunk);
-        continue;
-      }
-      if (this.handleControl(frame)) continue;
-      this.lastRequestAt = this.lastInboundAt;
-      this.queue.push(frame);
-    }
-    const backlog = (this.reader.hasUnreadInput || this.backlog.length > 0) && !this.stopReading;
-    if (backlog !== this.readPaused) {
-      this.readPaused = backlog;
-      if (backlog) this.socket.pause();
-      else this.socket.resume();
-    }
-    this.trackPartialFrame();
-    if (this.queue.length > 0) this.pump();
-  }
-
-  private trackPartialFrame(): void {
-    if (!this.reader.hasPartialFrame) this.partialSince = undefined;
-    else if (this.partialSince === undefined || this.reader.framesRead !== this.partialFramesRead) {
-      this.partialSince = performance.now();
-      this.partialFramesRead = this.reader.framesRead;
-    }
+  /** Control frames are answered at once; requests and decode errors queue up. */
+  private take(item: Frame | DecodeError): void {
+    if (!(item instanceof DecodeError) && this.handleControl(item)) return;
+    // Queued work holds the lease until the queue runs empty, so a request counts as activity.
+    this.queue.push(item);
   }
 
   /** Frames answered at once instead of queued: `hel` (first frame only) and the heartbeat. */
   private handleControl(frame: Frame): boolean {
     switch (frame.type) {
       case "hel":
-        if (this.reader.framesRead !== 1) return false;
-        this.negotiate(frame.version, frame.features);
+        if (this.intake.framesRead !== 1) return false;
+        this.negotiated = negotiateHello(frame.features);
+        this.context = { ...this.context, features: this.negotiated.features };
+        if (this.negotiated.heartbeat) this.heartbeat.enable();
+        this.send({ type: "hey", version: PROTOCOL_VERSION, features: this.negotiated.features });
+        // The `hey` itself goes out fixed; every frame after it, and every frame after the `hel`, is compact.
+        if (this.negotiated.compact) {
+          this.intake.useCompactFraming();
+          this.writer.useCompactFraming();
+        }
+        this.log.debug(
+          { connection: this.id, version: frame.version, features: this.negotiated.features },
+          "hello",
+        );
         return true;
       case "png":
-        if (!this.heartbeat) return false;
+        if (!this.heartbeat.isEnabled) return false;
         this.send({ type: "pog", nonce: frame.nonce });
         return true;
       case "pog":
-        return this.heartbeat;
+        return this.heartbeat.isEnabled;
       default:
         return false;
     }
   }
 
-  private negotiate(version: number, requested: number): void {
-    const features = requested & ALL_FEATURES;
-    this.context = { ...this.context, features };
-    this.structured = hasFeature(features, Feature.structuredReplies);
-    this.sequenced = hasFeature(features, Feature.sequencedDelivery);
-    this.heartbeat = hasFeature(features, Feature.heartbeat);
-    this.send({ type: "hey", version: PROTOCOL_VERSION, features });
-    this.log.debug({ connection: this.id, version, features }, "hello");
+  private run(item: Frame | DecodeError): Promise<void> | undefined {
+    if (!(item instanceof DecodeError)) return handleRequest(item, this.context);
+    if (item.fatal) this.end(new ChatError("INVALID_ARGUMENT", `${item.message}; closing the connection`));
+    else this.replyError(new ChatError("INVALID_ARGUMENT", `bad frame: ${item.message}`));
+    return undefined;
   }
-
-  // ---- Requests -----------------------------------------------------------------------------------------
-
-  /**
-   * Runs queued requests one at a time, in order. A plain loop rather than an `async` one: it goes on
-   * synchronously until a request has to wait, and that request's continuation picks the loop up again, so a
-   * request costs one continuation rather than an async frame's promise and await on top of core's.
-   */
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    this.runQueue();
-  }
-
-  private readonly runQueue = (): void => {
-    while (this.queue.length > 0 && !this.ending) {
-      if (this.writer.bufferedBytes > this.options.writeHighWaterMark) {
-        void this.waitForRoom().then(this.runQueue);
-        return;
-      }
-      const item = this.queue.shift() as Frame | DecodeError;
-      if (this.readPaused) this.readFrames();
-      if (item instanceof DecodeError) {
-        if (item.fatal) {
-          this.end(new ChatError("INVALID_ARGUMENT", `${item.message}; closing the connection`));
-          break;
-        }
-        this.replyError(new ChatError("INVALID_ARGUMENT", `bad frame: ${item.message}`));
-        continue;
-      }
-      let pending: Promise<void>;
-      try {
-        pending = handleRequest(item, this.context);
-      } catch (error) {
-        this.replyError(error);
-        continue;
-      }
-      pending.then(this.runQueue, this.requestFailed);
-      return;
-    }
-    this.pumping = false;
-    for (const waiter of this.idleWaiters.splice(0)) waiter();
-  };
-
-  private readonly requestFailed = (error: unknown): void => {
-    this.replyError(error);
-    this.runQueue();
-  };
 
   /** A login succeeded: deliveries start, tied to this session. */
   private loggedIn(): void {
     this.acknowledger.newSession();
-    this.chat.attach(this.sink(this.acknowledger.sessionEpoch));
+    this.lease.hold();
+    const epoch = this.acknowledger.sessionEpoch;
+    this.chat.attach(this.channel.sink((message) => this.deliver(message, epoch)));
   }
 
   /** The client logged out or deleted its account. */
   private sessionEnded(): void {
     this.acknowledger.newSession();
-    this.deliveryPaused = false;
+    this.channel.detach();
+    this.lease.release();
   }
 
+  // ---- Frames out ---------------------------------------------------------------------------------------
+
   private replyError(error: unknown): void {
-    const chatError = ChatError.from(error);
-    if (chatError.code === "INTERNAL") {
-      this.log.error(
-        { connection: this.id, error: describe(chatError.cause ?? chatError) },
-        "request failed",
-      );
-    }
-    this.send(errorReply(chatError, this.structured));
+    const chatError = reportFailure(error, this.log, { connection: this.id }, "request failed");
+    this.send(errorReply(chatError, this.negotiated.structured));
   }
 
   /** Stages a frame; a frame that cannot be encoded is a bug, logged rather than crashing the server. */
@@ -256,94 +182,56 @@ export class ServerConnection {
     try {
       this.writer.write(frame);
     } catch (error) {
-      this.log.error(
-        { connection: this.id, frame: frame.type, error: describe(error) },
-        "cannot encode frame",
-      );
+      reportFailure(error, this.log, { connection: this.id, frame: frame.type }, "cannot encode frame");
     }
   }
 
-  // ---- Delivery and backpressure ------------------------------------------------------------------------
-
-  private sink(epoch: number): DeliverySink {
-    return {
-      deliver: (message: IncomingMessage): boolean => {
-        if (epoch !== this.acknowledger.sessionEpoch) return true;
-        if (this.sequenced) {
-          this.send({
-            type: "dlv",
-            seq: message.seq,
-            sentAt: message.sentAt,
-            from: message.from,
-            content: message.content,
-          });
-        } else {
-          this.send({ type: "nms", from: message.from, content: message.content });
-          this.writer.markBatch(message.seq, epoch);
-        }
-        return this.hasRoom();
-      },
-      ended: (reason) => this.end(reason),
-    };
+  /** One message of session `epoch` to the client; false when the socket buffer is full. */
+  private deliver(message: IncomingMessage, epoch: number): boolean {
+    if (this.negotiated.sequenced) {
+      this.send({
+        type: "dlv",
+        seq: message.seq,
+        sentAt: message.sentAt,
+        from: message.from,
+        content: message.content,
+      });
+    } else {
+      this.send({ type: "nms", from: message.from, content: message.content });
+      this.writer.markBatch(message.seq, epoch);
+    }
+    return this.hasRoom();
   }
 
-  /** Whether more deliveries fit; if not, delivery pauses until the socket drains. */
+  /** Whether the buffer is at most at the high-water mark, once what is staged has been flushed. */
   private hasRoom(): boolean {
     if (this.writer.bufferedBytes <= this.options.writeHighWaterMark) return true;
     this.writer.flush();
-    if (this.writer.bufferedBytes <= this.options.writeHighWaterMark) return true;
-    this.deliveryPaused = true;
-    this.blockedSince ??= performance.now();
-    return false;
+    return this.writer.bufferedBytes <= this.options.writeHighWaterMark;
   }
 
-  private waitForRoom(): Promise<void> {
-    this.writer.flush();
-    if (this.writer.bufferedBytes <= this.options.writeHighWaterMark || this.socket.destroyed) {
-      return Promise.resolve();
-    }
-    this.blockedSince ??= performance.now();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
-  }
-
-  private onDrain(): void {
-    this.blockedSince = undefined;
-    for (const waiter of this.drainWaiters.splice(0)) waiter();
-    if (this.deliveryPaused) {
-      this.deliveryPaused = false;
-      this.chat.resume();
-    }
-  }
+  /** Requests wait while answers cannot be written; waiting counts against the drain timeout. */
+  private readonly waitForOutput = (): Promise<void> | undefined => {
+    if (this.hasRoom() || this.socket.destroyed) return undefined;
+    return this.channel.whenDrained();
+  };
 
   // ---- Timers, ending -----------------------------------------------------------------------------------
 
-  /** Called periodically by the server: timeouts, heartbeat, stuck writes. */
+  /** Called periodically by the server: the half-sent frame and the heartbeat. */
   sweep(now: number): void {
     if (this.ending) return;
-    const { options } = this;
-    if (this.partialSince !== undefined && now - this.partialSince > options.partialFrameTimeoutMs) {
+    const partialAge = this.intake.partialFrameAge(now);
+    if (partialAge !== undefined && partialAge > this.options.partialFrameTimeoutMs) {
       this.end(new ChatError("UNAVAILABLE", "a frame was left half-sent for too long"));
-    } else if (this.blockedSince !== undefined && now - this.blockedSince > options.drainTimeoutMs) {
-      this.log.warn({ connection: this.id }, "client does not read; dropping the connection");
-      this.destroy();
-    } else if (this.heartbeat && now - this.lastInboundAt > options.heartbeatTimeoutMs) {
+      return;
+    }
+    const due = this.heartbeat.due(now, this.intake.lastInboundAt);
+    if (due?.kind === "lost") {
       this.log.warn({ connection: this.id, username: this.chat.username }, "heartbeat lost");
       this.destroy();
-    } else if (
-      this.chat.username === undefined &&
-      !this.pumping &&
-      this.queue.length === 0 &&
-      now - this.lastRequestAt > options.idleTimeoutMs
-    ) {
-      this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request"));
-    } else if (
-      this.heartbeat &&
-      now - this.lastInboundAt >= options.heartbeatIntervalMs &&
-      now - this.lastPingAt >= options.heartbeatIntervalMs
-    ) {
-      this.lastPingAt = now;
-      this.pingNonce = (this.pingNonce + 1) >>> 0;
-      this.send({ type: "png", nonce: this.pingNonce });
+    } else if (due?.kind === "ping") {
+      this.send({ type: "png", nonce: due.nonce });
     }
   }
 
@@ -354,11 +242,11 @@ export class ServerConnection {
   end(reason: ChatError): void {
     if (this.ending) return;
     this.ending = true;
-    this.stopReading = true;
-    this.queue.length = 0;
+    this.intake.stop();
+    this.queue.stop();
     this.log.info({ connection: this.id, reason: reason.message }, "closing connection");
     this.chat.close();
-    this.send(goodbye(reason, this.structured));
+    this.send(goodbye(reason, this.negotiated.structured));
     this.writer.flush();
     this.socket.end();
     this.endTimer = setTimeout(() => this.socket.destroy(), this.options.shutdownTimeoutMs);
@@ -367,20 +255,18 @@ export class ServerConnection {
 
   /** Graceful shutdown: read nothing more, finish the requests already read, then end. */
   async shutdown(): Promise<void> {
-    this.stopReading = true;
-    this.socket.pause();
-    if (this.pumping) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    if (this.queue.length > 0) {
-      this.pump();
-      if (this.pumping) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    }
-    this.end(new ChatError("UNAVAILABLE", "the server is shutting down"));
+    this.intake.pause();
+    await this.queue.whenIdle();
+    this.queue.start();
+    await this.queue.whenIdle();
+    this.end(serverShuttingDown());
     await this.closedPromise;
   }
 
   /** Ends the session and closes the socket at once, with no goodbye (the peer is not reading). */
   destroy(): void {
     this.ending = true;
+    this.queue.stop();
     this.chat.close();
     this.socket.destroy();
   }
@@ -388,15 +274,12 @@ export class ServerConnection {
   private onClose(): void {
     if (this.endTimer !== undefined) clearTimeout(this.endTimer);
     this.ending = true;
-    this.stopReading = true;
-    this.queue.length = 0;
+    this.intake.stop();
+    this.queue.stop();
     this.chat.close();
     this.writer.dispose();
-    for (const waiter of this.drainWaiters.splice(0)) waiter();
+    this.channel.close();
+    this.lease.end();
     this.log.info({ connection: this.id }, "connection closed");
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import type { ChatClientOptions } from "@chat/core";
+import type { Framing } from "./compact-layout.js";
 
 /** Default silence after which the client pings the server. */
 export const DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS = 15_000;
@@ -25,4 +26,9 @@ export interface WireClientOptions extends ChatClientOptions {
    * {@link DEFAULT_CLIENT_HEARTBEAT_TIMEOUT_MS}.
    */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * `compact` (the default) asks the server for compact framing, which it uses when granted; `fixed` keeps
+   * the fixed-width frames (what a server without the feature speaks anyway).
+   */
+  readonly framing?: Framing;
 }

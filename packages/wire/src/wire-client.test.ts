@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { type ChatError, validatePageSize, validateSequence, validateUsername } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { ALL_FEATURES, PROTOCOL_VERSION } from "./features.js";
+import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { FrameReader } from "./frame-reader.js";
@@ -39,7 +39,10 @@ async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Prom
   return address.port;
 }
 
-function hey(socket: Socket, features = ALL_FEATURES): void {
+/** The scripted servers speak fixed framing only, so like any server without it they never grant compact. */
+const FIXED_SERVER_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
+
+function hey(socket: Socket, features = FIXED_SERVER_FEATURES): void {
   socket.write(encodeFrame({ type: "hey", version: PROTOCOL_VERSION, features }));
 }
 
@@ -158,6 +161,33 @@ describe("WireClient", () => {
     await expect(wire.listAccounts()).rejects.toMatchObject({ code: "UNAVAILABLE" });
   });
 
+  it("speaks compact framing with a server that grants it, fixed when told to or when the server lacks it", async () => {
+    const service = createTestService();
+    const server = new WireServer(service);
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    cleanups.push(() => server.close());
+    const compact = await client(port);
+    const fixed = new WireClient({ host: "127.0.0.1", port, framing: "fixed" });
+    cleanups.push(() => fixed.close());
+    await fixed.connect();
+    expect([compact.framing, fixed.framing]).toEqual(["compact", "fixed"]);
+    await compact.register("alice", PASSWORD);
+    await fixed.register("bob", PASSWORD);
+    await compact.login("alice", PASSWORD);
+    await fixed.login("bob", PASSWORD);
+    const inbox = fixed.messages[Symbol.asyncIterator]();
+    await compact.send("bob", "héllo");
+    expect(await inbox.next()).toMatchObject({ value: { from: "alice", content: "héllo" } });
+
+    const fixedOnly = await fakeServer((frame, socket) => {
+      if (frame.type === "hel") hey(socket);
+      if (frame.type === "reg") socket.write(encodeFrame({ type: "ok" }));
+    });
+    const fallback = await client(fixedOnly);
+    expect(fallback.framing).toBe("fixed");
+    await fallback.register("carol", PASSWORD);
+  });
+
   it("gives up on a server that stops answering pings", async () => {
     const port = await fakeServer((frame, socket) => {
       if (frame.type === "hel") hey(socket);
@@ -168,7 +198,7 @@ describe("WireClient", () => {
 
   it("refuses a server that lacks a feature it needs, and reports a full server", async () => {
     const partial = await fakeServer((frame, socket) => {
-      if (frame.type === "hel") hey(socket, ALL_FEATURES & ~1);
+      if (frame.type === "hel") hey(socket, FIXED_SERVER_FEATURES & ~1);
     });
     await expect(new WireClient({ host: "127.0.0.1", port: partial }).connect()).rejects.toMatchObject({
       code: "UNAVAILABLE",

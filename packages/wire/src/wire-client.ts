@@ -7,14 +7,13 @@ import {
   ChatError,
   type ClientRequest,
   type LoginResult,
-  type RequestOptions,
-  type SendOptions,
   type SendResult,
 } from "@chat/core";
+import type { Framing } from "./compact-layout.js";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
 import { chatErrorFrom } from "./error-frames.js";
-import { ALL_FEATURES, PROTOCOL_VERSION } from "./features.js";
+import { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
 import { FrameReader } from "./frame-reader.js";
 import { FrameWriter } from "./frame-writer.js";
@@ -30,17 +29,25 @@ import {
 const CLOSE_GRACE_MS = 2_000;
 /** The fastest the heartbeat timer checks for silence, however short the interval. */
 const MIN_HEARTBEAT_CHECK_MS = 10;
+/** What the client cannot work without: every feature but compact framing, which it takes when offered. */
+const REQUIRED_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
+
+/** The base's requests without an answer value, as the `ok` answer settles them: with `undefined`. */
+function okRequest(request: ClientRequest<void>): ClientRequest<undefined> {
+  return request as unknown as ClientRequest<undefined>;
+}
 
 /**
- * A `ChatClient` over the wire protocol. It always opens with `hel` asking for every feature, and needs
- * them all. Requests may be issued concurrently: they are pipelined on the socket and answered in order.
- * Messages are never acknowledged automatically; call `ack`. State, deadlines, signals and `closed` are
- * `ChatClientBase`'s.
+ * A `ChatClient` over the wire protocol. It always opens with `hel` asking for every feature and needs them
+ * all, except compact framing: asked for unless `framing: "fixed"`, used when the server grants it (see
+ * {@link WireClient.framing}). Requests may be issued concurrently: they are pipelined on the socket and answered in order.
+ * Messages are never acknowledged automatically; call `ack`. State, deadlines, signals, `closed` and
+ * reconnecting (a new socket, a new `hel`, logging in again) are `ChatClientBase`'s.
  */
 export class WireClient extends ChatClientBase {
   private socket: Socket | undefined;
   private writer: FrameWriter | undefined;
-  private readonly reader = new FrameReader();
+  private reader = new FrameReader();
   private readonly pending: PendingRequest[] = [];
   /** The connect attempt, until the server's `hey` answers the `hel`. */
   private handshake: ClientRequest<void> | undefined;
@@ -48,77 +55,104 @@ export class WireClient extends ChatClientBase {
   private lastInboundAt = 0;
   private lastPingAt = 0;
   private pingNonce = 0;
+  private negotiatedFraming: Framing = "fixed";
 
   constructor(private readonly options: WireClientOptions) {
     super(options);
   }
 
-  /** Opens the socket and says hello; the attempt settles when the server's `hey` arrives. */
+  /** Opens a socket and says hello; the attempt settles when the server's `hey` arrives. */
   protected openTransport(attempt: ClientRequest<void>): void {
     this.handshake = attempt;
+    this.reader = new FrameReader();
+    this.negotiatedFraming = "fixed";
+    this.pending.length = 0;
     const socket = connectSocket({ host: this.options.host, port: this.options.port, noDelay: true });
     this.socket = socket;
     this.writer = new FrameWriter(socket);
     socket.on("connect", () => {
       socket.setKeepAlive(true);
-      this.write({ type: "hel", version: PROTOCOL_VERSION, features: ALL_FEATURES });
+      const features = this.options.framing === "fixed" ? REQUIRED_FEATURES : ALL_FEATURES;
+      this.write({ type: "hel", version: PROTOCOL_VERSION, features });
     });
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("error", (error) =>
-      this.fail(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`)),
-    );
-    socket.on("close", () => this.fail(new ChatError("UNAVAILABLE", "the server closed the connection")));
+    // Every handler first checks that its socket is still the client's: a dropped one has no say.
+    socket.on("data", (chunk: Buffer) => {
+      if (this.socket === socket) this.onData(socket, chunk);
+    });
+    socket.on("error", (error) => {
+      if (this.socket === socket)
+        this.lost(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`));
+    });
+    socket.on("close", () => {
+      if (this.socket === socket) this.lost(new ChatError("UNAVAILABLE", "the server closed the connection"));
+    });
   }
 
-  /** @inheritDoc */
-  register(username: string, password: string, options?: RequestOptions): Promise<void> {
-    return this.request("ok", { type: "reg", username, password }, options);
+  /**
+   * The framing of this connection's frames after the hello: `compact` when the server granted it, else
+   * `fixed` (also before the hello is answered).
+   */
+  get framing(): Framing {
+    return this.negotiatedFraming;
   }
 
-  /** @inheritDoc */
-  login(username: string, password: string, options?: RequestOptions): Promise<LoginResult> {
-    return this.request("login", { type: "log", username, password }, options);
+  protected carryRegister(username: string, password: string, request: ClientRequest<void>): void {
+    this.request("ok", { type: "reg", username, password }, okRequest(request));
   }
 
-  /** @inheritDoc */
-  logout(options?: RequestOptions): Promise<void> {
-    return this.request("ok", { type: "out" }, options);
+  protected carryLogin(username: string, password: string, request: ClientRequest<LoginResult>): void {
+    this.request("login", { type: "log", username, password }, request);
   }
 
-  /** @inheritDoc */
-  deleteAccount(options?: RequestOptions): Promise<void> {
-    return this.request("ok", { type: "del" }, options);
+  protected carryLogout(request: ClientRequest<void>): void {
+    this.request("ok", { type: "out" }, okRequest(request));
   }
 
-  /** @inheritDoc */
-  listAccounts(query: AccountQuery = {}, options?: RequestOptions): Promise<AccountPage> {
+  protected carryDeleteAccount(request: ClientRequest<void>): void {
+    this.request("ok", { type: "del" }, okRequest(request));
+  }
+
+  protected carryListAccounts(query: AccountQuery, request: ClientRequest<AccountPage>): void {
     const frame: Frame = {
       type: "lsq",
       pattern: query.pattern ?? "",
       ...(query.pageSize === undefined ? {} : { pageSize: query.pageSize }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
     };
-    return this.request("list", frame, options);
+    this.request("list", frame, request);
   }
 
-  /** @inheritDoc */
-  send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
-    const clientMessageId = options?.clientMessageId;
+  protected carrySend(
+    to: string,
+    content: string,
+    clientMessageId: Uint8Array | undefined,
+    request: ClientRequest<SendResult>,
+  ): void {
     const frame: Frame =
       clientMessageId === undefined
         ? { type: "msg", to, content }
         : { type: "mid", to, clientMessageId, content };
-    return this.request("send", frame, options);
+    this.request("send", frame, request);
   }
 
-  /** @inheritDoc */
-  ack(upToSeq: number, options?: RequestOptions): Promise<void> {
-    return this.request("ok", { type: "ack", upToSeq }, options);
+  protected carryAck(upToSeq: number, request: ClientRequest<void>): void {
+    this.request("ok", { type: "ack", upToSeq }, okRequest(request));
+  }
+
+  /** Cuts the lost socket; its handlers are silenced first, so nothing of it reaches the base again. */
+  protected dropTransport(): void {
+    this.stopHeartbeat();
+    this.handshake = undefined;
+    this.pending.length = 0;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.writer = undefined;
+    socket?.destroy();
   }
 
   /** Ends the socket: flushed and closed gracefully after `close()`, cut at once after a failure. */
   protected async releaseTransport(reason: ChatError | undefined): Promise<void> {
-    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.stopHeartbeat();
     this.handshake = undefined;
     this.pending.length = 0;
     const socket = this.socket;
@@ -141,19 +175,34 @@ export class WireClient extends ChatClientBase {
   private request<K extends keyof AnswerTypes>(
     kind: K,
     frame: Frame,
-    options: RequestOptions | undefined,
-  ): Promise<AnswerTypes[K]> {
-    const request = this.beginRequest<AnswerTypes[K]>(options);
-    if (request.isSettled) return request.promise;
+    request: ClientRequest<AnswerTypes[K]>,
+  ): void {
     try {
       this.write(frame);
     } catch (error) {
       request.reject(error instanceof EncodeError ? unfitValueError(frame, error) : ChatError.from(error));
-      return request.promise;
+      return;
     }
     const entry: PendingRequest<K> = { kind, request };
     this.pending.push(entry as unknown as PendingRequest);
-    return request.promise;
+  }
+
+  /**
+   * The connection is gone: a connect under way fails with `reason`, an open client tells the base,
+   * which reconnects or ends.
+   */
+  private lost(reason: ChatError): void {
+    const handshake = this.handshake;
+    if (handshake) {
+      handshake.reject(reason);
+      return;
+    }
+    this.connectionLost(reason);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
   }
 
   private write(frame: Frame): void {
@@ -164,15 +213,16 @@ export class WireClient extends ChatClientBase {
     return this.state === "closed";
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(socket: Socket, chunk: Buffer): void {
     if (this.isEnded) return;
     this.lastInboundAt = performance.now();
     this.reader.feed(chunk);
     try {
       for (let frame = this.reader.next(); frame !== undefined; frame = this.reader.next()) {
         this.onFrame(frame);
-        // A frame may have ended the client (`bye`, a protocol error): the rest of the chunk is moot.
-        if (this.isEnded) return;
+        // A frame may have ended the client or this connection (`bye`, a protocol error): the rest of
+        // the chunk is moot.
+        if (this.isEnded || this.socket !== socket) return;
       }
     } catch (error) {
       const detail =
@@ -185,11 +235,17 @@ export class WireClient extends ChatClientBase {
     const handshake = this.handshake;
     if (handshake) {
       if (frame.type === "hey") {
-        if ((frame.features & ALL_FEATURES) !== ALL_FEATURES) {
+        if ((frame.features & REQUIRED_FEATURES) !== REQUIRED_FEATURES) {
           throw new ChatError(
             "UNAVAILABLE",
             `the server lacks features this client needs (${frame.features})`,
           );
+        }
+        // Everything after the `hey` is compact when it was asked for and granted (nothing was sent since `hel`).
+        if (hasFeature(frame.features, Feature.compactFrames) && this.options.framing !== "fixed") {
+          this.reader.useCompactFraming();
+          this.writer?.useCompactFraming();
+          this.negotiatedFraming = "compact";
         }
         this.handshake = undefined;
         this.startHeartbeat();
@@ -197,14 +253,14 @@ export class WireClient extends ChatClientBase {
         return;
       }
       if (frame.type === "err" || frame.type === "bye") {
-        this.fail(chatErrorFrom(frame));
+        handshake.reject(chatErrorFrom(frame));
         return;
       }
       throw new ChatError("UNAVAILABLE", `expected hey, got ${frame.type}`);
     }
     switch (frame.type) {
       case "dlv":
-        this.incoming.push({
+        this.deliver({
           seq: frame.seq,
           from: frame.from,
           content: frame.content,
@@ -217,7 +273,8 @@ export class WireClient extends ChatClientBase {
       case "pog":
         return;
       case "bye":
-        this.fail(chatErrorFrom(frame));
+        // The server is going away (shutting down, or gave this connection up): a reason to reconnect.
+        this.lost(chatErrorFrom(frame));
         return;
       case "lsn": {
         const head = this.expect("list", frame.type);
@@ -278,7 +335,7 @@ export class WireClient extends ChatClientBase {
       () => {
         const now = performance.now();
         if (now - this.lastInboundAt > timeout) {
-          this.fail(new ChatError("UNAVAILABLE", "the server stopped answering"));
+          this.lost(new ChatError("UNAVAILABLE", "the server stopped answering"));
         } else if (now - this.lastInboundAt >= interval && now - this.lastPingAt >= interval) {
           this.lastPingAt = now;
           this.pingNonce = (this.pingNonce + 1) >>> 0;

@@ -1,6 +1,9 @@
+import { connect } from "node:net";
 import type { ChatService } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { decodeCompactFrame } from "./compact-decoder.js";
+import { encodeCompactFrame } from "./compact-encoder.js";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { RawClient } from "./testing/raw-client.js";
@@ -13,8 +16,13 @@ interface Bed {
   readonly server: WireServer;
   readonly port: number;
   raw(): Promise<RawClient>;
+  /** A raw client that said hello (every feature) and logged in as `username`; both answers are read. */
+  rawLoggedIn(username: string): Promise<RawClient>;
   client(options?: { heartbeatIntervalMs?: number }): Promise<WireClient>;
 }
+
+/** Every feature but compact framing: for raw clients that send more frames right behind their `hel`. */
+const FIXED_FRAMING_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -27,13 +35,23 @@ async function start(options: WireServerOptions = {}): Promise<Bed> {
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(() => server.close());
+  const raw = async (): Promise<RawClient> => {
+    const client = await RawClient.open(port);
+    cleanups.push(() => client.destroy());
+    return client;
+  };
   return {
     service,
     server,
     port,
-    async raw() {
-      const client = await RawClient.open(port);
-      cleanups.push(() => client.destroy());
+    raw,
+    async rawLoggedIn(username) {
+      const client = await raw();
+      client.send(
+        { type: "hel", version: 1, features: FIXED_FRAMING_FEATURES },
+        { type: "log", username, password: PASSWORD },
+      );
+      await client.take(2);
       return client;
     },
     async client(clientOptions = {}) {
@@ -70,6 +88,38 @@ describe("WireServer protocol handling", () => {
       { type: "lse" },
       { type: "erx", status: 9, text: "code 14 (out) needs a feature negotiated with hello" },
     ]);
+  });
+
+  it("switches both directions to compact framing right after a hello that asks for it", async () => {
+    const bed = await start();
+    const socket = connect({ host: "127.0.0.1", port: bed.port });
+    cleanups.push(() => void socket.destroy());
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const bytesSoFar = async (length: number) => {
+      await vi.waitFor(() => expect(Buffer.concat(received).length).toBeGreaterThanOrEqual(length));
+      return Buffer.concat(received.splice(0)).toString("hex");
+    };
+    socket.write(
+      encodeFrame({ type: "hel", version: 1, features: Feature.structuredReplies | Feature.compactFrames }),
+    );
+    // `hey` itself is fixed: 7 bytes.
+    expect(await bytesSoFar(7)).toBe("0a000100000050");
+    // reg compact, written out by hand: length, code 0, "alice" and the password each after its length;
+    // then an acf whose wildcard is bad UTF-8 (length 4, code 4, a 2-byte string 61 ff).
+    const password = Buffer.from(PASSWORD);
+    const body = Buffer.concat([
+      Uint8Array.of(0, 5),
+      Buffer.from("alice"),
+      Uint8Array.of(password.length),
+      password,
+    ]);
+    socket.write(Buffer.concat([Uint8Array.of(body.length), body, Buffer.from("04040261ff", "hex")]));
+    // ok (length 1, code 0x14), then erx INVALID_ARGUMENT naming the bad field, compact.
+    const answer = await bytesSoFar(4);
+    expect(answer.slice(0, 4)).toBe("0114");
+    expect(decodeCompactFrame(Buffer.from(answer.slice(4), "hex"))).toMatchObject({ type: "erx", status: 3 });
   });
 
   it("refuses hello after the first frame, and keeps going", async () => {
@@ -155,11 +205,18 @@ describe("WireServer protocol handling", () => {
     await seed.waitClosed();
 
     const extended = await bed.raw();
-    extended.send({ type: "hel", version: 1, features: ALL_FEATURES });
+    extended.send({ type: "hel", version: 1, features: FIXED_FRAMING_FEATURES });
     await extended.next();
     extended.sendBytes(Uint8Array.of(99));
     expect(await extended.next()).toMatchObject({ type: "bye", status: 3 });
     await extended.waitClosed();
+
+    const compact = await bed.raw();
+    compact.send({ type: "hel", version: 1, features: ALL_FEATURES });
+    expect(await compact.next()).toEqual({ type: "hey", version: 1, features: ALL_FEATURES });
+    compact.sendBytes(Uint8Array.of(1, 99)); // a compact frame of length 1 whose code is 99
+    expect(await compact.next()).toMatchObject({ type: "bye", status: 3 });
+    await compact.waitClosed();
   });
 });
 
@@ -191,13 +248,31 @@ describe("WireServer robustness", () => {
       numRuns: 40,
       seed: 42,
     });
+    const compactGarbage = fc.oneof(
+      { weight: 3, arbitrary: anyFrame.map((frame) => encodeCompactFrame(frame)) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(anyFrame, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([frame, at, byte]) => {
+          const bytes = encodeCompactFrame(frame);
+          bytes[at % bytes.length] = byte;
+          return bytes;
+        }),
+      },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }) },
+    );
+    const compactStreams = fc.sample(fc.array(compactGarbage, { minLength: 100, maxLength: 200 }), {
+      numRuns: 40,
+      seed: 43,
+    });
     let frames = 0;
     await Promise.all(
       streams.map(async (stream, index) => {
         const client = await RawClient.open(bed.port);
-        if (index % 2 === 0) client.send({ type: "hel", version: 1, features: ALL_FEATURES });
-        for (const bytes of stream) client.sendBytes(bytes);
-        frames += stream.length;
+        // A third stay seed clients, a third say hello in fixed framing, a third in compact framing.
+        if (index % 3 === 1) client.send({ type: "hel", version: 1, features: FIXED_FRAMING_FEATURES });
+        if (index % 3 === 2) client.send({ type: "hel", version: 1, features: ALL_FEATURES });
+        for (const bytes of index % 3 === 2 ? (compactStreams[index] ?? []) : stream) client.sendBytes(bytes);
+        frames += index % 3 === 2 ? (compactStreams[index]?.length ?? 0) : stream.length;
         // Give the server time to answer what it can, then drop the connection like a crashed client.
         await Promise.race([client.closed, new Promise((resolve) => setTimeout(resolve, 400))]);
         client.destroy();
@@ -229,12 +304,7 @@ describe("WireServer robustness", () => {
     await alice.register("bob", PASSWORD);
     await alice.login("alice", PASSWORD);
 
-    const stuck = await bed.raw();
-    stuck.send(
-      { type: "hel", version: 1, features: ALL_FEATURES },
-      { type: "log", username: "bob", password: PASSWORD },
-    );
-    await stuck.take(2);
+    const stuck = await bed.rawLoggedIn("bob");
     stuck.socket.pause(); // never reads again
 
     const total = 12_000;
@@ -304,12 +374,7 @@ describe("WireServer timeouts", () => {
     await alive.register("carol", PASSWORD);
     await alive.login("carol", PASSWORD);
 
-    const silent = await bed.raw();
-    silent.send(
-      { type: "hel", version: 1, features: ALL_FEATURES },
-      { type: "log", username: "alice", password: PASSWORD },
-    );
-    await silent.take(2);
+    const silent = await bed.rawLoggedIn("alice");
     expect(bed.service.isLoggedIn("alice")).toBe(true);
     await silent.waitClosed(2_000);
     expect(silent.received.some((frame) => frame.type === "png")).toBe(true);

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ChatError, type ChatService, silentLogger } from "@chat/core";
+import { GracefulClose, serverShuttingDown } from "@chat/core/adapter";
 import { seedErrorText } from "./error-frames.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { ServerConnection } from "./server-connection.js";
@@ -49,7 +50,9 @@ export class WireServer {
   private readonly server: Server;
   private readonly connections = new Set<ServerConnection>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private closing: Promise<void> | undefined;
+  private readonly closer: GracefulClose;
+  /** Settles once the listener has stopped and every socket has closed. */
+  private listenerClosed: Promise<void> | undefined;
   private nextId = 1;
 
   constructor(
@@ -59,6 +62,14 @@ export class WireServer {
     this.options = resolveServerOptions(options, silentLogger);
     this.server = createServer((socket) => this.accept(socket));
     this.server.on("error", (error) => this.options.logger.error({ error: error.message }, "server error"));
+    this.closer = new GracefulClose({
+      timeoutMs: this.options.shutdownTimeoutMs,
+      graceful: () => this.stopGracefully(),
+      force: () => {
+        for (const connection of this.connections) connection.destroy();
+      },
+      finish: () => this.finishClose(),
+    });
   }
 
   /** Starts listening; resolves with the bound address (the real port when 0 was asked for). */
@@ -97,23 +108,16 @@ export class WireServer {
    * `shutdownTimeoutMs` are destroyed. The service is left open for its owner to close.
    */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
+    return this.closer.close();
   }
 
-  private async shutdown(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.shutdownTimeoutMs);
-    });
-    await Promise.race([
-      Promise.all([...this.connections].map((connection) => connection.shutdown())),
-      timeout,
-    ]);
-    clearTimeout(timer);
-    for (const connection of this.connections) connection.destroy();
-    await stopped;
+  private async stopGracefully(): Promise<void> {
+    this.listenerClosed = new Promise((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.connections].map((connection) => connection.shutdown()));
+  }
+
+  private async finishClose(): Promise<void> {
+    await this.listenerClosed;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.options.logger.info({}, "wire server closed");
   }
@@ -122,9 +126,9 @@ export class WireServer {
     const id = this.nextId++;
     const { logger } = this.options;
     socket.on("error", () => {});
-    if (this.closing !== undefined || this.connections.size >= this.options.maxConnections) {
-      const reason = this.closing
-        ? new ChatError("UNAVAILABLE", "the server is shutting down")
+    if (this.closer.started || this.connections.size >= this.options.maxConnections) {
+      const reason = this.closer.started
+        ? serverShuttingDown()
         : new ChatError("RESOURCE_EXHAUSTED", "the server is full; try again later");
       logger.warn(
         { connection: id, remote: socket.remoteAddress, reason: reason.message },
@@ -152,8 +156,9 @@ export class WireServer {
 
   private startSweeping(): void {
     if (this.sweepTimer !== undefined) return;
-    const { idleTimeoutMs, partialFrameTimeoutMs, heartbeatIntervalMs, drainTimeoutMs } = this.options;
-    const shortest = Math.min(idleTimeoutMs, partialFrameTimeoutMs, heartbeatIntervalMs, drainTimeoutMs);
+    // The idle and drain timeouts run on their own timers (the adapter kit's lease and delivery channel).
+    const { partialFrameTimeoutMs, heartbeatIntervalMs } = this.options;
+    const shortest = Math.min(partialFrameTimeoutMs, heartbeatIntervalMs);
     const period = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, Math.floor(shortest / 4)));
     this.sweepTimer = setInterval(() => {
       const now = performance.now();

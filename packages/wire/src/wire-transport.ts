@@ -14,5 +14,6 @@ export const wireTransport: TransportDescriptor<"wire"> = {
   defaultPort: DEFAULT_WIRE_PORT,
   createServer: (service, options = {}) => new WireServer(service, options),
   // A WireClient always opens its own socket, so no option is needed for a connection of its own.
-  createClient: ({ host, port }) => new WireClient({ host, port }),
+  createClient: ({ host, port }, options = {}) => new WireClient({ ...options, host, port }),
+  describeClient: (client) => (client instanceof WireClient ? `${client.framing} frames` : undefined),
 };

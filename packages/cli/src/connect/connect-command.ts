@@ -21,6 +21,7 @@ export const CONNECT_ENV = {
   transport: "CHAT_CONNECT_TRANSPORT",
   host: "CHAT_HOST",
   yes: "CHAT_YES",
+  noReconnect: "CHAT_NO_RECONNECT",
 } as const;
 
 /** The port to connect to when `--port` is not given: the transport's variable, else its default. */
@@ -42,6 +43,7 @@ interface ConnectFlags {
   readonly host: string;
   readonly port?: number;
   readonly yes?: true;
+  readonly reconnect: boolean;
 }
 
 /** Builds the `connect` command; `setExitCode` receives the status to exit with once the prompt ends. */
@@ -68,6 +70,12 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
         "delete the account on deleteacc without asking first (scripted mode never asks)",
       ).env(CONNECT_ENV.yes),
     )
+    .addOption(
+      new Option(
+        "--no-reconnect",
+        "exit with status 1 when the connection is lost, instead of reconnecting",
+      ).env(CONNECT_ENV.noReconnect),
+    )
     .addHelpText(
       "after",
       "\nCommands at the prompt: register USR [PWD], login USR [PWD], logout, deleteacc, accdump,\n" +
@@ -77,7 +85,13 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
     .action(async (flags: ConnectFlags) => {
       const port = flags.port ?? portFromEnvironment(flags.transport);
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
-      const options = { transport: flags.transport, host: flags.host, port, yes: flags.yes === true };
+      const options = {
+        transport: flags.transport,
+        host: flags.host,
+        port,
+        yes: flags.yes === true,
+        reconnect: flags.reconnect,
+      };
       setExitCode(await runConnect(options, streams));
     });
 }

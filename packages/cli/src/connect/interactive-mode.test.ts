@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
+import { FaultProxy } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, requireBuiltCli } from "../testing/built-cli.js";
 import { PACKAGES_ROOT } from "../testing/built-packages.js";
@@ -217,5 +218,71 @@ describe("the interactive prompt in a terminal", () => {
       tmux("kill-session", "-t", SESSION);
     },
     30_000,
+  );
+
+  it.skipIf(!hasTmux)(
+    "prints one line when the connection is lost and one when it is back, keeping the half-typed line (skipped without /usr/bin/tmux)",
+    async () => {
+      const server = await startTestServer(["--memory"], { transport: "wire" });
+      const port = portOf(server, "wire");
+      const proxy = await FaultProxy.start({
+        targetPort: port,
+        mode: "cut",
+        seed: 3,
+        faultAfterMs: { min: 0, max: 0 },
+      });
+      proxy.setFaulting(false);
+      try {
+        const bob = new CliProcess(["connect", "--port", String(port)]);
+        await bob.command("register carol password-carol", "ok register carol");
+        await bob.command("register bob password-bob", "ok register bob");
+        await bob.command("login bob password-bob", "ok login bob");
+        tmux(
+          "new-session",
+          "-d",
+          "-s",
+          SESSION,
+          "-x",
+          String(WIDTH),
+          "-y",
+          "24",
+          `${process.execPath} ${CLI_BIN} connect --port ${proxy.port}`,
+        );
+        await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+        tmux("send-keys", "-t", SESSION, "-l", "login carol password-carol");
+        tmux("send-keys", "-t", SESSION, "Enter");
+        await waitForScreen((lines) => lines.includes("logged in as carol"), "the login");
+        tmux("send-keys", "-t", SESSION, "-l", "message bob half");
+        await waitForScreen(
+          (lines) => last(lines) === `${userPrompt("carol")}message bob half`,
+          "the typed text",
+        );
+
+        proxy.setRefusing(true);
+        proxy.cutAll();
+        const lost = await waitForScreen(
+          (lines) => lines.some((line) => line.startsWith("chat-cli: lost the connection")),
+          "the lost line",
+        );
+        expect(last(lost)).toBe(`${userPrompt("carol")}message bob half`);
+        proxy.setRefusing(false);
+        const back = await waitForScreen(
+          (lines) => lines.some((line) => line.startsWith("chat-cli: reconnected to")),
+          "the reconnected line",
+        );
+        expect(last(back)).toBe(`${userPrompt("carol")}message bob half`);
+        expect(back.filter((line) => line.startsWith("chat-cli: lost the connection"))).toHaveLength(1);
+
+        // Typing goes on where it stopped; the session is logged in again.
+        tmux("send-keys", "-t", SESSION, "-l", " way");
+        tmux("send-keys", "-t", SESSION, "Enter");
+        await bob.waitForLine("message carol half way");
+        tmux("send-keys", "-t", SESSION, "-l", "quit");
+        tmux("send-keys", "-t", SESSION, "Enter");
+        await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+      } finally {
+        await proxy.close();
+      }
+    },
   );
 });

@@ -45,6 +45,11 @@ export interface InteractiveOptions {
   readonly banner: string;
   /** Ask before `deleteacc` (off with `--yes`). */
   readonly confirmDelete: boolean;
+  /**
+   * Whether a command failing with `UNAVAILABLE` means the connection is gone (without reconnecting); a
+   * reconnecting client shows it as the command's failure and carries on.
+   */
+  readonly unavailableIsLoss: boolean;
 }
 
 /** Moves the cursor to the start of the prompt (which may wrap over several rows) and clears from there. */
@@ -178,17 +183,21 @@ export function startInteractive(
     }
   };
 
-  const session = new PromptSession(client, {
-    result: (outcome) => {
-      remember(outcome);
-      const text = humanResultText(outcome, format());
-      if (text !== "") show(text);
+  const session = new PromptSession(
+    client,
+    {
+      result: (outcome) => {
+        remember(outcome);
+        const text = humanResultText(outcome, format());
+        if (text !== "") show(text);
+      },
+      incoming: (message, delivery) => {
+        knownNames.add(message.from);
+        show(humanIncomingText(message, { stored: delivery.stored, now: Date.now() }, format()));
+      },
     },
-    incoming: (message, delivery) => {
-      knownNames.add(message.from);
-      show(humanIncomingText(message, { stored: delivery.stored, now: Date.now() }, format()));
-    },
-  });
+    options.unavailableIsLoss,
+  );
   void session.receive();
 
   const withPassword = async (command: PasswordlessCommand): Promise<void> => {
@@ -269,6 +278,7 @@ export function startInteractive(
   return {
     done,
     lost: session.lost,
+    notice: show,
     abort: (line) => {
       readlineOutput.muted = false;
       if (open) clearInput(prompt, terminal);

@@ -11,4 +11,10 @@ export interface PromptMode {
    * the line being typed) and releases the input so the process can exit.
    */
   abort(line: string): void;
+  /**
+   * Shows a line about the connection (lost, back) without disturbing the session: in a terminal above the
+   * line being typed, which stays as it was; in scripted mode on stderr, so stdout keeps one line per
+   * command.
+   */
+  notice(line: string): void;
 }

@@ -5,6 +5,7 @@ import {
   type ChatClient,
   ChatError,
   type ClientState,
+  type ClientStatus,
   type IncomingMessage,
   LocalClient,
   MAX_PAGE_SIZE,
@@ -36,6 +37,8 @@ class StubClient implements ChatClient {
   readonly messages = this.queue;
   readonly closed = new Promise<ChatError | undefined>(() => {});
   readonly state: ClientState = "open";
+  readonly outboxSize = 0;
+  status = (): AsyncIterable<ClientStatus> => new AsyncQueue<ClientStatus>();
   readonly acks: number[] = [];
   readonly listQueries: AccountQuery[] = [];
   pages: AccountPage[] = [];

@@ -1,4 +1,5 @@
 import { type ChatClient, ChatError, type IncomingMessage, MAX_PAGE_SIZE } from "@chat/core";
+import { AckCoalescer } from "@chat/core/adapter";
 import { firstLine } from "../cli-failure.js";
 import type { CommandOutcome } from "./command-outcome.js";
 import { type Command, type ParsedLine, parseCommand } from "./parse-command.js";
@@ -27,12 +28,6 @@ export interface IncomingDelivery {
   readonly stored: boolean;
 }
 
-/** A pending acknowledgement, tagged with the session it belongs to. */
-interface PendingAck {
-  readonly epoch: number;
-  seq: number;
-}
-
 function toChatError(error: unknown): ChatError {
   if (error instanceof ChatError) return error;
   // A failure inside the client library rather than an answer from the server: keep its own words.
@@ -51,12 +46,16 @@ function toChatError(error: unknown): ChatError {
  */
 export class PromptSession {
   private readonly queue = new SerialQueue();
-  /** Bumped whenever the account this connection receives for may change. */
-  private epoch = 0;
   /** Whether a login succeeded and no logout or delete has started since. */
   private live = false;
-  private pendingAck: PendingAck | undefined;
-  private ackQueued = false;
+  /** Its session epoch is bumped whenever the account this connection receives for may change. */
+  private readonly acks = new AckCoalescer({
+    send: (upToSeq) => this.client.ack(upToSeq),
+    canSend: () => this.live,
+    schedule: (flush) => void this.queue.run(flush),
+    // Unacknowledged messages come again at the next login; a lost server is reported by `closed`.
+    onError: () => {},
+  });
   private reportLost: (reason: ChatError) => void = () => {};
   /** When the latest login began (local clock, ms since the epoch); messages sent before it were stored. */
   private loginStartedAt = 0;
@@ -73,9 +72,15 @@ export class PromptSession {
     this.reportLost = resolve;
   });
 
+  /**
+   * `unavailableIsLoss` (default true): a command failing with `UNAVAILABLE` settles {@link lost} instead
+   * of being shown. A client that reconnects turn it off: then such a failure (a deadline passed while the
+   * connection was away, a login whose answer was lost) is one more command result, and the session goes on.
+   */
   constructor(
     private readonly client: ChatClient,
     private readonly output: SessionOutput,
+    private readonly unavailableIsLoss = true,
   ) {}
 
   /**
@@ -99,8 +104,9 @@ export class PromptSession {
   private enqueue(parsed: Exclude<ParsedLine, { kind: "empty" }>): Promise<CommandOutcome> {
     return this.queue.run(async () => {
       const outcome = await this.execute(parsed);
-      if (outcome.kind === "failed" && outcome.error.code === "UNAVAILABLE") this.reportLost(outcome.error);
-      else this.output.result(outcome);
+      if (this.unavailableIsLoss && outcome.kind === "failed" && outcome.error.code === "UNAVAILABLE") {
+        this.reportLost(outcome.error);
+      } else this.output.result(outcome);
       this.releaseHeld();
       return outcome;
     });
@@ -138,26 +144,9 @@ export class PromptSession {
     for (const message of held ?? []) this.show(message, true);
   }
 
+  /** One queued flush covers every message that arrives before it runs: "ack up to" needs only the highest. */
   private acknowledge(seq: number): void {
-    const epoch = this.epoch;
-    if (this.pendingAck?.epoch === epoch) this.pendingAck.seq = Math.max(this.pendingAck.seq, seq);
-    else this.pendingAck = { epoch, seq };
-    // One queued flush covers every message that arrives before it runs: "ack up to" needs only the highest.
-    if (this.ackQueued) return;
-    this.ackQueued = true;
-    void this.queue.run(() => this.flushAck());
-  }
-
-  private async flushAck(): Promise<void> {
-    this.ackQueued = false;
-    const pending = this.pendingAck;
-    this.pendingAck = undefined;
-    if (pending === undefined || pending.epoch !== this.epoch || !this.live) return;
-    try {
-      await this.client.ack(pending.seq);
-    } catch {
-      // Unacknowledged messages come again at the next login; a lost server is reported by `closed`.
-    }
+    this.acks.offer(seq);
   }
 
   private async execute(parsed: Exclude<ParsedLine, { kind: "empty" }>): Promise<CommandOutcome> {
@@ -203,7 +192,7 @@ export class PromptSession {
     // Messages arriving from here on belong to the account logging in. When a session is already live the
     // login is refused and the live session's messages keep their epoch.
     if (!this.live) {
-      this.epoch++;
+      this.acks.newSession();
       this.loginStartedAt = Date.now();
     }
     this.held = [];
@@ -215,7 +204,7 @@ export class PromptSession {
   private async endSession(end: () => Promise<void>): Promise<void> {
     const wasLive = this.live;
     if (wasLive) {
-      this.epoch++;
+      this.acks.newSession();
       this.live = false;
     }
     try {

@@ -8,13 +8,25 @@ import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
 
-function connect(server: TestServer, transport: TransportName): CliProcess {
-  return new CliProcess(["connect", "--transport", transport, "--port", String(portOf(server, transport))]);
+function connect(server: TestServer, transport: TransportName, ...flags: string[]): CliProcess {
+  return new CliProcess([
+    "connect",
+    "--transport",
+    transport,
+    "--port",
+    String(portOf(server, transport)),
+    ...flags,
+  ]);
 }
 
 /** A client that has registered and logged in. */
-async function loggedIn(server: TestServer, transport: TransportName, name: string): Promise<CliProcess> {
-  const client = connect(server, transport);
+async function loggedIn(
+  server: TestServer,
+  transport: TransportName,
+  name: string,
+  ...flags: string[]
+): Promise<CliProcess> {
+  const client = connect(server, transport, ...flags);
   await client.command(`register ${name} password-${name}`, `ok register ${name}`);
   await client.command(`login ${name} password-${name}`, `ok login ${name}`);
   return client;
@@ -55,9 +67,9 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
     expect((await again.waitForExit()).code).toBe(0);
   });
 
-  it("says in one line that the server is gone and exits 1 when the server is killed", async () => {
+  it("with --no-reconnect, says in one line that the server is gone and exits 1 when it is killed", async () => {
     const server = await startTestServer(["--memory"], { transport });
-    const client = await loggedIn(server, transport, "carol");
+    const client = await loggedIn(server, transport, "carol", "--no-reconnect");
     server.process.kill("SIGKILL");
     // gRPC notices on its stream, wire on its socket; either way nothing more is typed.
     const exit = await client.waitForExit();
@@ -71,9 +83,9 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
     ]);
   });
 
-  it("says so when the server goes away between logins, at the next command", async () => {
+  it("with --no-reconnect, says so when the server goes away between logins, at the next command", async () => {
     const server = await startTestServer(["--memory"], { transport });
-    const client = connect(server, transport);
+    const client = connect(server, transport, "--no-reconnect");
     await client.command("accdump", "accounts");
     server.process.kill("SIGTERM");
     await server.process.waitForExit();

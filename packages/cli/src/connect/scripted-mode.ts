@@ -17,14 +17,22 @@ export interface ScriptedStreams {
  * lines excepted), in the order of the input, plus a `message FROM TEXT` line whenever a message arrives.
  * Ends after `quit` or at the end of the input, once every command has been answered.
  */
-export function startScripted(client: ChatClient, streams: ScriptedStreams): PromptMode {
+export function startScripted(
+  client: ChatClient,
+  streams: ScriptedStreams,
+  unavailableIsLoss = true,
+): PromptMode {
   const write = (line: string): void => {
     streams.output.write(`${line}\n`);
   };
-  const session = new PromptSession(client, {
-    result: (outcome) => write(scriptedResultLine(outcome)),
-    incoming: (message) => write(scriptedIncomingLine(message)),
-  });
+  const session = new PromptSession(
+    client,
+    {
+      result: (outcome) => write(scriptedResultLine(outcome)),
+      incoming: (message) => write(scriptedIncomingLine(message)),
+    },
+    unavailableIsLoss,
+  );
   void session.receive();
   const lines = createInterface({
     input: streams.input,
@@ -50,6 +58,7 @@ export function startScripted(client: ChatClient, streams: ScriptedStreams): Pro
   return {
     done,
     lost: session.lost,
+    notice: (line) => streams.errors.write(`${line}\n`),
     abort: (line) => {
       quitting = true;
       lines.close();

@@ -16,8 +16,14 @@ import {
   type LogFormat,
   type LogLevel,
 } from "./create-logger.js";
+import { parseRedisUrl } from "./redis-url.js";
 import { runServe } from "./run-serve.js";
-import { SERVE_TRANSPORTS, type ServeOptions, type ServeTransport } from "./serve-options.js";
+import {
+  SERVE_TRANSPORTS,
+  type ServeOptions,
+  type ServeTransport,
+  type StorageChoice,
+} from "./serve-options.js";
 
 /** The `--port`-style option of one transport, defaulting to the descriptor's port. */
 function portOption(transport: TransportDescriptor<TransportName>): Option {
@@ -36,6 +42,8 @@ export const SERVE_ENV = {
   host: "CHAT_HOST",
   db: "CHAT_DB",
   memory: "CHAT_MEMORY",
+  redis: "CHAT_REDIS_URL",
+  redisUnsafe: "CHAT_REDIS_UNSAFE",
   logLevel: "CHAT_LOG_LEVEL",
   logFormat: "CHAT_LOG_FORMAT",
   metricsPort: "CHAT_METRICS_PORT",
@@ -52,11 +60,19 @@ interface ServeFlags {
   readonly [portAttribute: string]: unknown;
   readonly db?: string;
   readonly memory?: true;
+  readonly redis?: string;
+  readonly redisUnsafe?: true;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly metricsPort?: number;
   readonly metricsHost?: string;
   readonly insecureTestHashing?: true;
+}
+
+function storageChoiceFrom(flags: ServeFlags): StorageChoice {
+  if (flags.redis !== undefined)
+    return { kind: "redis", url: flags.redis, unsafe: flags.redisUnsafe === true };
+  return flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE };
 }
 
 function portsFrom(flags: ServeFlags): Record<TransportName, number> {
@@ -76,7 +92,7 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     transport: flags.transport,
     host: flags.host,
     ports: portsFrom(flags),
-    storage: flags.memory ? { kind: "memory" } : { kind: "sqlite", path: flags.db ?? DEFAULT_DB_FILE },
+    storage: storageChoiceFrom(flags),
     logLevel: flags.logLevel,
     logFormat: flags.logFormat,
     ...(flags.metricsPort === undefined
@@ -117,6 +133,21 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
           "--memory",
           "keep everything in memory: nothing survives a restart (the env var: any value)",
         ).env(SERVE_ENV.memory),
+      )
+      .addOption(
+        new Option(
+          "--redis <url>",
+          "keep everything in Redis (redis://HOST:PORT[/DB]), shared by every node pointed at it",
+        )
+          .env(SERVE_ENV.redis)
+          .argParser(parseRedisUrl)
+          .conflicts(["db", "memory"]),
+      )
+      .addOption(
+        new Option(
+          "--redis-unsafe",
+          "run even on Redis settings that could lose acknowledged sends (experiments only; the env var: any value)",
+        ).env(SERVE_ENV.redisUnsafe),
       )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")

@@ -14,6 +14,13 @@ export type StorageChoice =
       readonly kind: "sqlite";
       /** The database file, as given (relative paths are relative to the working directory). */
       readonly path: string;
+    }
+  | {
+      readonly kind: "redis";
+      /** `redis://HOST:PORT[/DB]`: shared with every other node of the deployment (docs/scale-out.md). */
+      readonly url: string;
+      /** Run even on Redis settings that could lose answered sends (`--redis-unsafe`). */
+      readonly unsafe: boolean;
     };
 
 /** Everything `chat-cli serve` needs, already parsed and checked by the command line parser. */

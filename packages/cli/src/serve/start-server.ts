@@ -13,8 +13,8 @@ import { formatAddress } from "../option-parsers.js";
 import { type TransportName, transportNamed } from "../transports/registry.js";
 import { ChatMetrics } from "./metrics.js";
 import { MetricsServer } from "./metrics-server.js";
-import { openStore } from "./open-store.js";
-import { type ServeOptions, transportsOf } from "./serve-options.js";
+import { openSessionDirectory, openStore, redactedUrl } from "./open-store.js";
+import { type ServeOptions, type StorageChoice, transportsOf } from "./serve-options.js";
 
 /** How long a graceful shutdown waits for the listeners to drain before closing the service regardless. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -68,6 +68,12 @@ async function stopAll(
   return drained;
 }
 
+function storeLogFields(storage: StorageChoice): Record<string, string> {
+  if (storage.kind === "sqlite") return { store: "sqlite", path: storage.path };
+  if (storage.kind === "redis") return { store: "redis", url: redactedUrl(storage.url) };
+  return { store: "memory" };
+}
+
 /**
  * Opens the store, puts one {@link ChatService} on it and starts the chosen listeners in front of it. A
  * store that cannot be opened or a port that cannot be bound is a {@link CliFailure}, after everything
@@ -75,16 +81,18 @@ async function stopAll(
  */
 export async function startServer(options: ServeOptions, logger: Logger): Promise<RunningServer> {
   const store = await openStore(options.storage);
-  logger.info(
-    options.storage.kind === "sqlite" ? { store: "sqlite", path: options.storage.path } : { store: "memory" },
-    "store opened",
-  );
+  logger.info(storeLogFields(options.storage), "store opened");
+  if (options.storage.kind === "redis" && options.storage.unsafe) {
+    logger.warn({}, "--redis-unsafe: Redis settings are not checked; acknowledged sends may be lost");
+  }
   if (options.insecureTestHashing) {
     logger.warn({}, "insecure test password hashing: never use for real accounts");
   }
   const metrics = options.metrics === undefined ? undefined : new ChatMetrics();
+  const directory = await openSessionDirectory(store);
   const service = new ChatService({
     store,
+    ...(directory ? { directory } : {}),
     ...(metrics === undefined ? {} : { observer: metrics.observer }),
     ...(options.insecureTestHashing
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }

@@ -23,6 +23,7 @@ export const CLI_PACKAGES: readonly BuiltPackage[] = [
   { dir: "wire", output: "dist/index.js" },
   { dir: "grpc", output: "dist/index.js" },
   { dir: "store-sqlite", output: "dist/index.js" },
+  { dir: "store-redis", output: "dist/index.js" },
   { dir: "cli", output: "dist/bin.js" },
 ];
 

@@ -40,7 +40,11 @@ export class ConformanceWorld {
   ): Promise<ConformanceWorld> {
     const hasher = new HeldHasher(createTestHasher());
     const service = createTestService({ hasher, ...options });
-    return new ConformanceWorld(service, await startServer(service), hasher);
+    const services = {
+      createService: (nodeOptions: Partial<ChatServiceOptions>) =>
+        createTestService({ ...options, ...nodeOptions, hasher }),
+    };
+    return new ConformanceWorld(service, await startServer(service, services), hasher);
   }
 
   /**

@@ -18,7 +18,19 @@ export interface ConformanceServer {
  * Starts a server of one transport in front of `service` (a fresh service per test, made by the suite).
  * The transport's own test file passes one of these to `describeConformance`.
  */
-export type StartConformanceServer = (service: ChatService) => Promise<ConformanceServer>;
+export type StartConformanceServer = (
+  service: ChatService,
+  services: ConformanceServices,
+) => Promise<ConformanceServer>;
+
+/**
+ * For a server made of several services (a cluster of nodes on one shared store): more services like the
+ * one the suite made, sharing its password hasher, so the suite's hold on hashing holds every node.
+ */
+export interface ConformanceServices {
+  /** A new service with the test's hasher; `options` give its store, directory, and so on. */
+  createService(options: Partial<ChatServiceOptions>): ChatService;
+}
 
 /**
  * A service for tests: a fresh `MemoryStore` (unless given a store) and cheap scrypt parameters, so

@@ -1,8 +1,25 @@
 export { describeConformance } from "./conformance.js";
 export { ConformanceWorld, PASSWORD, type TestUser } from "./conformance-world.js";
+export {
+  FAULTY_RUN_SETTLE_MS,
+  type FaultyRunOptions,
+  type FaultyRunReport,
+  MAX_MESSAGES_PER_FAULTY_RUN,
+  PACE_AFTER_MINIMUM_MS,
+  runDeliveryUnderFaults,
+} from "./delivery-under-faults.js";
+export {
+  describeDeliveryUnderFaults,
+  FAULTY_RUN_MESSAGES,
+  FAULTY_RUN_MIN_FAULTS,
+  type FaultyRunServer,
+  type FaultyRunTransport,
+} from "./describe-delivery-under-faults.js";
 export { expectChatError } from "./expect-chat-error.js";
+export { type FaultMode, FaultProxy, type FaultProxyOptions, type MillisecondRange } from "./fault-proxy.js";
 export {
   type ConformanceServer,
+  type ConformanceServices,
   createTestHasher,
   createTestService,
   type StartConformanceServer,

@@ -1,12 +1,15 @@
 import { connect, type Socket } from "node:net";
+import { encodeCompactFrame } from "../compact-encoder.js";
 import { DecodeError } from "../decode-error.js";
+import { Feature, hasFeature } from "../features.js";
 import type { Frame } from "../frame.js";
 import { encodeFrame } from "../frame-encoder.js";
 import { FrameReader } from "../frame-reader.js";
 
 /**
  * A test client that speaks raw frames, with no logic of its own: it sends what it is told and collects
- * every frame the server sends, so tests can check the bytes a seed-only client would see.
+ * every frame the server sends, so tests can check the bytes a seed-only client would see. Its one piece of
+ * protocol: a `hey` granting compact framing switches what it sends and reads after it, as the server does.
  */
 export class RawClient {
   /** Every frame received so far, in order. */
@@ -15,6 +18,7 @@ export class RawClient {
   private readonly waiters: Array<() => void> = [];
   private taken = 0;
   private ended = false;
+  private compact = false;
   /** Resolves when the server closed the socket (or it failed). */
   readonly closed: Promise<void>;
 
@@ -24,6 +28,10 @@ export class RawClient {
       try {
         for (let frame = this.reader.next(); frame !== undefined; frame = this.reader.next()) {
           this.received.push(frame);
+          if (frame.type === "hey" && hasFeature(frame.features, Feature.compactFrames)) {
+            this.compact = true;
+            this.reader.useCompactFraming();
+          }
         }
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
@@ -53,9 +61,10 @@ export class RawClient {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
 
-  /** Sends frames, encoded, in one write. */
+  /** Sends frames, encoded (in compact framing once a `hey` granted it), in one write. */
   send(...frames: Frame[]): void {
-    this.sendBytes(Buffer.concat(frames.map((frame) => encodeFrame(frame))));
+    const encode = this.compact ? encodeCompactFrame : encodeFrame;
+    this.sendBytes(Buffer.concat(frames.map((frame) => encode(frame))));
   }
 
   /** Sends raw bytes. */

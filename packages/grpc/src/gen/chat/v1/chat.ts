@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -145,6 +147,44 @@ export interface SubscribeRequest {
 
 export interface SubscribeResponse {
   message: ChatMessage | undefined;
+}
+
+export interface ChatRequest {
+  /** Picked by the client, echoed in the answer; unique among the client's unanswered requests. */
+  requestId: number;
+  /** Sent as SendMessage would be, answered by `sent` or `failure`. */
+  send?:
+    | SendMessageRequest
+    | undefined;
+  /** Acknowledged as Ack would be, answered by `acked` or `failure`. */
+  ack?: AckRequest | undefined;
+}
+
+export interface ChatResponse {
+  /** The request_id this answers; 0 for a message. */
+  requestId: number;
+  /** A message for the session, as SubscribeResponse.message. */
+  message?:
+    | ChatMessage
+    | undefined;
+  /** A send succeeded. */
+  sent?:
+    | SendMessageResponse
+    | undefined;
+  /** An ack succeeded. */
+  acked?:
+    | AckResponse
+    | undefined;
+  /** The request failed; the stream goes on. */
+  failure?: ChatFailure | undefined;
+}
+
+/** Why a request on the Chat stream failed: what the unary call would have ended with. */
+export interface ChatFailure {
+  /** The gRPC status code (3 INVALID_ARGUMENT, 5 NOT_FOUND, 16 UNAUTHENTICATED, ...). */
+  code: number;
+  /** The human-readable message, as the unary call's status details. */
+  message: string;
 }
 
 function createBaseChatMessage(): ChatMessage {
@@ -995,6 +1035,221 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
   },
 };
 
+function createBaseChatRequest(): ChatRequest {
+  return { requestId: 0, send: undefined, ack: undefined };
+}
+
+export const ChatRequest: MessageFns<ChatRequest> = {
+  encode(message: ChatRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.send !== undefined) {
+      SendMessageRequest.encode(message.send, writer.uint32(18).fork()).join();
+    }
+    if (message.ack !== undefined) {
+      AckRequest.encode(message.ack, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.send = SendMessageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ack = AckRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseChatResponse(): ChatResponse {
+  return { requestId: 0, message: undefined, sent: undefined, acked: undefined, failure: undefined };
+}
+
+export const ChatResponse: MessageFns<ChatResponse> = {
+  encode(message: ChatResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.message !== undefined) {
+      ChatMessage.encode(message.message, writer.uint32(18).fork()).join();
+    }
+    if (message.sent !== undefined) {
+      SendMessageResponse.encode(message.sent, writer.uint32(26).fork()).join();
+    }
+    if (message.acked !== undefined) {
+      AckResponse.encode(message.acked, writer.uint32(34).fork()).join();
+    }
+    if (message.failure !== undefined) {
+      ChatFailure.encode(message.failure, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = ChatMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sent = SendMessageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acked = AckResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.failure = ChatFailure.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseChatFailure(): ChatFailure {
+  return { code: 0, message: "" };
+}
+
+export const ChatFailure: MessageFns<ChatFailure> = {
+  encode(message: ChatFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).uint32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /**
  * ChatService is one chat server. Register, Login and ListAccounts need no session; every other call
  * carries the token from Login as `authorization: Bearer <token>` metadata, and fails with
@@ -1091,6 +1346,27 @@ export const ChatServiceService = {
     responseSerialize: (value: SubscribeResponse): Buffer => Buffer.from(SubscribeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeResponse => SubscribeResponse.decode(value),
   },
+  /**
+   * Chat carries one session's traffic on one stream, both ways: the client's sends and acks, their
+   * answers, and the session's messages, as Subscribe delivers them (stored ones first, then live ones).
+   * Opening it is subscribing: it replaces an open Subscribe or Chat stream of the same session, and the
+   * account is online while it is open. Each request carries a request_id the client picks; its answer
+   * carries the same id. Requests are handled as they arrive, so answers may come in any order and
+   * between messages. A request that fails gets a failure answer and the stream goes on; the stream ends
+   * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
+   * reading). Flow control holds both ways: the server stops reading requests while it has
+   * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
+   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   */
+  chat: {
+    path: "/chat.v1.ChatService/Chat" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: ChatRequest): Buffer => Buffer.from(ChatRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChatRequest => ChatRequest.decode(value),
+    responseSerialize: (value: ChatResponse): Buffer => Buffer.from(ChatResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChatResponse => ChatResponse.decode(value),
+  },
 } as const;
 
 export interface ChatServiceServer extends UntypedServiceImplementation {
@@ -1117,6 +1393,19 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * session replaces the first, which ends with FAILED_PRECONDITION.
    */
   subscribe: handleServerStreamingCall<SubscribeRequest, SubscribeResponse>;
+  /**
+   * Chat carries one session's traffic on one stream, both ways: the client's sends and acks, their
+   * answers, and the session's messages, as Subscribe delivers them (stored ones first, then live ones).
+   * Opening it is subscribing: it replaces an open Subscribe or Chat stream of the same session, and the
+   * account is online while it is open. Each request carries a request_id the client picks; its answer
+   * carries the same id. Requests are handled as they arrive, so answers may come in any order and
+   * between messages. A request that fails gets a failure answer and the stream goes on; the stream ends
+   * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
+   * reading). Flow control holds both ways: the server stops reading requests while it has
+   * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
+   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   */
+  chat: handleBidiStreamingCall<ChatRequest, ChatResponse>;
 }
 
 export interface ChatServiceClient extends Client {
@@ -1243,6 +1532,21 @@ export interface ChatServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<SubscribeResponse>;
+  /**
+   * Chat carries one session's traffic on one stream, both ways: the client's sends and acks, their
+   * answers, and the session's messages, as Subscribe delivers them (stored ones first, then live ones).
+   * Opening it is subscribing: it replaces an open Subscribe or Chat stream of the same session, and the
+   * account is online while it is open. Each request carries a request_id the client picks; its answer
+   * carries the same id. Requests are handled as they arrive, so answers may come in any order and
+   * between messages. A request that fails gets a failure answer and the stream goes on; the stream ends
+   * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
+   * reading). Flow control holds both ways: the server stops reading requests while it has
+   * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
+   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   */
+  chat(): ClientDuplexStream<ChatRequest, ChatResponse>;
+  chat(options: Partial<CallOptions>): ClientDuplexStream<ChatRequest, ChatResponse>;
+  chat(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<ChatRequest, ChatResponse>;
 }
 
 export const ChatServiceClient = makeGenericClientConstructor(ChatServiceService, "chat.v1.ChatService") as unknown as {

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChatClient } from "../chat-client.js";
+import type { ChatService } from "../chat-service.js";
+import { runDeliveryUnderFaults } from "./delivery-under-faults.js";
+import { type FaultMode, FaultProxy } from "./fault-proxy.js";
+import { createTestService } from "./harness.js";
+
+/** Messages each faulty run sends at least. */
+export const FAULTY_RUN_MESSAGES = 300;
+/** Fewest faults a faulty run must have injected to count. */
+export const FAULTY_RUN_MIN_FAULTS = 40;
+/** Longest one faulty run may take, start to finish. */
+const FAULTY_RUN_TEST_TIMEOUT_MS = 120_000;
+
+/** A real server of the transport under test, listening on loopback. */
+export interface FaultyRunServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** How {@link describeDeliveryUnderFaults} reaches one transport. */
+export interface FaultyRunTransport {
+  /** Names the transport in the test titles and the printed figures. */
+  readonly name: string;
+  /** Starts a server in front of `service` on a free loopback port. */
+  startServer(service: ChatService): Promise<FaultyRunServer>;
+  /** A reconnecting client of the transport that connects to `port` (the proxy's). */
+  makeClient(port: number): ChatClient;
+}
+
+/**
+ * The reconnect guarantee over one transport, written once: a sender and a receiver chat through a
+ * {@link FaultProxy} that cuts (and, in a second run, stalls) every connection at random, and
+ * {@link runDeliveryUnderFaults} checks every message reaches the receiving application exactly once, in
+ * order, with nothing stored twice. Prints the faults injected and messages checked per run.
+ */
+export function describeDeliveryUnderFaults(transport: FaultyRunTransport): void {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function run(mode: FaultMode, seed: number) {
+    const service = createTestService();
+    const server = await transport.startServer(service);
+    cleanups.push(async () => {
+      await server.close();
+      await service.close();
+    });
+    const proxy = await FaultProxy.start({
+      targetPort: server.port,
+      mode,
+      seed,
+      faultAfterMs: mode === "cut" ? { min: 20, max: 150 } : { min: 50, max: 250 },
+    });
+    cleanups.push(() => proxy.close());
+    const report = await runDeliveryUnderFaults({
+      service,
+      proxy,
+      messages: FAULTY_RUN_MESSAGES,
+      minFaults: FAULTY_RUN_MIN_FAULTS,
+      sender: "sender",
+      receiver: "receiver",
+      makeClient: () => transport.makeClient(proxy.port),
+    });
+    console.log(
+      `${transport.name} ${mode} run (seed ${seed}): ${report.cuts} cuts, ${report.stalls} stalls injected over ` +
+        `${report.connections} connections, ${report.reconnects} reconnects, ${report.checked} messages checked`,
+    );
+    return report;
+  }
+
+  describe(`${transport.name} client reconnecting through a faulty proxy`, () => {
+    it(
+      `hands ${FAULTY_RUN_MESSAGES}+ messages to the receiver exactly once, in order, while every connection is cut`,
+      async () => {
+        const report = await run("cut", 12);
+        expect(report.cuts).toBeGreaterThanOrEqual(FAULTY_RUN_MIN_FAULTS);
+        expect(report.checked).toBeGreaterThanOrEqual(FAULTY_RUN_MESSAGES);
+      },
+      FAULTY_RUN_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      `hands ${FAULTY_RUN_MESSAGES}+ messages to the receiver exactly once, in order, while every connection stalls`,
+      async () => {
+        const report = await run("stall", 34);
+        expect(report.stalls).toBeGreaterThanOrEqual(FAULTY_RUN_MIN_FAULTS);
+        expect(report.checked).toBeGreaterThanOrEqual(FAULTY_RUN_MESSAGES);
+      },
+      FAULTY_RUN_TEST_TIMEOUT_MS,
+    );
+  });
+}

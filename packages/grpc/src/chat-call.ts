@@ -1,0 +1,110 @@
+import { ChatError, type SendResult } from "@chat/core";
+import { type ServerDuplexStream, status } from "@grpc/grpc-js";
+import {
+  type ChatRequest,
+  type ChatResponse,
+  DeliveryMode,
+  type SendMessageResponse,
+} from "./gen/chat/v1/chat.js";
+import type { GrpcSession } from "./grpc-session.js";
+import type { GrpcStatus } from "./status.js";
+import type { SubscribeStream } from "./subscribe-stream.js";
+
+/**
+ * Most requests of one `Chat` stream handled at once. Past it the server stops reading the stream, so a
+ * client that sends faster than the service answers is held back by HTTP/2 flow control instead of
+ * piling requests up in the server's memory. 64 keeps a store's group commit fed (it batches what is in
+ * flight) while bounding what one client can queue.
+ */
+export const MAX_CHAT_REQUESTS_IN_FLIGHT = 64;
+
+/** A `SendResult` as `SendMessage` and `Chat` answer it. */
+export function sendMessageResponse(sent: SendResult): SendMessageResponse {
+  return {
+    seq: sent.seq,
+    sentAtMs: sent.sentAt,
+    delivery: sent.delivery === "live" ? DeliveryMode.DELIVERY_MODE_LIVE : DeliveryMode.DELIVERY_MODE_STORED,
+  };
+}
+
+/**
+ * The request side of one open `Chat` stream: sends and acks go to the session's connection as they
+ * arrive, each answered on the stream under its request id (a failure as a `ChatFailure`, the stream going
+ * on). Reading pauses while {@link MAX_CHAT_REQUESTS_IN_FLIGHT} are unanswered or the answers are not
+ * being read; the delivery side is the {@link SubscribeStream} it shares the call with. When the client
+ * ends its side, the stream ends with OK once every request is answered.
+ */
+export class ChatCall {
+  private inFlight = 0;
+  private readingPaused = false;
+  private answersBlocked = false;
+  private clientDone = false;
+
+  constructor(
+    private readonly call: ServerDuplexStream<ChatRequest, ChatResponse>,
+    private readonly stream: SubscribeStream<ChatResponse>,
+    private readonly session: GrpcSession,
+    /** A thrown error as the status the unary call would end with (logging `INTERNAL` ones). */
+    private readonly failure: (error: unknown) => GrpcStatus,
+  ) {
+    call.on("data", (request: ChatRequest) => this.take(request));
+    call.on("end", () => {
+      this.clientDone = true;
+      this.endIfDone();
+    });
+  }
+
+  private take(request: ChatRequest): void {
+    if (this.stream.isEnded) return;
+    this.inFlight++;
+    this.updateReading();
+    const { requestId } = request;
+    this.handle(request).then(
+      (response) => this.answer(response),
+      (error: unknown) => {
+        const failed = this.failure(error);
+        this.answer({ requestId, failure: { code: failed.code, message: failed.details } });
+      },
+    );
+  }
+
+  private handle(request: ChatRequest): Promise<ChatResponse> {
+    const { requestId, send, ack } = request;
+    const connection = this.session.connection;
+    if (send !== undefined) {
+      return connection
+        .send(send.to, send.content, send.clientMessageId)
+        .then((sent) => ({ requestId, sent: sendMessageResponse(sent) }));
+    }
+    if (ack !== undefined) return connection.ack(ack.upToSeq).then(() => ({ requestId, acked: {} }));
+    return Promise.reject(new ChatError("INVALID_ARGUMENT", "a Chat request needs a send or an ack"));
+  }
+
+  private answer(response: ChatResponse): void {
+    this.inFlight--;
+    if (!this.stream.answer(response) && !this.stream.isEnded && !this.answersBlocked) {
+      this.answersBlocked = true;
+      this.call.once("drain", () => {
+        this.answersBlocked = false;
+        this.updateReading();
+      });
+    }
+    this.updateReading();
+    this.endIfDone();
+  }
+
+  private updateReading(): void {
+    const stop = this.inFlight >= MAX_CHAT_REQUESTS_IN_FLIGHT || this.answersBlocked;
+    if (stop && !this.readingPaused) {
+      this.readingPaused = true;
+      this.call.pause();
+    } else if (!stop && this.readingPaused) {
+      this.readingPaused = false;
+      this.call.resume();
+    }
+  }
+
+  private endIfDone(): void {
+    if (this.clientDone && this.inFlight === 0) this.stream.end({ code: status.OK, details: "" });
+  }
+}

@@ -1,0 +1,188 @@
+import { MemoryStore } from "@chat/core";
+import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
+import { GrpcClient } from "./grpc-client.js";
+import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
+
+const beds: TestBed[] = [];
+
+async function start(options?: Parameters<typeof startTestBed>[0]): Promise<TestBed> {
+  const bed = await startTestBed(options);
+  beds.push(bed);
+  return bed;
+}
+
+afterEach(async () => {
+  await Promise.all(beds.splice(0).map((bed) => bed.close()));
+});
+
+/** A raw Chat stream of the session `token`, its responses collected and its end recorded. */
+interface RawChat {
+  readonly call: ClientDuplexStream<ChatRequest, ChatResponse>;
+  readonly responses: ChatResponse[];
+  /** Resolves with the status the stream ended with (OK included). */
+  readonly ended: Promise<{ code: number; details: string }>;
+  /** Resolves once the server attached the stream (its headers arrived). */
+  readonly attached: Promise<void>;
+}
+
+function openChat(bed: TestBed, token: string, read = true): RawChat {
+  const call = bed.raw.chat(bearer(token));
+  const responses: ChatResponse[] = [];
+  if (read) call.on("data", (response: ChatResponse) => responses.push(response));
+  const ended = new Promise<{ code: number; details: string }>((resolve) => {
+    call.on("status", (end) => resolve({ code: end.code, details: end.details }));
+    call.on("error", (error: ServiceError) => resolve({ code: error.code, details: error.details }));
+  });
+  const attached = new Promise<void>((resolve) => call.once("metadata", () => resolve()));
+  return { call, responses, ended, attached };
+}
+
+describe("the Chat stream", () => {
+  it("answers each request under its id, a bad one with a failure, and goes on", async () => {
+    const bed = await start();
+    const token = await rawLogin(bed, "alice");
+    await rawLogin(bed, "bob");
+    const chat = openChat(bed, token);
+    await chat.attached;
+    chat.call.write({ requestId: 7, send: { to: "bob", content: "hi" } });
+    chat.call.write({ requestId: 8, send: { to: "bob", content: "x".repeat(513) } });
+    chat.call.write({ requestId: 9, send: { to: "nobody", content: "hi" } });
+    chat.call.write({ requestId: 10, ack: { upToSeq: 5 } });
+    chat.call.write({ requestId: 11 });
+    chat.call.write({ requestId: 12, send: { to: "bob", content: "again" } });
+    await eventually(() => chat.responses.length === 6);
+    const byId = new Map(chat.responses.map((response) => [response.requestId, response]));
+    expect(byId.get(7)?.sent).toMatchObject({ seq: 1 });
+    expect(byId.get(8)?.failure?.code).toBe(status.INVALID_ARGUMENT);
+    expect(byId.get(9)?.failure?.code).toBe(status.NOT_FOUND);
+    expect(byId.get(10)?.failure?.code).toBe(status.INVALID_ARGUMENT);
+    expect(byId.get(11)?.failure).toEqual({
+      code: status.INVALID_ARGUMENT,
+      message: "a Chat request needs a send or an ack",
+    });
+    expect(byId.get(12)?.sent).toMatchObject({ seq: 2 });
+    // The client ends its side: the server ends the stream with OK.
+    chat.call.end();
+    expect((await chat.ended).code).toBe(status.OK);
+  });
+
+  it("refuses an oversize request with RESOURCE_EXHAUSTED, storing nothing; the session goes on", async () => {
+    const bed = await start();
+    const token = await rawLogin(bed, "big");
+    const chat = openChat(bed, token);
+    await chat.attached;
+    chat.call.write({ requestId: 1, send: { to: "big", content: "x".repeat(8 * 1024) } });
+    expect((await chat.ended).code).toBe(status.RESOURCE_EXHAUSTED);
+    const again = openChat(bed, token);
+    await again.attached;
+    again.call.write({ requestId: 2, send: { to: "big", content: "small" } });
+    await eventually(() => again.responses.some((response) => response.requestId === 2));
+    // Sequence 1: the oversize request never reached the service. The message itself comes live.
+    expect(again.responses.find((response) => response.requestId === 2)?.sent?.seq).toBe(1);
+    again.call.cancel();
+  });
+
+  it("takes the account offline when the client cancels, and keeps its session", async () => {
+    const bed = await start();
+    const token = await rawLogin(bed, "carol");
+    const sender = await rawLogin(bed, "dave");
+    const chat = openChat(bed, token);
+    await chat.attached;
+    const send = () =>
+      unary(bed.raw.sendMessage.bind(bed.raw), { to: "carol", content: "hello" }, bearer(sender));
+    expect((await send()).delivery).toBe(1); // live
+    chat.call.cancel();
+    await eventually(() => !bed.service.isOnline("carol"));
+    expect((await send()).delivery).toBe(2); // stored
+    expect(bed.service.isLoggedIn("carol")).toBe(true);
+    const back = openChat(bed, token);
+    await back.attached;
+    await eventually(() => back.responses.filter((response) => response.message).length >= 2);
+    back.call.cancel();
+  });
+
+  it("ends a stream whose client never reads with RESOURCE_EXHAUSTED; the messages stay stored", async () => {
+    const bed = await start({ server: { drainTimeoutMs: 300 } });
+    const token = await rawLogin(bed, "slow");
+    const sender = await rawLogin(bed, "fast");
+    const stuck = openChat(bed, token, false);
+    await stuck.attached;
+    // A reader that stops reading (a stream nobody ever listened to is read on by grpc-js regardless).
+    let read = 0;
+    stuck.call.on("data", () => read++);
+    stuck.call.pause();
+    // Well beyond the HTTP/2 stream window (64 KiB) plus the buffers on both sides.
+    const total = 1000;
+    const sends: Promise<unknown>[] = [];
+    for (let index = 0; index < total; index++) {
+      sends.push(
+        unary(bed.raw.sendMessage.bind(bed.raw), { to: "slow", content: "x".repeat(500) }, bearer(sender)),
+      );
+    }
+    await Promise.all(sends);
+    await eventually(() => !bed.service.isOnline("slow"), 5_000);
+    // The final status comes after the data the client has not read yet.
+    stuck.call.resume();
+    expect((await stuck.ended).code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(read).toBeLessThan(total);
+    const reader = openChat(bed, token);
+    await reader.attached;
+    await eventually(() => reader.responses.length === total, 10_000);
+    expect(reader.responses.map((response) => response.message?.seq)).toEqual(
+      Array.from({ length: total }, (_, index) => index + 1),
+    );
+    reader.call.cancel();
+  });
+
+  it("stops reading requests while their answers are not read, and catches up once they are", async () => {
+    const store = new MemoryStore();
+    const bed = await start({ service: { store } });
+    const token = await rawLogin(bed, "eve");
+    await rawLogin(bed, "frank");
+    // Enough answers (about 30 bytes each on the wire) to fill the HTTP/2 window towards the client.
+    const total = 20_000;
+    const chat = openChat(bed, token, false);
+    await chat.attached;
+    for (let index = 1; index <= total; index++) {
+      chat.call.write({ requestId: index, send: { to: "frank", content: "y" } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const handledWhileUnread = (await store.readMessages("frank", 0, total)).length;
+    // The answers fill the stream's buffers, the server stops reading, and HTTP/2 holds the rest back.
+    expect(handledWhileUnread).toBeGreaterThan(0);
+    expect(handledWhileUnread).toBeLessThan(total);
+    const answers: ChatResponse[] = [];
+    chat.call.on("data", (response: ChatResponse) => answers.push(response));
+    await eventually(() => answers.length === total, 20_000);
+    expect(new Set(answers.map((answer) => answer.requestId)).size).toBe(total);
+    expect((await store.readMessages("frank", 0, total)).length).toBe(total);
+    chat.call.cancel();
+  });
+});
+
+describe("GrpcClient and the Chat stream", () => {
+  it("runs a session over the stream by default, over Subscribe and unary calls when told to", async () => {
+    const bed = await start();
+    const streaming = new GrpcClient({ port: bed.port });
+    const unaryOnly = new GrpcClient({ port: bed.port, chatStream: false });
+    try {
+      await Promise.all([streaming.connect(), unaryOnly.connect()]);
+      await streaming.register("gina", "correct horse");
+      await unaryOnly.register("hank", "correct horse");
+      await streaming.login("gina", "correct horse");
+      await unaryOnly.login("hank", "correct horse");
+      expect([streaming.mode, unaryOnly.mode]).toEqual(["stream", "unary"]);
+      const inbox = unaryOnly.messages[Symbol.asyncIterator]();
+      const sent = await streaming.send("hank", "over the stream");
+      expect(sent).toMatchObject({ seq: 1, delivery: "live" });
+      expect((await inbox.next()).value).toMatchObject({ from: "gina", content: "over the stream" });
+      await expect(streaming.ack(1)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await streaming.logout();
+      expect(streaming.mode).toBe("unary");
+    } finally {
+      await Promise.all([streaming.close(), unaryOnly.close()]);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { ChatError, type ChatService, type ClientStatus } from "@chat/core";
+import { createTestService, FaultProxy, PASSWORD } from "@chat/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { WireClient } from "./wire-client.js";
+import { WireServer } from "./wire-server.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  readonly service: ChatService;
+  readonly proxy: FaultProxy;
+  readonly directPort: number;
+}
+
+async function setup(): Promise<Setup> {
+  const service = createTestService();
+  const server = new WireServer(service);
+  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+  const proxy = await FaultProxy.start({
+    targetPort: port,
+    mode: "cut",
+    seed: 1,
+    faultAfterMs: { min: 0, max: 0 },
+  });
+  proxy.setFaulting(false);
+  cleanups.push(async () => {
+    await proxy.close();
+    await server.close();
+    await service.close();
+  });
+  return { service, proxy, directPort: port };
+}
+
+function statuses(client: WireClient): ClientStatus[] {
+  const seen: ClientStatus[] = [];
+  void (async () => {
+    for await (const status of client.status()) seen.push(status);
+  })();
+  return seen;
+}
+
+/** Resolves once `client` is in `state`, polling: the state changes with socket events. */
+async function until(client: WireClient, state: string): Promise<void> {
+  while (client.state !== state) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+async function loggedInThroughProxy({ service, proxy }: Setup, options = {}): Promise<WireClient> {
+  await service.register("alice", PASSWORD);
+  const client = new WireClient({
+    host: "127.0.0.1",
+    port: proxy.port,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 20, loggedInElsewhereGraceMs: 0, ...options },
+  });
+  cleanups.push(() => client.close());
+  await client.connect();
+  await client.login("alice", PASSWORD);
+  return client;
+}
+
+describe("WireClient reconnect outcomes", () => {
+  it("stops reconnecting and closes with FAILED_PRECONDITION when the session was taken over", async () => {
+    const world = await setup();
+    const client = await loggedInThroughProxy(world);
+    const seen = statuses(client);
+    world.proxy.setRefusing(true);
+    world.proxy.cutAll();
+    await until(client, "reconnecting");
+    // Another device logs in while this one is away.
+    const other = new WireClient({ host: "127.0.0.1", port: world.directPort });
+    cleanups.push(() => other.close());
+    await other.connect();
+    while (world.service.isLoggedIn("alice")) await new Promise((resolve) => setTimeout(resolve, 5));
+    await other.login("alice", PASSWORD);
+    world.proxy.setRefusing(false);
+    const reason = await client.closed;
+    expect(reason).toBeInstanceOf(ChatError);
+    expect(reason?.code).toBe("FAILED_PRECONDITION");
+    expect(reason?.message).toMatch(/^the session was taken over: alice is logged in elsewhere/);
+    expect(client.state).toBe("closed");
+    expect(seen[0]?.type).toBe("disconnected");
+    expect(seen.at(-1)).toEqual({ type: "closed", reason });
+    expect(seen.some((status) => status.type === "reconnected")).toBe(false);
+  });
+
+  it("stops reconnecting and closes with UNAUTHENTICATED when the account was deleted meanwhile", async () => {
+    const world = await setup();
+    const client = await loggedInThroughProxy(world);
+    world.proxy.setRefusing(true);
+    world.proxy.cutAll();
+    await until(client, "reconnecting");
+    while (world.service.isLoggedIn("alice")) await new Promise((resolve) => setTimeout(resolve, 5));
+    const other = new WireClient({ host: "127.0.0.1", port: world.directPort });
+    cleanups.push(() => other.close());
+    await other.connect();
+    await other.login("alice", PASSWORD);
+    await other.deleteAccount();
+    world.proxy.setRefusing(false);
+    const reason = await client.closed;
+    expect(reason?.code).toBe("UNAUTHENTICATED");
+    expect(reason?.message).toMatch(/^cannot log in again as alice \(the account was deleted/);
+  });
+
+  it("gives up after maxAttempts and says so; calls made meanwhile waited, or failed at once if asked", async () => {
+    const world = await setup();
+    const client = await loggedInThroughProxy(world, { maxAttempts: 3 });
+    world.proxy.setRefusing(true);
+    world.proxy.cutAll();
+    await until(client, "reconnecting");
+    const waiting = client.listAccounts();
+    const impatient = client.listAccounts({}, { waitForConnection: false });
+    const error = await impatient.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UNAVAILABLE", message: "the client is not connected" });
+    const reason = await client.closed;
+    expect(reason?.code).toBe("UNAVAILABLE");
+    expect(reason?.message).toMatch(/^gave up reconnecting after 3 attempts: /);
+    await expect(waiting).rejects.toMatchObject({ code: "UNAVAILABLE" });
+  });
+
+  it("comes back logged in: a call made while away is answered, and close() ends a reconnect loop", async () => {
+    const world = await setup();
+    const client = await loggedInThroughProxy(world);
+    const seen = statuses(client);
+    world.proxy.setRefusing(true);
+    world.proxy.cutAll();
+    await until(client, "reconnecting");
+    const page = client.listAccounts();
+    world.proxy.setRefusing(false);
+    expect((await page).usernames).toEqual(["alice"]);
+    expect(client.state).toBe("open");
+    expect(world.service.isOnline("alice")).toBe(true);
+    expect(seen.map((status) => status.type)).toContain("reconnected");
+    world.proxy.setRefusing(true);
+    world.proxy.cutAll();
+    await until(client, "reconnecting");
+    await client.close();
+    expect(await client.closed).toBeUndefined();
+    expect(seen.at(-1)).toEqual({ type: "closed", reason: undefined });
+  });
+});
