@@ -195,6 +195,41 @@ describe("the interactive prompt in a terminal", () => {
   );
 
   it.skipIf(!hasTmux)(
+    "deletes at once with --yes, asking nothing (skipped without /usr/bin/tmux)",
+    async () => {
+      const server = await startTestServer(["--memory"], { transport: "wire" });
+      const port = String(portOf(server, "wire"));
+      tmux(
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        String(WIDTH),
+        "-y",
+        "24",
+        `${process.execPath} ${CLI_BIN} connect --yes --port ${port}`,
+      );
+      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      type("register zed password-zed");
+      await waitForScreen(
+        (lines) => lines.some((line) => line.startsWith("registered zed")),
+        "the registration",
+      );
+      type("login zed password-zed");
+      await waitForScreen((lines) => last(lines) === userPrompt("zed").trimEnd(), "zed's prompt");
+      type("deleteacc");
+      const deleted = await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
+      expect(deleted.join("\n")).not.toContain(DELETE_QUESTION.trim());
+      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      const checker = new CliProcess(["connect", "--port", port]);
+      await checker.command("accdump", "accounts");
+      type("quit");
+      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+    },
+  );
+
+  it.skipIf(!hasTmux)(
     "ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line (skipped without /usr/bin/tmux)",
     async () => {
       // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the

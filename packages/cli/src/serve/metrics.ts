@@ -87,15 +87,6 @@ export class ChatMetrics {
         this.set(metrics.service?.sessionCount ?? 0);
       },
     });
-    new Gauge({
-      name: "chat_messages_queued",
-      help: "Stored messages not yet acknowledged by their recipients (the offline queue's depth).",
-      registers,
-      async collect() {
-        const count = await metrics.store?.countMessages?.().catch(() => undefined);
-        if (count !== undefined) this.set(count);
-      },
-    });
     this.observer = {
       connectionOpened: (transport) => {
         this.connectionsOpened.inc({ transport });
@@ -108,10 +99,25 @@ export class ChatMetrics {
     };
   }
 
-  /** Where the scrape-time gauges read from: the running service and its store. */
+  /**
+   * Where the scrape-time gauges read from: the running service and its store. `chat_messages_queued` is
+   * registered only for a store that can count its messages (`Store.countMessages`), so a store that cannot
+   * (Redis) shows no queue depth rather than a false 0.
+   */
   track(service: ChatService, store: Store): void {
     this.service = service;
+    if (store.countMessages === undefined || this.store !== undefined) return;
     this.store = store;
+    const metrics = this;
+    new Gauge({
+      name: "chat_messages_queued",
+      help: "Stored messages not yet acknowledged by their recipients (the offline queue's depth).",
+      registers: [this.registry],
+      async collect() {
+        const count = await metrics.store?.countMessages?.().catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
   }
 
   private recordRequest(event: RequestEvent): void {

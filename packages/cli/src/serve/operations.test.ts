@@ -8,10 +8,13 @@ import { WireClient } from "@chat/wire";
 import { type Client, credentials, makeClientConstructor, type ServiceError } from "@grpc/grpc-js";
 import { service as healthDefinition } from "grpc-health-check";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CONNECT_ENV } from "../connect/connect-command.js";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
 import { portOf, startTestServer, TEST_HASHING_FLAG } from "../testing/test-server.js";
+import { portEnvironmentVariable, TRANSPORT_NAMES, TRANSPORTS } from "../transports/registry.js";
 import { parseListenerLine } from "./listener-line.js";
+import { SERVE_ENV } from "./serve-command.js";
 
 beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
@@ -165,6 +168,36 @@ describe("chat-cli serve for operators", () => {
     await viaGrpc.command("quit", "ok quit");
     server.kill("SIGTERM");
     expect((await server.waitForExit()).code).toBe(0);
+  });
+
+  it("shows every flag's default and environment variable in serve --help and connect --help", async () => {
+    /** The help text as one line, so a wrapped `(default: …, env: …)` still reads as one. */
+    const help = async (command: string): Promise<string> => {
+      const run = new CliProcess([command, "--help"]);
+      expect((await run.waitForExit()).code).toBe(0);
+      return run.lines.join(" ").replace(/\s+/g, " ");
+    };
+    const serve = await help("serve");
+    const serveVariables = [
+      ...Object.values(SERVE_ENV),
+      ...TRANSPORT_NAMES.map((name) => portEnvironmentVariable(name)),
+    ];
+    for (const variable of serveVariables) expect(serve).toContain(`env: ${variable})`);
+    for (const transport of TRANSPORTS) {
+      expect(serve).toContain(
+        `(default: ${transport.defaultPort}, env: ${portEnvironmentVariable(transport.name)})`,
+      );
+    }
+    expect(serve).toContain('default: "both", env: CHAT_TRANSPORT)');
+    expect(serve).toContain('default: "127.0.0.1", env: CHAT_HOST)');
+    expect(serve).toContain("(default: ./chat.db) (env: CHAT_DB)");
+    const connect = await help("connect");
+    for (const variable of Object.values(CONNECT_ENV)) expect(connect).toContain(`env: ${variable}`);
+    for (const transport of TRANSPORTS) {
+      expect(connect).toContain(
+        `${transport.defaultPort} for ${transport.name}, env: ${portEnvironmentVariable(transport.name)}`,
+      );
+    }
   });
 
   it("prints the version for every command", async () => {

@@ -131,7 +131,7 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
       .addOption(
         new Option(
           "--memory",
-          "keep everything in memory: nothing survives a restart (the env var: any value)",
+          "keep everything in memory: nothing survives a restart (its variable: any value turns it on)",
         ).env(SERVE_ENV.memory),
       )
       .addOption(
@@ -146,7 +146,7 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
       .addOption(
         new Option(
           "--redis-unsafe",
-          "run even on Redis settings that could lose acknowledged sends (experiments only; the env var: any value)",
+          "run even on Redis settings that could lose acknowledged sends (experiments only; its variable: any value)",
         ).env(SERVE_ENV.redisUnsafe),
       )
       .addOption(
