@@ -140,7 +140,10 @@ export class WireServer {
     }
     let chat: ReturnType<ChatService["connect"]>;
     try {
-      chat = this.service.connect();
+      // The peer's address is what per-address limits in core count under.
+      chat = this.service.connect(
+        socket.remoteAddress === undefined ? {} : { peerAddress: socket.remoteAddress },
+      );
     } catch (error) {
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
       return;
