@@ -131,6 +131,23 @@ export const NO_BACKOFF: BackoffShape = {
   forgetAfterMs: 0,
 };
 
+/**
+ * Limits that refuse nothing (the checks still run, so their cost is still paid; hashing keeps its
+ * concurrency): for benchmarks and load tests, which measure the transports, not the guards. Never for a
+ * server anyone else can reach.
+ */
+export const NO_ABUSE_LIMITS: Partial<ChatLimits> = {
+  maxQueuedHashes: Number.POSITIVE_INFINITY,
+  loginBackoffPerAccountAndAddress: NO_BACKOFF,
+  loginBackoffPerAddress: NO_BACKOFF,
+  registrationsPerAddress: UNLIMITED_RATE,
+  listingsPerConnection: UNLIMITED_RATE,
+  listingsPerAddress: UNLIMITED_RATE,
+  namesScannedPerAddress: UNLIMITED_RATE,
+  maxNamesScannedPerRequest: Number.POSITIVE_INFINITY,
+  sendsPerSession: UNLIMITED_RATE,
+};
+
 function positive(name: string, value: number, whole: boolean): void {
   const ok =
     value > 0 &&
