@@ -28,6 +28,7 @@ import {
 } from "./rules.js";
 import { ScanBudget } from "./scan-budget.js";
 import type { CallContext, ServiceInternals } from "./service-internals.js";
+import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
 import { leaseLostError, type SessionDirectory } from "./session-directory.js";
 import { sourceOf } from "./source-address.js";
@@ -77,6 +78,8 @@ export interface ChatServiceOptions {
   readonly maxBacklog?: number;
   /** Told about failures that have no caller to return to (for logging). */
   readonly onError?: (error: unknown) => void;
+  /** Watches connections, requests and messages, e.g. for metrics; see {@link ServiceObserver}. */
+  readonly observer?: ServiceObserver;
   /**
    * Where sessions live cluster-wide (the one-device rule, fenced delivery, wake-ups across nodes); default
    * a {@link LocalSessionDirectory} on `store`, for a single process. The service does not close it.
@@ -88,15 +91,6 @@ export interface ChatServiceOptions {
    * service together. See docs/security.md.
    */
   readonly limits?: Partial<ChatLimits>;
-}
-
-/** Options of {@link ChatService.connect}: who the connection is, as its transport sees it. */
-export interface ConnectOptions {
-  /**
-   * The peer's network address (e.g. `socket.remoteAddress`): per-address limits count under it (an IPv6
-   * address by its /64). Absent for in-process clients, which all count as one source.
-   */
-  readonly peerAddress?: string;
 }
 
 /** The limits' clock: monotonic, so a wall-clock jump neither refills nor drains a bucket. */
@@ -123,6 +117,7 @@ export class ChatService {
   private readonly connections = new Set<ChatConnection>();
   private closed = false;
   private readonly internals: ServiceInternals;
+  private readonly observer: ServiceObserver | undefined;
   private readonly directory: SessionDirectory;
   private readonly renewTimer: NodeJS.Timeout | undefined;
   /** Sessions whose renewal is in flight, so a slow directory is never asked twice at once. */
@@ -148,6 +143,7 @@ export class ChatService {
     this.clock = options.clock ?? systemClock;
     this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
     this.reportError = options.onError ?? (() => {});
+    this.observer = options.observer;
     this.appendLimits = { maxBacklog: validateMaxBacklog(options.maxBacklog ?? DEFAULT_MAX_BACKLOG) };
     const limits = resolveChatLimits(options.limits);
     this.limits = limits;
@@ -179,17 +175,23 @@ export class ChatService {
   }
 
   /**
-   * Opens a connection: the handle a transport uses for one client. Its requests are subject to the
+   * Opens a connection: the handle a transport uses for one client. The transport may label it (`wire`,
+   * `grpc`) for the observer; the service itself never looks at the label. Its requests are subject to the
    * per-connection and (under `peerAddress`) per-address limits.
    */
   connect(options: ConnectOptions = {}): ChatConnection {
     this.usable();
     const shape = this.limits.listingsPerConnection;
-    const connection = new ChatConnection(this.internals, {
-      source: sourceOf(options.peerAddress),
-      listingBucket: new TokenBucket(shape.burst, shape.perSecond, monotonicNow()),
-      now: monotonicNow,
-    });
+    const connection = new ChatConnection(
+      this.internals,
+      {
+        source: sourceOf(options.peerAddress),
+        listingBucket: new TokenBucket(shape.burst, shape.perSecond, monotonicNow()),
+        now: monotonicNow,
+      },
+      options.transport,
+      this.observer,
+    );
     this.connections.add(connection);
     return connection;
   }

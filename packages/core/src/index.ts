@@ -55,7 +55,6 @@ export {
 export {
   ChatService,
   type ChatServiceOptions,
-  type ConnectOptions,
   MAX_NAMES_SCANNED_PER_PAGE,
 } from "./chat-service.js";
 export { type Cancellable, ClientRequest } from "./client-request.js";
@@ -105,6 +104,7 @@ export {
   WILDCARD_MAX_BYTES,
 } from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
+export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
 export {
   DEFAULT_LEASE_RENEW_INTERVAL_MS,
   DEFAULT_LEASE_TTL_MS,

@@ -26,7 +26,9 @@ export function callConnection(
   call: ServerUnaryCall<unknown, unknown>,
 ): CallConnection {
   const address = peerAddressOf(call);
-  const connection = service.connect(address === undefined ? {} : { peerAddress: address });
+  const connection = service.connect(
+    address === undefined ? { transport: "grpc" } : { transport: "grpc", peerAddress: address },
+  );
   const cancelled = (): void => connection.close();
   if (call.cancelled) connection.close();
   else call.once("cancelled", cancelled);

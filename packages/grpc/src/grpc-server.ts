@@ -47,6 +47,7 @@ import type {
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { ChatHealth } from "./health.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
@@ -88,6 +89,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
+  /** Whether to serve the gRPC health checking protocol (`grpc.health.v1.Health`). Default true. */
+  readonly health?: boolean;
 }
 
 /** Where {@link GrpcServer.listen} binds. */
@@ -115,6 +118,7 @@ export class GrpcServer {
   private readonly sessions: SessionTable;
   private readonly drainTimeoutMs: number;
   private readonly credentials: ServerCredentials;
+  private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
 
   constructor(
@@ -137,6 +141,10 @@ export class GrpcServer {
     this.server = new Server(serverChannelOptions(limits));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
+    if (options.health ?? true) {
+      this.health = new ChatHealth();
+      this.health.addTo(this.server);
+    }
     this.credentials = options.credentials ?? ServerCredentials.createInsecure();
   }
 
@@ -172,6 +180,7 @@ export class GrpcServer {
   }
 
   private stopGracefully(): Promise<void> {
+    this.health?.shuttingDown();
     this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
   }

@@ -142,7 +142,9 @@ export class WireServer {
     try {
       // The peer's address is what per-address limits in core count under.
       chat = this.service.connect(
-        socket.remoteAddress === undefined ? {} : { peerAddress: socket.remoteAddress },
+        socket.remoteAddress === undefined
+          ? { transport: "wire" }
+          : { transport: "wire", peerAddress: socket.remoteAddress },
       );
     } catch (error) {
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
