@@ -16,8 +16,15 @@ describe("HashQueue", () => {
     const queue = new HashQueue(1, 10);
     const first = gate();
     const order: string[] = [];
-    const a = queue.run(() => first.promise.then((value) => (order.push("a"), value)));
-    const b = queue.run(async () => (order.push("b"), "b"));
+    const a = queue.run(async () => {
+      const value = await first.promise;
+      order.push("a");
+      return value;
+    });
+    const b = queue.run(async () => {
+      order.push("b");
+      return "b";
+    });
     expect(queue.queued).toBe(1);
     first.open();
     await Promise.all([a, b]);
