@@ -27,10 +27,16 @@ function stepAt(row: ScaleOutRow | undefined, rate: number): LoadStep | undefine
   return row?.load.find((step) => step.offeredPerSecond === rate);
 }
 
+/** A step's p50 and p99, or dashes when none of its measured messages arrived in time. */
+function percentiles(step: LoadStep): string {
+  return step.latency.count === 0 ? "– / –" : `${ms(step.latency.p50Ms)} / ${ms(step.latency.p99Ms)}`;
+}
+
 /** The p99 at the target rate, or why there is none. */
 function p99Cell(row: ScaleOutRow, rate: number): string {
   const step = stepAt(row, rate);
-  if (step) return `${ms(step.latency.p99Ms)}${step.saturated ? " (cannot keep up)" : ""}`;
+  const keptUp = step?.saturated ? " (cannot keep up)" : "";
+  if (step) return step.latency.count === 0 ? `–${keptUp}` : `${ms(step.latency.p99Ms)}${keptUp}`;
   const last = row.load.at(-1);
   return last ? `– (cannot keep up with ${integer(last.offeredPerSecond)}/s)` : "–";
 }
@@ -122,7 +128,7 @@ export function scaleOutMarkdown(results: ScaleOutResults): string[] {
         row.load
           .map(
             (step) =>
-              `${integer(step.offeredPerSecond)} → ${integer(step.deliveredPerSecond)}, ${ms(step.latency.p50Ms)} / ${ms(step.latency.p99Ms)}${step.saturated ? " (cannot keep up)" : ""}`,
+              `${integer(step.offeredPerSecond)} → ${integer(step.deliveredPerSecond)}, ${percentiles(step)}${step.saturated ? " (cannot keep up)" : ""}`,
           )
           .join("; "),
       ]),
@@ -150,9 +156,13 @@ export function scaleOutTargets(results: ScaleOutResults): TargetCheck[] {
     checks.push({
       target: `two nodes on one Redis: p99 ≤ ${SCALE_OUT_TARGET_P99_MS} ms at ${integer(SCALE_OUT_TARGET_RATE)} msgs/s offered`,
       measured: step
-        ? `p99 ${ms(step.latency.p99Ms)} ms, delivered ${integer(step.deliveredPerSecond)}/s${step.saturated ? " (cannot keep up)" : ""}`
+        ? `p99 ${step.latency.count === 0 ? "–" : ms(step.latency.p99Ms)} ms, delivered ${integer(step.deliveredPerSecond)}/s${step.saturated ? " (cannot keep up)" : ""}`
         : `not reached: cannot keep up with ${integer(last?.offeredPerSecond ?? 0)} msgs/s offered`,
-      met: step !== undefined && !step.saturated && step.latency.p99Ms <= SCALE_OUT_TARGET_P99_MS,
+      met:
+        step !== undefined &&
+        !step.saturated &&
+        step.latency.count > 0 &&
+        step.latency.p99Ms <= SCALE_OUT_TARGET_P99_MS,
     });
   }
   return checks;
