@@ -42,9 +42,10 @@ export async function startScaleOutNode(storage: StorageChoice): Promise<ScaleOu
       ports: { wire: 0, grpc: 0 },
       storage,
       logLevel: "error",
+      logFormat: "json",
       insecureTestHashing: true,
     },
-    createLogger("error"),
+    createLogger("error", "json"),
   );
   const listener = server.listeners[0];
   if (!listener) throw new Error("chat-node: the server started no listener");
