@@ -22,7 +22,7 @@ export function createBenchProgram(): Command {
       "measure payload sizes, round trips, relay throughput and latency of seed wire, compact wire, gRPC unary and gRPC stream against the bare runtime; store throughput; two chat nodes on one Redis against one node",
     )
     .helpOption("-h, --help", "show help")
-    .option("--quick", "a short smoke run (every section run, tiny durations)")
+    .option("--quick", "a short smoke run: tiny durations for every section that runs")
     .option(
       "--only <sections>",
       `run only these sections, comma-separated: ${BENCH_SECTIONS.join(", ")} (default: all)`,
