@@ -52,6 +52,7 @@ import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 
 /**
@@ -204,6 +205,11 @@ export class GrpcServer {
     handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
   ): handleUnaryCall<Request, Response> {
     return (call, callback) => {
+      const refusal = refusalOf(call.request);
+      if (refusal) {
+        callback(this.failure(method, refusal));
+        return;
+      }
       handle(call.request, call).then(
         (response) => callback(null, response),
         (error: unknown) => callback(this.failure(method, error)),
@@ -221,6 +227,8 @@ export class GrpcServer {
     return (call, callback) => {
       let session: GrpcSession;
       try {
+        const refusal = refusalOf(call.request);
+        if (refusal) throw refusal;
         session = this.sessions.authenticate(call.metadata);
       } catch (error) {
         callback(this.failure(method, error));
@@ -327,6 +335,12 @@ export class GrpcServer {
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    // SubscribeRequest has no string field today; checked anyway, so one added later is covered.
+    const refusal = refusalOf(call.request);
+    if (refusal) {
+      call.emit("error", this.failure("Subscribe", refusal));
+      return;
+    }
     this.openDeliveryStream("Subscribe", call, subscribeResponse);
   }
 
