@@ -1,4 +1,5 @@
 import { createLogger, type StorageChoice, startServer } from "@chat/cli";
+import { NO_ABUSE_LIMITS } from "@chat/core";
 
 /** A chat node of the scale-out section, as its child process runs it. */
 export interface ScaleOutNode {
@@ -30,9 +31,10 @@ export function parseStorageArgument(argument: string | undefined): StorageChoic
 /**
  * Starts one chat node exactly as `chat-cli serve --transport wire [--db FILE | --redis URL | --memory]`
  * does — the CLI's own `startServer`: the store (Redis with its durability check and the Redis session
- * directory, or SQLite, or memory), one `ChatService`, the wire listener on 127.0.0.1 — with two
- * differences only: passwords are hashed with the cheap test parameters (as everywhere in the bench), and
- * only errors are logged, so the bench's progress stays readable.
+ * directory, or SQLite, or memory), one `ChatService`, the wire listener on 127.0.0.1 — with three
+ * differences only, as everywhere in the bench: passwords are hashed with the cheap test parameters, the
+ * abuse limits refuse nothing (`NO_ABUSE_LIMITS`; their checks still run) since the bench floods from one
+ * address on purpose, and only errors are logged, so the bench's progress stays readable.
  */
 export async function startScaleOutNode(storage: StorageChoice): Promise<ScaleOutNode> {
   const server = await startServer(
@@ -44,6 +46,7 @@ export async function startScaleOutNode(storage: StorageChoice): Promise<ScaleOu
       logLevel: "error",
       logFormat: "json",
       insecureTestHashing: true,
+      limits: NO_ABUSE_LIMITS,
     },
     createLogger("error", "json"),
   );
