@@ -1,6 +1,7 @@
 import { startChatBenchServer } from "./chat-bench-server.js";
 import { startGrpcBaselineServer } from "./grpc-baseline-server.js";
 import { startNetBaselineServers } from "./net-baseline-server.js";
+import { parseStorageArgument, startScaleOutNode } from "./scale-out-node.js";
 import { isServerKind, type ServerReady } from "./server-kind.js";
 
 /*
@@ -8,7 +9,7 @@ import { isServerKind, type ServerReady } from "./server-kind.js";
  * server in its own process, so the load generator and the server never share an event loop: what is
  * measured is the server, over real loopback sockets.
  *
- * Usage: node bench-server.js <chat|net|grpc-baseline>. Prints one JSON line (`ServerReady`) on stdout
+ * Usage: node bench-server.js <chat|net|grpc-baseline|chat-node STORAGE>. Prints one JSON line (`ServerReady`) on stdout
  * once listening; exits when its stdin closes (so it can never outlive the bench) or on SIGTERM.
  */
 
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
     const server = await startChatBenchServer();
     ports = { ...server.ports };
     close = () => server.close();
+  } else if (kind === "chat-node") {
+    const node = await startScaleOutNode(parseStorageArgument(process.argv[3]));
+    ports = { wire: node.port };
+    close = () => node.close();
   } else if (kind === "net") {
     const server = await startNetBaselineServers();
     ports = { pingPong: server.pingPongPort, relay: server.relayPort };

@@ -13,6 +13,17 @@ export function createChatClient(variant: Variant, port: number): ChatClient {
   return variantClient(variant, port);
 }
 
+/**
+ * Where a run's clients connect: every client to one server, or the senders to one chat node and the
+ * receivers to another (the scale-out section's cross-node runs).
+ */
+export type ClientPorts = number | { readonly senders: number; readonly receivers: number };
+
+/** The senders' and the receivers' port of {@link ClientPorts}. */
+export function splitPorts(ports: ClientPorts): { readonly senders: number; readonly receivers: number } {
+  return typeof ports === "number" ? { senders: ports, receivers: ports } : ports;
+}
+
 /** Connects, registers and logs in a fresh account; resolves with the client. */
 export async function loggedInClient(variant: Variant, port: number, username: string): Promise<ChatClient> {
   const client = createChatClient(variant, port);

@@ -22,15 +22,18 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Spawns `node <entry> <kind>` and waits for its ready line. Extra Node flags (for example
+ * Spawns `node <entry> <kind> [...kindArgs]` and waits for its ready line. Extra Node flags (for example
  * `--cpu-prof`) come from `nodeArgs`.
  */
 export async function startServerProcess(
   entry: string,
   kind: ServerKind,
   nodeArgs: readonly string[] = [],
+  kindArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, entry, kind], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, entry, kind, ...kindArgs], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout });
   let timer: NodeJS.Timeout | undefined;
   const ready = await new Promise<ServerReady>((resolve, reject) => {
