@@ -1,7 +1,8 @@
 import { MemoryStore } from "@chat/core";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
+import { responsesOf } from "./chat-batch.js";
+import type { BatchedChatResponse, ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
 
@@ -17,10 +18,13 @@ afterEach(async () => {
   await Promise.all(beds.splice(0).map((bed) => bed.close()));
 });
 
-/** A raw Chat stream of the session `token`, its responses collected and its end recorded. */
+/**
+ * A raw Chat stream of the session `token`, its responses collected (those batched in one stream message
+ * one by one, in order) and its end recorded.
+ */
 interface RawChat {
   readonly call: ClientDuplexStream<ChatRequest, ChatResponse>;
-  readonly responses: ChatResponse[];
+  readonly responses: BatchedChatResponse[];
   /** Resolves with the status the stream ended with (OK included). */
   readonly ended: Promise<{ code: number; details: string }>;
   /** Resolves once the server attached the stream (its headers arrived). */
@@ -29,8 +33,8 @@ interface RawChat {
 
 function openChat(bed: TestBed, token: string, read = true): RawChat {
   const call = bed.raw.chat(bearer(token));
-  const responses: ChatResponse[] = [];
-  if (read) call.on("data", (response: ChatResponse) => responses.push(response));
+  const responses: BatchedChatResponse[] = [];
+  if (read) call.on("data", (message: ChatResponse) => responses.push(...responsesOf(message)));
   const ended = new Promise<{ code: number; details: string }>((resolve) => {
     call.on("status", (end) => resolve({ code: end.code, details: end.details }));
     call.on("error", (error: ServiceError) => resolve({ code: error.code, details: error.details }));
@@ -153,8 +157,8 @@ describe("the Chat stream", () => {
     // The answers fill the stream's buffers, the server stops reading, and HTTP/2 holds the rest back.
     expect(handledWhileUnread).toBeGreaterThan(0);
     expect(handledWhileUnread).toBeLessThan(total);
-    const answers: ChatResponse[] = [];
-    chat.call.on("data", (response: ChatResponse) => answers.push(response));
+    const answers: BatchedChatResponse[] = [];
+    chat.call.on("data", (message: ChatResponse) => answers.push(...responsesOf(message)));
     await eventually(() => answers.length === total, 20_000);
     expect(new Set(answers.map((answer) => answer.requestId)).size).toBe(total);
     expect((await store.readMessages("frank", 0, total)).length).toBe(total);
