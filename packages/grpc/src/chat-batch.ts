@@ -51,14 +51,16 @@ export function responseBytes(response: BatchedChatResponse): number {
 
 /** One stream message carrying `requests` (at least one), in order: the first as its own, the rest as `more`. */
 export function joinRequests(requests: readonly BatchedChatRequest[]): ChatRequest {
-  const [first, ...rest] = requests as [BatchedChatRequest, ...BatchedChatRequest[]];
-  return rest.length === 0 ? first : { ...first, more: { requests: rest } };
+  // Indexing and slice rather than `[first, ...rest]`: array destructuring goes through the iterator
+  // protocol, which took 3.6 % of the bench's load generator in a CPU profile.
+  const first = requests[0] as BatchedChatRequest;
+  return requests.length === 1 ? first : { ...first, more: { requests: requests.slice(1) } };
 }
 
 /** One stream message carrying `responses` (at least one), in order, as {@link joinRequests} does. */
 export function joinResponses(responses: readonly BatchedChatResponse[]): ChatResponse {
-  const [first, ...rest] = responses as [BatchedChatResponse, ...BatchedChatResponse[]];
-  return rest.length === 0 ? first : { ...first, more: { responses: rest } };
+  const first = responses[0] as BatchedChatResponse;
+  return responses.length === 1 ? first : { ...first, more: { responses: responses.slice(1) } };
 }
 
 /**
