@@ -248,6 +248,7 @@ export class ChatService {
           deliveryBatchSize: this.deliveryBatchSize,
           reportError: this.reportError,
           leaseLost: (lost) => this.expireSession(lost),
+          deliveryFailed: (failed, error, failures) => this.endFailedDelivery(failed, error, failures),
         },
         account.username,
         key,
@@ -293,6 +294,28 @@ export class ChatService {
     const sink = session.attachedSink;
     this.endSession(session);
     sink?.ended?.(sessionExpired());
+  }
+
+  /**
+   * Delivery to the session kept failing because the store's reads did: the session ends with
+   * `UNAVAILABLE` (its sink hears it and the transport tells the client, which reconnects and logs in
+   * again) rather than staying logged in with delivery silently stopped. Nothing is lost: what was not
+   * acknowledged stays stored.
+   */
+  private endFailedDelivery(session: Session, error: unknown, failures: number): void {
+    if (session.ended) return;
+    this.reportError(
+      new ChatError(
+        "UNAVAILABLE",
+        `delivery to ${session.username} stopped after ${failures} failed store reads in a row; ending the session so the client reconnects`,
+        { cause: error },
+      ),
+    );
+    const sink = session.attachedSink;
+    this.endSession(session);
+    sink?.ended?.(
+      new ChatError("UNAVAILABLE", "the message store is failing; delivery stopped, log in again to resume"),
+    );
   }
 
   /** One round of renewals: each lease is extended, or its session ends when it was lost or ran out. */

@@ -10,6 +10,7 @@ import {
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
 import type { GrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import type { SubscribeStream } from "./subscribe-stream.js";
 
 /**
@@ -41,6 +42,8 @@ export class ChatCall {
   private inFlight = 0;
   /** Requests read but not started: the rest of a stream message that brought more than the cap allows. */
   private waiting: BatchedChatRequest[] = [];
+  /** Requests of a message decoded with invalid UTF-8, and the refusal they get instead of being handled. */
+  private readonly refusals = new WeakMap<BatchedChatRequest, ChatError>();
   private readingPaused = false;
   private answersBlocked = false;
   private clientDone = false;
@@ -61,7 +64,11 @@ export class ChatCall {
 
   private take(message: ChatRequest): void {
     if (this.stream.isEnded) return;
-    this.waiting.push(...requestsOf(message));
+    const requests = requestsOf(message);
+    // Invalid UTF-8 anywhere in the message refuses every request it carries (the decoder cannot say whose).
+    const refusal = refusalOf(message);
+    if (refusal) for (const request of requests) this.refusals.set(request, refusal);
+    this.waiting.push(...requests);
     this.startWaiting();
     this.updateReading();
   }
@@ -85,6 +92,8 @@ export class ChatCall {
   }
 
   private handle(request: BatchedChatRequest): Promise<ChatResponse> {
+    const refusal = this.refusals.get(request);
+    if (refusal) return Promise.reject(refusal);
     const { requestId, send, ack } = request;
     const connection = this.session.connection;
     if (send !== undefined) {

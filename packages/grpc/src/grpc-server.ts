@@ -53,6 +53,7 @@ import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import {
   chatDelivery,
   type DeliveryCall,
@@ -218,6 +219,11 @@ export class GrpcServer {
     handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
   ): handleUnaryCall<Request, Response> {
     return (call, callback) => {
+      const refusal = refusalOf(call.request);
+      if (refusal) {
+        callback(this.failure(method, refusal));
+        return;
+      }
       handle(call.request, call).then(
         (response) => callback(null, response),
         (error: unknown) => callback(this.failure(method, error)),
@@ -235,6 +241,8 @@ export class GrpcServer {
     return (call, callback) => {
       let session: GrpcSession;
       try {
+        const refusal = refusalOf(call.request);
+        if (refusal) throw refusal;
         session = this.sessions.authenticate(call.metadata);
       } catch (error) {
         callback(this.failure(method, error));
@@ -341,6 +349,12 @@ export class GrpcServer {
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    // SubscribeRequest has no string field today; checked anyway, so one added later is covered.
+    const refusal = refusalOf(call.request);
+    if (refusal) {
+      call.emit("error", this.failure("Subscribe", refusal));
+      return;
+    }
     this.openDeliveryStream("Subscribe", call, subscribeResponse);
   }
 
