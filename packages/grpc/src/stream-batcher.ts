@@ -43,6 +43,8 @@ export class StreamBatcher<Item> {
     if (this.queuedBytes >= this.options.maxBytes) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
+      // setImmediate, not process.nextTick: the turn's other I/O callbacks (more requests read, more
+      // deliveries) join the batch. Flushing on nextTick halved the 8-pair relay in alternating runs.
       setImmediate(this.flushScheduled);
     }
     return !this.full;
