@@ -330,7 +330,7 @@ export class GrpcClient extends ChatClientBase {
 
   /**
    * A call failed: `UNAVAILABLE` from a client that reconnects is the connection failing under it (the
-   * base learns of it before the call's own rejection, so a send stays in the requestBatcher).
+   * base learns of it before the call's own rejection, so a send stays in the outbox).
    */
   private refused<T>(client: ChatServiceClient, error: ServiceError, pending: ClientRequest<T>): void {
     const reason = fromGrpcStatus(error);
@@ -515,7 +515,7 @@ export class GrpcClient extends ChatClientBase {
         return;
       }
       // Our own cancel (logout, close, a dropped channel) is not news; anything else loses the connection,
-      // which the base learns first so that the sends on the stream stay in its requestBatcher.
+      // which the base learns first so that the sends on the stream stay in its outbox.
       if (this.stream !== chat || error.code === status.CANCELLED) {
         this.chatEnded(chat, reason);
         return;
