@@ -1,5 +1,5 @@
 import { ChatError } from "./chat-error.js";
-import type { InFlightRequests, TrackedRequest } from "./in-flight-requests.js";
+import { InFlightRequests, type TrackedRequest } from "./in-flight-requests.js";
 
 /** Transport work a given-up request should stop: a gRPC call or stream, say. */
 export interface Cancellable {
@@ -80,6 +80,19 @@ export class ClientRequest<T> implements TrackedRequest {
     inFlight.add(this as ClientRequest<unknown>, timeoutMs);
     // The request itself is the listener (`handleEvent`), so listening allocates no closure either.
     signal.addEventListener("abort", this, { once: true });
+  }
+
+  /**
+   * A request of a transport's own, outside the client's calls (a goodbye at close, say): tracked alone,
+   * with its own deadline.
+   */
+  static standalone<T>(timeoutMs: number, purpose: RequestPurpose): ClientRequest<T> {
+    return new ClientRequest<T>(
+      new InFlightRequests<ClientRequest<unknown>>(),
+      timeoutMs,
+      purpose,
+      undefined,
+    );
   }
 
   /** Whether it has settled; a transport sends nothing for a request that settled before it started. */
