@@ -8,14 +8,11 @@ const KEEPALIVE_TIMEOUT_MS = 300;
 
 describeDeliveryUnderFaults({
   name: "gRPC",
-  async startServer(service) {
-    const server = new GrpcServer(service, {
+  createServer: (service) =>
+    new GrpcServer(service, {
       shutdownTimeoutMs: 1_000,
       limits: { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS },
-    });
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    return { port, close: () => server.close() };
-  },
+    }),
   makeClient: (port) =>
     new GrpcClient({
       host: "127.0.0.1",

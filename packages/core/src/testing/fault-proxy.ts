@@ -91,6 +91,21 @@ export class FaultProxy {
     return proxy;
   }
 
+  /**
+   * Starts a proxy that injects no fault of its own: the test makes its outages when it chooses, with
+   * {@link cutAll} and {@link setRefusing}.
+   */
+  static async startQuiet(targetPort: number): Promise<FaultProxy> {
+    const proxy = await FaultProxy.start({
+      targetPort,
+      mode: "cut",
+      seed: 1,
+      faultAfterMs: { min: 0, max: 0 },
+    });
+    proxy.setFaulting(false);
+    return proxy;
+  }
+
   /** Turns fault injection on or off; off also ends every stall under way. */
   setFaulting(on: boolean): void {
     this.faulting = on;
