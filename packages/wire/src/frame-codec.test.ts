@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodeCompactFrame } from "./compact-decoder.js";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
 import { decodeFrame } from "./frame-decoder.js";
@@ -110,11 +111,14 @@ describe("encode and decode", () => {
     );
   });
 
-  it("throws nothing but DecodeError for random bytes", () => {
+  it.each([
+    ["fixed", decodeFrame],
+    ["compact", decodeCompactFrame],
+  ])("throws nothing but DecodeError for random bytes in %s framing", (_framing, decode) => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), (bytes) => {
         try {
-          decodeFrame(bytes);
+          decode(bytes);
         } catch (error) {
           expect(error).toBeInstanceOf(DecodeError);
         }
