@@ -1,21 +1,18 @@
 import { MemoryStore } from "@chat/core";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
-import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
+import {
+  bearer,
+  closedAfterEachTest,
+  eventually,
+  rawLogin,
+  type TestBed,
+  unary,
+} from "./testing/grpc-test-kit.js";
 
-const beds: TestBed[] = [];
-
-async function start(options?: Parameters<typeof startTestBed>[0]): Promise<TestBed> {
-  const bed = await startTestBed(options);
-  beds.push(bed);
-  return bed;
-}
-
-afterEach(async () => {
-  await Promise.all(beds.splice(0).map((bed) => bed.close()));
-});
+const start = closedAfterEachTest();
 
 /** A raw Chat stream of the session `token`, its responses collected and its end recorded. */
 interface RawChat {
