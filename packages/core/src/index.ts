@@ -8,7 +8,7 @@
 export type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
-export { ChatClientBase } from "./chat-client-base.js";
+export { ChatClientBase, type OutgoingSend } from "./chat-client-base.js";
 export {
   type ChatClientOptions,
   type ClientState,

@@ -7,6 +7,7 @@ import {
   ClientRequest,
   type IncomingMessage,
   type LoginResult,
+  type OutgoingSend,
   type SendResult,
 } from "@chat/core";
 import {
@@ -293,12 +294,8 @@ export class GrpcClient extends ChatClientBase {
     );
   }
 
-  protected carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void {
+  protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
+    const { to, content, clientMessageId } = send;
     const message =
       clientMessageId === undefined
         ? { to, content }
