@@ -96,11 +96,13 @@ export type {
   AppendLimits,
   AppendOnceResult,
   NewMessage,
+  RecordedReceipt,
   SendDedupe,
   SendReceipt,
   Store,
   StoredMessage,
 } from "./store.js";
+export { recordedReceipt } from "./store.js";
 export type {
   TransportAddress,
   TransportDescriptor,
