@@ -3,9 +3,54 @@ import { describe, expect, it } from "vitest";
 import { decodeCompactFrame } from "./compact-decoder.js";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
+import { readText, readU8, readU16, readU32, readU64 } from "./field-codec.js";
+import type { Frame } from "./frame.js";
 import { decodeFrame } from "./frame-decoder.js";
 import { encodeFrame } from "./frame-encoder.js";
-import { FRAME_SIZES, FrameCode, frameSizeOf, MAX_FRAME_SIZE } from "./frame-layout.js";
+import {
+  ACF_WILDCARD_OFFSET,
+  ACK_SEQ_OFFSET,
+  CHAT_CONTENT_OFFSET,
+  CHAT_USERNAME_OFFSET,
+  CONTENT_WIDTH,
+  CREDENTIALS_PASSWORD_OFFSET,
+  CREDENTIALS_USERNAME_OFFSET,
+  CURSOR_WIDTH,
+  DLV_CONTENT_OFFSET,
+  DLV_FROM_OFFSET,
+  DLV_SENT_AT_OFFSET,
+  DLV_SEQ_OFFSET,
+  FRAME_SIZES,
+  FrameCode,
+  frameSizeOf,
+  HEARTBEAT_NONCE_OFFSET,
+  HELLO_FEATURES_OFFSET,
+  HELLO_VERSION_OFFSET,
+  LIN_USERNAME_OFFSET,
+  LSE_CURSOR_OFFSET,
+  LSN_COUNT_OFFSET,
+  LSN_NAMES_OFFSET,
+  LSQ_CURSOR_OFFSET,
+  LSQ_FLAGS_OFFSET,
+  LSQ_PAGE_SIZE_OFFSET,
+  LSQ_PATTERN_OFFSET,
+  MAX_FRAME_SIZE,
+  MID_CONTENT_OFFSET,
+  MID_ID_LENGTH_OFFSET,
+  MID_ID_OFFSET,
+  MID_TO_OFFSET,
+  PASSWORD_WIDTH,
+  REPLY_TEXT_OFFSET,
+  SNT_DELIVERY_OFFSET,
+  SNT_DELIVERY_STORED,
+  SNT_SENT_AT_OFFSET,
+  SNT_SEQ_OFFSET,
+  STATUS_OFFSET,
+  STATUS_TEXT_OFFSET,
+  TEXT_WIDTH,
+  USERNAME_WIDTH,
+  WILDCARD_WIDTH,
+} from "./frame-layout.js";
 import { anyFrame } from "./testing/frame-arbitraries.js";
 
 describe("frame layout", () => {
@@ -22,7 +67,107 @@ describe("frame layout", () => {
   });
 });
 
+/** Reads one field of an encoded frame at a named offset. */
+type FieldAt = readonly [
+  offset: number,
+  read: (bytes: Uint8Array, offset: number) => unknown,
+  expected: unknown,
+];
+
+const textOf =
+  (width: number) =>
+  (bytes: Uint8Array, offset: number): string =>
+    readText(bytes, offset, width, 0, "field");
+const u64Of = (bytes: Uint8Array, offset: number): number => readU64(bytes, offset, 0, "field");
+
+/** Every field of every frame that has fields, at the offset frame-layout.ts names for it. */
+const FIELD_OFFSETS: ReadonlyArray<readonly [Frame, readonly FieldAt[]]> = [
+  [
+    { type: "reg", username: "alice", password: "pw" },
+    [
+      [CREDENTIALS_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "alice"],
+      [CREDENTIALS_PASSWORD_OFFSET, textOf(PASSWORD_WIDTH), "pw"],
+    ],
+  ],
+  [{ type: "acf", pattern: "a*" }, [[ACF_WILDCARD_OFFSET, textOf(WILDCARD_WIDTH), "a*"]]],
+  [
+    { type: "nms", from: "bob", content: "hi" },
+    [
+      [CHAT_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "bob"],
+      [CHAT_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "hi"],
+    ],
+  ],
+  [{ type: "suc", text: "done" }, [[REPLY_TEXT_OFFSET, textOf(TEXT_WIDTH), "done"]]],
+  [
+    { type: "hey", version: 2, features: 0x41 },
+    [
+      [HELLO_VERSION_OFFSET, readU16, 2],
+      [HELLO_FEATURES_OFFSET, readU32, 0x41],
+    ],
+  ],
+  [
+    { type: "lsq", pattern: "b", pageSize: 7, cursor: "c" },
+    [
+      [LSQ_FLAGS_OFFSET, readU8, 3],
+      [LSQ_PAGE_SIZE_OFFSET, readU32, 7],
+      [LSQ_PATTERN_OFFSET, textOf(WILDCARD_WIDTH), "b"],
+      [LSQ_CURSOR_OFFSET, textOf(CURSOR_WIDTH), "c"],
+    ],
+  ],
+  [
+    { type: "lsn", names: ["a", "b"] },
+    [
+      [LSN_COUNT_OFFSET, readU8, 2],
+      [LSN_NAMES_OFFSET, textOf(USERNAME_WIDTH), "a"],
+      [LSN_NAMES_OFFSET + USERNAME_WIDTH, textOf(USERNAME_WIDTH), "b"],
+    ],
+  ],
+  [{ type: "lse", cursor: "n" }, [[LSE_CURSOR_OFFSET, textOf(CURSOR_WIDTH), "n"]]],
+  [
+    { type: "dlv", seq: 5, sentAt: 6, from: "eve", content: "yo" },
+    [
+      [DLV_SEQ_OFFSET, u64Of, 5],
+      [DLV_SENT_AT_OFFSET, u64Of, 6],
+      [DLV_FROM_OFFSET, textOf(USERNAME_WIDTH), "eve"],
+      [DLV_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "yo"],
+    ],
+  ],
+  [{ type: "ack", upToSeq: 9 }, [[ACK_SEQ_OFFSET, u64Of, 9]]],
+  [{ type: "pog", nonce: 77 }, [[HEARTBEAT_NONCE_OFFSET, readU32, 77]]],
+  [
+    { type: "bye", status: 14, text: "bye" },
+    [
+      [STATUS_OFFSET, readU8, 14],
+      [STATUS_TEXT_OFFSET, textOf(TEXT_WIDTH), "bye"],
+    ],
+  ],
+  [{ type: "lin", username: "Al" }, [[LIN_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "Al"]]],
+  [
+    { type: "snt", seq: 3, sentAt: 4, delivery: "stored" },
+    [
+      [SNT_SEQ_OFFSET, u64Of, 3],
+      [SNT_SENT_AT_OFFSET, u64Of, 4],
+      [SNT_DELIVERY_OFFSET, readU8, SNT_DELIVERY_STORED],
+    ],
+  ],
+  [
+    { type: "mid", to: "bob", clientMessageId: Uint8Array.of(9, 8), content: "m" },
+    [
+      [MID_TO_OFFSET, textOf(USERNAME_WIDTH), "bob"],
+      [MID_ID_LENGTH_OFFSET, readU8, 2],
+      [MID_ID_OFFSET, readU8, 9],
+      [MID_ID_OFFSET + 1, readU8, 8],
+      [MID_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "m"],
+    ],
+  ],
+];
+
 describe("encode and decode", () => {
+  it.each(FIELD_OFFSETS)("puts every field of %o at its offset in frame-layout.ts", (frame, fields) => {
+    const bytes = encodeFrame(frame);
+    expect(fields.map(([offset, read]) => read(bytes, offset))).toEqual(fields.map(([, , value]) => value));
+  });
+
   it("encodes the seed's example byte for byte", () => {
     const bytes = encodeFrame({ type: "reg", username: "alice", password: "pw" });
     const expected = new Uint8Array(81);
