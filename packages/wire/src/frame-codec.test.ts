@@ -7,63 +7,20 @@ import { readText, readU8, readU16, readU32, readU64 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { decodeFrame } from "./frame-decoder.js";
 import { encodeFrame } from "./frame-encoder.js";
-import {
-  ACF_WILDCARD_OFFSET,
-  ACK_SEQ_OFFSET,
-  CHAT_CONTENT_OFFSET,
-  CHAT_USERNAME_OFFSET,
-  CONTENT_WIDTH,
-  CREDENTIALS_PASSWORD_OFFSET,
-  CREDENTIALS_USERNAME_OFFSET,
-  CURSOR_WIDTH,
-  DLV_CONTENT_OFFSET,
-  DLV_FROM_OFFSET,
-  DLV_SENT_AT_OFFSET,
-  DLV_SEQ_OFFSET,
-  FRAME_SIZES,
-  FrameCode,
-  frameSizeOf,
-  HEARTBEAT_NONCE_OFFSET,
-  HELLO_FEATURES_OFFSET,
-  HELLO_VERSION_OFFSET,
-  LIN_USERNAME_OFFSET,
-  LSE_CURSOR_OFFSET,
-  LSN_COUNT_OFFSET,
-  LSN_NAMES_OFFSET,
-  LSQ_CURSOR_OFFSET,
-  LSQ_FLAGS_OFFSET,
-  LSQ_PAGE_SIZE_OFFSET,
-  LSQ_PATTERN_OFFSET,
-  MAX_FRAME_SIZE,
-  MID_CONTENT_OFFSET,
-  MID_ID_LENGTH_OFFSET,
-  MID_ID_OFFSET,
-  MID_TO_OFFSET,
-  PASSWORD_WIDTH,
-  REPLY_TEXT_OFFSET,
-  SNT_DELIVERY_OFFSET,
-  SNT_DELIVERY_STORED,
-  SNT_SENT_AT_OFFSET,
-  SNT_SEQ_OFFSET,
-  STATUS_OFFSET,
-  STATUS_TEXT_OFFSET,
-  TEXT_WIDTH,
-  USERNAME_WIDTH,
-  WILDCARD_WIDTH,
-} from "./frame-layout.js";
+import * as layout from "./frame-layout.js";
 import { anyFrame } from "./testing/frame-arbitraries.js";
 
 describe("frame layout", () => {
   it("gives the seed's frame sizes for codes 0-8", () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((code) => frameSizeOf(code))).toEqual([
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((code) => layout.frameSizeOf(code))).toEqual([
       81, 81, 1, 1, 17, 529, 257, 257, 529,
     ]);
   });
 
   it("has one code per type, and no size for unknown codes", () => {
-    expect(new Set(Object.values(FrameCode)).size).toBe(Object.keys(FrameCode).length);
-    expect(frameSizeOf(200)).toBeUndefined();
-    expect(MAX_FRAME_SIZE).toBe(FRAME_SIZES.mid);
+    expect(new Set(Object.values(layout.FrameCode)).size).toBe(Object.keys(layout.FrameCode).length);
+    expect(layout.frameSizeOf(200)).toBeUndefined();
+    expect(layout.MAX_FRAME_SIZE).toBe(layout.FRAME_SIZES.mid);
   });
 });
 
@@ -85,79 +42,79 @@ const FIELD_OFFSETS: ReadonlyArray<readonly [Frame, readonly FieldAt[]]> = [
   [
     { type: "reg", username: "alice", password: "pw" },
     [
-      [CREDENTIALS_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "alice"],
-      [CREDENTIALS_PASSWORD_OFFSET, textOf(PASSWORD_WIDTH), "pw"],
+      [layout.CREDENTIALS_USERNAME_OFFSET, textOf(layout.USERNAME_WIDTH), "alice"],
+      [layout.CREDENTIALS_PASSWORD_OFFSET, textOf(layout.PASSWORD_WIDTH), "pw"],
     ],
   ],
-  [{ type: "acf", pattern: "a*" }, [[ACF_WILDCARD_OFFSET, textOf(WILDCARD_WIDTH), "a*"]]],
+  [{ type: "acf", pattern: "a*" }, [[layout.ACF_WILDCARD_OFFSET, textOf(layout.WILDCARD_WIDTH), "a*"]]],
   [
     { type: "nms", from: "bob", content: "hi" },
     [
-      [CHAT_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "bob"],
-      [CHAT_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "hi"],
+      [layout.CHAT_USERNAME_OFFSET, textOf(layout.USERNAME_WIDTH), "bob"],
+      [layout.CHAT_CONTENT_OFFSET, textOf(layout.CONTENT_WIDTH), "hi"],
     ],
   ],
-  [{ type: "suc", text: "done" }, [[REPLY_TEXT_OFFSET, textOf(TEXT_WIDTH), "done"]]],
+  [{ type: "suc", text: "done" }, [[layout.REPLY_TEXT_OFFSET, textOf(layout.TEXT_WIDTH), "done"]]],
   [
     { type: "hey", version: 2, features: 0x41 },
     [
-      [HELLO_VERSION_OFFSET, readU16, 2],
-      [HELLO_FEATURES_OFFSET, readU32, 0x41],
+      [layout.HELLO_VERSION_OFFSET, readU16, 2],
+      [layout.HELLO_FEATURES_OFFSET, readU32, 0x41],
     ],
   ],
   [
     { type: "lsq", pattern: "b", pageSize: 7, cursor: "c" },
     [
-      [LSQ_FLAGS_OFFSET, readU8, 3],
-      [LSQ_PAGE_SIZE_OFFSET, readU32, 7],
-      [LSQ_PATTERN_OFFSET, textOf(WILDCARD_WIDTH), "b"],
-      [LSQ_CURSOR_OFFSET, textOf(CURSOR_WIDTH), "c"],
+      [layout.LSQ_FLAGS_OFFSET, readU8, 3],
+      [layout.LSQ_PAGE_SIZE_OFFSET, readU32, 7],
+      [layout.LSQ_PATTERN_OFFSET, textOf(layout.WILDCARD_WIDTH), "b"],
+      [layout.LSQ_CURSOR_OFFSET, textOf(layout.CURSOR_WIDTH), "c"],
     ],
   ],
   [
     { type: "lsn", names: ["a", "b"] },
     [
-      [LSN_COUNT_OFFSET, readU8, 2],
-      [LSN_NAMES_OFFSET, textOf(USERNAME_WIDTH), "a"],
-      [LSN_NAMES_OFFSET + USERNAME_WIDTH, textOf(USERNAME_WIDTH), "b"],
+      [layout.LSN_COUNT_OFFSET, readU8, 2],
+      [layout.LSN_NAMES_OFFSET, textOf(layout.USERNAME_WIDTH), "a"],
+      [layout.LSN_NAMES_OFFSET + layout.USERNAME_WIDTH, textOf(layout.USERNAME_WIDTH), "b"],
     ],
   ],
-  [{ type: "lse", cursor: "n" }, [[LSE_CURSOR_OFFSET, textOf(CURSOR_WIDTH), "n"]]],
+  [{ type: "lse", cursor: "n" }, [[layout.LSE_CURSOR_OFFSET, textOf(layout.CURSOR_WIDTH), "n"]]],
   [
     { type: "dlv", seq: 5, sentAt: 6, from: "eve", content: "yo" },
     [
-      [DLV_SEQ_OFFSET, u64Of, 5],
-      [DLV_SENT_AT_OFFSET, u64Of, 6],
-      [DLV_FROM_OFFSET, textOf(USERNAME_WIDTH), "eve"],
-      [DLV_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "yo"],
+      [layout.DLV_SEQ_OFFSET, u64Of, 5],
+      [layout.DLV_SENT_AT_OFFSET, u64Of, 6],
+      [layout.DLV_FROM_OFFSET, textOf(layout.USERNAME_WIDTH), "eve"],
+      [layout.DLV_CONTENT_OFFSET, textOf(layout.CONTENT_WIDTH), "yo"],
     ],
   ],
-  [{ type: "ack", upToSeq: 9 }, [[ACK_SEQ_OFFSET, u64Of, 9]]],
-  [{ type: "pog", nonce: 77 }, [[HEARTBEAT_NONCE_OFFSET, readU32, 77]]],
+  [{ type: "ack", upToSeq: 9 }, [[layout.ACK_SEQ_OFFSET, u64Of, 9]]],
+  [{ type: "pog", nonce: 77 }, [[layout.HEARTBEAT_NONCE_OFFSET, readU32, 77]]],
   [
     { type: "bye", status: 14, text: "bye" },
     [
-      [STATUS_OFFSET, readU8, 14],
-      [STATUS_TEXT_OFFSET, textOf(TEXT_WIDTH), "bye"],
+      [layout.STATUS_OFFSET, readU8, 14],
+      [layout.STATUS_TEXT_OFFSET, textOf(layout.TEXT_WIDTH), "bye"],
     ],
   ],
-  [{ type: "lin", username: "Al" }, [[LIN_USERNAME_OFFSET, textOf(USERNAME_WIDTH), "Al"]]],
+  [{ type: "lin", username: "Al" }, [[layout.LIN_USERNAME_OFFSET, textOf(layout.USERNAME_WIDTH), "Al"]]],
   [
     { type: "snt", seq: 3, sentAt: 4, delivery: "stored" },
     [
-      [SNT_SEQ_OFFSET, u64Of, 3],
-      [SNT_SENT_AT_OFFSET, u64Of, 4],
-      [SNT_DELIVERY_OFFSET, readU8, SNT_DELIVERY_STORED],
+      [layout.SNT_SEQ_OFFSET, u64Of, 3],
+      [layout.SNT_SENT_AT_OFFSET, u64Of, 4],
+      [layout.SNT_DELIVERY_OFFSET, readU8, layout.SNT_DELIVERY_STORED],
     ],
   ],
   [
     { type: "mid", to: "bob", clientMessageId: Uint8Array.of(9, 8), content: "m" },
     [
-      [MID_TO_OFFSET, textOf(USERNAME_WIDTH), "bob"],
-      [MID_ID_LENGTH_OFFSET, readU8, 2],
-      [MID_ID_OFFSET, readU8, 9],
-      [MID_ID_OFFSET + 1, readU8, 8],
-      [MID_CONTENT_OFFSET, textOf(CONTENT_WIDTH), "m"],
+      [layout.MID_TO_OFFSET, textOf(layout.USERNAME_WIDTH), "bob"],
+      [layout.MID_ID_LENGTH_OFFSET, readU8, 2],
+      [layout.MID_ID_OFFSET, readU8, 9],
+      [layout.MID_ID_OFFSET + 1, readU8, 8],
+      [layout.MID_CONTENT_OFFSET, textOf(layout.CONTENT_WIDTH), "m"],
     ],
   ],
 ];
@@ -180,7 +137,7 @@ describe("encode and decode", () => {
     fc.assert(
       fc.property(anyFrame, (frame) => {
         const bytes = encodeFrame(frame);
-        expect(bytes.length).toBe(FRAME_SIZES[frame.type]);
+        expect(bytes.length).toBe(layout.FRAME_SIZES[frame.type]);
         expect(decodeFrame(bytes)).toEqual(frame);
       }),
       { numRuns: 2000 },
