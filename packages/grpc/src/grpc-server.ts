@@ -46,6 +46,7 @@ import type {
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { ChatHealth } from "./health.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
@@ -87,6 +88,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
+  /** Whether to serve the gRPC health checking protocol (`grpc.health.v1.Health`). Default true. */
+  readonly health?: boolean;
 }
 
 /** Where {@link GrpcServer.listen} binds. */
@@ -116,6 +119,7 @@ export class GrpcServer {
   private readonly credentials: ServerCredentials;
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
+  private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
 
   constructor(
@@ -138,6 +142,10 @@ export class GrpcServer {
     this.server = new Server(serverChannelOptions(limits));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
+    if (options.health ?? true) {
+      this.health = new ChatHealth();
+      this.health.addTo(this.server);
+    }
     this.credentials = options.credentials ?? ServerCredentials.createInsecure();
   }
 
@@ -173,6 +181,7 @@ export class GrpcServer {
   }
 
   private stopGracefully(): Promise<void> {
+    this.health?.shuttingDown();
     this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     this.anonymous?.close();
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
@@ -180,7 +189,8 @@ export class GrpcServer {
 
   private anonymousConnection(): ChatConnection {
     if (this.closer.started) throw serverShuttingDown();
-    if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
+    if (!this.anonymous || this.anonymous.isClosed)
+      this.anonymous = this.service.connect({ transport: "grpc" });
     return this.anonymous;
   }
 
@@ -297,7 +307,7 @@ export class GrpcServer {
     const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
     if (refusal) throw refusal;
     if (this.closer.started) throw serverShuttingDown();
-    const connection = this.service.connect();
+    const connection = this.service.connect({ transport: "grpc" });
     let username: string;
     try {
       ({ username } = await connection.login(request.username, request.password));
