@@ -1,5 +1,11 @@
 import { TRANSPORTS, type TransportName } from "@chat/cli";
-import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
+import {
+  ChatService,
+  createScryptHasher,
+  MemoryStore,
+  NO_ABUSE_LIMITS,
+  type TransportServer,
+} from "@chat/core";
 import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 
 /** The chat server under test: one service on a memory store, behind every transport. */
@@ -14,13 +20,16 @@ export interface ChatBenchServer {
  * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
  * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
  * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
- * measurement does not dominate the run. Nothing else differs from `chat-cli serve`.
+ * measurement does not dominate the run. The abuse limits refuse nothing (`NO_ABUSE_LIMITS`: their checks
+ * still run, so their cost is measured), since the bench floods from one address and a few sessions on
+ * purpose. Nothing else differs from `chat-cli serve`.
  */
 export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const store = new MemoryStore();
   const service = new ChatService({
     store,
     hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
+    limits: NO_ABUSE_LIMITS,
   });
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};
