@@ -35,7 +35,10 @@ interface Bed {
   client(): Promise<WireClient>;
 }
 
-async function start(options: WireServerOptions = {}, service = createTestService({ limits: FLOOD_LIMITS })): Promise<Bed> {
+async function start(
+  options: WireServerOptions = {},
+  service = createTestService({ limits: FLOOD_LIMITS }),
+): Promise<Bed> {
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(() => server.close());
