@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import { type ChatConnection, ChatError, type IncomingMessage, type ServerLogger } from "@chat/core";
 import {
   type AckCoalescer,
@@ -20,6 +21,14 @@ import { RequestQueue } from "./request-queue.js";
 import { createSeedAcknowledger } from "./seed-acknowledger.js";
 import type { ResolvedWireServerOptions } from "./wire-server-options.js";
 
+/** What a {@link ServerConnection} tells its server's counters. */
+export interface ConnectionEvents {
+  /** Closed for sending no complete first frame in time. */
+  silentClosed(): void;
+  /** Dropped for leaving its output unread past the drain timeout. */
+  stalledDropped(): void;
+}
+
 /**
  * One client socket of a `WireServer`: translates frames into calls on its own `ChatConnection` and on the
  * adapter kit, and `ChatError`s into frames. Reading ({@link FrameIntake}), running requests in order
@@ -33,7 +42,10 @@ export class ServerConnection {
   private readonly queue: RequestQueue<Frame | DecodeError>;
   private readonly heartbeat: Heartbeat;
   private readonly channel: DeliveryChannel;
-  /** Held while logged in or running requests; runs out after `idleTimeoutMs` without either. */
+  /**
+   * Held while logged in; requests keep it from running out while they run and renew it, up to
+   * `leaseRenewalLimitMs` after the connection opened or logged out. Runs out after `idleTimeoutMs`.
+   */
   private readonly lease: SessionLease;
   private readonly acknowledger: AckCoalescer;
   private negotiated: NegotiatedFeatures = SEED_FEATURES;
@@ -41,6 +53,7 @@ export class ServerConnection {
   private ending = false;
   private endTimer: NodeJS.Timeout | undefined;
   private readonly closedPromise: Promise<void>;
+  private readonly openedAt = performance.now();
 
   constructor(
     /** A number naming this connection in logs. */
@@ -49,6 +62,7 @@ export class ServerConnection {
     private readonly chat: ChatConnection,
     private readonly options: ResolvedWireServerOptions,
     private readonly log: ServerLogger,
+    private readonly events: ConnectionEvents,
   ) {
     this.acknowledger = createSeedAcknowledger(chat, log, id);
     this.writer = new FrameWriter(socket, (mark, epoch) => this.acknowledger.offer(mark, epoch));
@@ -59,18 +73,23 @@ export class ServerConnection {
       logger: log,
       logFields: { connection: id },
       // Not reading: a goodbye would only wait behind the unread bytes.
-      onStalled: () => this.destroy(),
+      onStalled: () => {
+        this.events.stalledDropped();
+        this.destroy();
+      },
       onEnded: (reason) => this.end(reason),
     });
-    this.lease = new SessionLease(options.idleTimeoutMs, () =>
-      this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request")),
+    this.lease = new SessionLease(
+      options.idleTimeoutMs,
+      () => this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request")),
+      options.leaseRenewalLimitMs,
     );
     this.context = {
       chat,
       id,
       log,
       features: 0,
-      send: (frame) => this.send(frame),
+      send: (frame) => this.answer(frame),
       loggedIn: () => this.loggedIn(),
       sessionEnded: () => this.sessionEnded(),
     };
@@ -79,16 +98,20 @@ export class ServerConnection {
       run: (item) => this.run(item),
       failed: (error) => this.replyError(error),
       taken: () => this.intake.readMore(),
-      busy: (busy) => (busy ? this.lease.hold() : this.lease.release()),
+      busy: (busy) => (busy ? this.lease.callStarted() : this.lease.callEnded()),
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, options.keepAliveDelayMs);
     this.intake = new FrameIntake(socket, {
-      hasRoom: () => this.queue.hasRoom,
+      // Over the output bound, nothing more is read: its requests wait in the kernel, not in memory.
+      hasRoom: () => this.queue.hasRoom && !this.outputOverBound(),
       take: (item) => this.take(item),
       afterRead: () => this.queue.start(),
     });
-    socket.on("drain", () => this.channel.drained());
+    socket.on("drain", () => {
+      this.channel.drained();
+      this.intake.readMore();
+    });
     socket.on("error", (error) => this.log.debug({ connection: id, error: error.message }, "socket error"));
     this.closedPromise = new Promise((resolve) => {
       socket.once("close", () => {
@@ -186,6 +209,15 @@ export class ServerConnection {
     }
   }
 
+  /**
+   * A request's answer: staged like any frame, and one that leaves the output over the bound starts the
+   * drain clock, so answers the client never reads get it dropped just as unread deliveries do.
+   */
+  private answer(frame: Frame): void {
+    this.send(frame);
+    if (!this.hasRoom()) this.channel.blocked();
+  }
+
   /** One message of session `epoch` to the client; false when the socket buffer is full. */
   private deliver(message: IncomingMessage, epoch: number): boolean {
     if (this.negotiated.sequenced) {
@@ -210,6 +242,11 @@ export class ServerConnection {
     return this.writer.bufferedBytes <= this.options.writeHighWaterMark;
   }
 
+  /** Whether more is waiting to be written than the bound allows (nothing is flushed to find out). */
+  private outputOverBound(): boolean {
+    return this.writer.bufferedBytes > this.options.writeHighWaterMark;
+  }
+
   /** Requests wait while answers cannot be written; waiting counts against the drain timeout. */
   private readonly waitForOutput = (): Promise<void> | undefined => {
     if (this.hasRoom() || this.socket.destroyed) return undefined;
@@ -218,9 +255,19 @@ export class ServerConnection {
 
   // ---- Timers, ending -----------------------------------------------------------------------------------
 
-  /** Called periodically by the server: the half-sent frame and the heartbeat. */
+  /** Called periodically by the server: the first frame, the half-sent frame and the heartbeat. */
   sweep(now: number): void {
     if (this.ending) return;
+    if (this.intake.framesRead === 0 && now - this.openedAt > this.options.firstFrameTimeoutMs) {
+      this.events.silentClosed();
+      this.end(
+        new ChatError(
+          "UNAVAILABLE",
+          `no complete frame within ${this.options.firstFrameTimeoutMs} ms of connecting`,
+        ),
+      );
+      return;
+    }
     const partialAge = this.intake.partialFrameAge(now);
     if (partialAge !== undefined && partialAge > this.options.partialFrameTimeoutMs) {
       this.end(new ChatError("UNAVAILABLE", "a frame was left half-sent for too long"));
