@@ -103,15 +103,13 @@ export class ServerConnection {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, options.keepAliveDelayMs);
     this.intake = new FrameIntake(socket, {
-      // Over the output bound, nothing more is read: its requests wait in the kernel, not in memory.
-      hasRoom: () => this.queue.hasRoom && !this.outputOverBound(),
+      // Over the output bound requests wait (see waitForOutput), so the queue fills and reading stops there;
+      // until then control frames (a heartbeat `png`) are still read and answered.
+      hasRoom: () => this.queue.hasRoom,
       take: (item) => this.take(item),
       afterRead: () => this.queue.start(),
     });
-    socket.on("drain", () => {
-      this.channel.drained();
-      this.intake.readMore();
-    });
+    socket.on("drain", () => this.channel.drained());
     socket.on("error", (error) => this.log.debug({ connection: id, error: error.message }, "socket error"));
     this.closedPromise = new Promise((resolve) => {
       socket.once("close", () => {
@@ -240,11 +238,6 @@ export class ServerConnection {
     if (this.writer.bufferedBytes <= this.options.writeHighWaterMark) return true;
     this.writer.flush();
     return this.writer.bufferedBytes <= this.options.writeHighWaterMark;
-  }
-
-  /** Whether more is waiting to be written than the bound allows (nothing is flushed to find out). */
-  private outputOverBound(): boolean {
-    return this.writer.bufferedBytes > this.options.writeHighWaterMark;
   }
 
   /** Requests wait while answers cannot be written; waiting counts against the drain timeout. */

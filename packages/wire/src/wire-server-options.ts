@@ -10,8 +10,8 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_FIRST_FRAME_TIMEOUT_MS = 10_000;
 /**
  * Default bytes a connection may have waiting to be written, answers and deliveries together, before
- * delivery pauses, its requests wait and its input is no longer read; staying above it for the drain
- * timeout drops it. Small, because every connection may hold this much: 500 non-reading connections hold
+ * delivery pauses and its requests wait (past 64 waiting requests its input stays in the kernel); staying
+ * above it for the drain timeout drops it. Small, because every connection may hold this much: 500 non-reading connections hold
  * at most about 500 × (128 KiB + one answer).
  */
 export const DEFAULT_WRITE_HIGH_WATER_MARK = 128 * 1024;
@@ -56,7 +56,7 @@ export interface WireServerOptions {
   readonly keepAliveDelayMs?: number;
   /**
    * Bytes a connection may have waiting to be written (answers and deliveries alike) before delivery
-   * pauses, requests wait and its input is not read (at least 16 KiB). Default
+   * pauses and requests wait (at least 16 KiB). Default
    * {@link DEFAULT_WRITE_HIGH_WATER_MARK}.
    */
   readonly writeHighWaterMark?: number;

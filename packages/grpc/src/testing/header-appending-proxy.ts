@@ -99,7 +99,8 @@ function literalField(name: string, value: string): Buffer {
   const nameBytes = Buffer.from(name, "latin1");
   const valueBytes = Buffer.from(value, "latin1");
   // One-byte lengths (7-bit prefix, H = 0) keep the encoder trivial.
-  if (nameBytes.length > 126 || valueBytes.length > 126) throw new RangeError("header too long for the test proxy");
+  if (nameBytes.length > 126 || valueBytes.length > 126)
+    throw new RangeError("header too long for the test proxy");
   return Buffer.concat([
     Buffer.from([0x00, nameBytes.length]),
     nameBytes,
