@@ -2,6 +2,9 @@ import { TRANSPORTS, type TransportName } from "@chat/cli";
 import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
 import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 
+/** Connections the bench may open from its one address (127.0.0.1): far above the 128 of 64 relay pairs. */
+export const BENCH_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+
 /** The chat server under test: one service on a memory store, behind every transport. */
 export interface ChatBenchServer {
   /** The port each transport listens on. */
@@ -14,7 +17,9 @@ export interface ChatBenchServer {
  * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
  * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
  * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
- * measurement does not dominate the run. Nothing else differs from `chat-cli serve`.
+ * measurement does not dominate the run. Every bench client connects from 127.0.0.1, so the per-address
+ * connection cap is raised to {@link BENCH_MAX_CONNECTIONS_PER_ADDRESS}. Nothing else differs from
+ * `chat-cli serve`.
  */
 export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const store = new MemoryStore();
@@ -25,7 +30,9 @@ export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};
   for (const transport of TRANSPORTS) {
-    const server = transport.createServer(service);
+    const server = transport.createServer(service, {
+      maxConnectionsPerAddress: BENCH_MAX_CONNECTIONS_PER_ADDRESS,
+    });
     servers.push(server);
     ports[transport.name] = (await server.listen({ host: "127.0.0.1", port: 0 })).port;
   }
