@@ -156,9 +156,14 @@ describe("GrpcServer request deadline", () => {
     // The message, but never the end of the request.
     const noEnd = halfOpenCall(session, "Register");
     noEnd.write(Buffer.from([0, 0, 0, 0, 0]));
+    const bothClosed = Promise.all(
+      [noBody, noEnd].map((stream) => new Promise((resolve) => stream.once("close", resolve))),
+    );
     expect(await grpcStatusOf(noBody)).toBe(status.DEADLINE_EXCEEDED);
     expect(await grpcStatusOf(noEnd)).toBe(status.DEADLINE_EXCEEDED);
     expect(bed.server.stats().requestTimeouts).toBe(2);
+    // The server then resets the streams its clients never ended, so they hold no stream slot.
+    await bothClosed;
   });
 
   it("ends a Subscribe that never sends its request, and leaves a Chat stream open", async () => {

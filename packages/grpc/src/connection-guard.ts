@@ -1,4 +1,9 @@
-import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
+import {
+  constants as http2Constants,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from "node:http2";
 import type { Socket } from "node:net";
 import type { ServerLogger } from "@chat/core";
 import { type ConnectionLimiter, connectionRefusalText } from "@chat/core/adapter";
@@ -10,6 +15,14 @@ import { AUTHORIZATION_KEY } from "./session-token.js";
  * bytes by the preface deadline has not even started to speak HTTP/2 (over TLS, its ClientHello is longer).
  */
 export const HTTP2_PREFACE_BYTES = 24;
+
+/**
+ * How long a stream whose response is complete may wait for the client to end its side before the server
+ * resets it (RST_STREAM NO_ERROR, as gRPC's HTTP/2 protocol allows after the trailers). Without it, a call
+ * ended by the request deadline while its client never ends its request keeps a stream slot, and keeps its
+ * connection from ever counting as idle.
+ */
+export const RESPONDED_STREAM_GRACE_MS = 1_000;
 
 /** What a {@link ConnectionGuard} counts. */
 export interface ConnectionGuardCounts {
@@ -58,8 +71,10 @@ export class ConnectionGuard {
       // Node passes the raw header list as a fourth argument its typings leave out.
       session.prependListener(
         "stream",
-        (_stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
-          keepRepeatedAuthorization(headers, rawHeaders),
+        (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+          keepRepeatedAuthorization(headers, rawHeaders);
+          stream.once("finish", () => resetIfClientStillSending(stream));
+        },
       );
     });
   }
@@ -92,6 +107,17 @@ export class ConnectionGuard {
       slot.release();
     });
   }
+}
+
+/** The server has sent its whole response: a client that has not ended its request is told to stop. */
+function resetIfClientStillSending(stream: ServerHttp2Stream): void {
+  if (stream.readableEnded || stream.closed) return;
+  // A moment's grace, so the trailers (the call's status) are on the wire before the reset.
+  const timer = setTimeout(() => {
+    if (!stream.closed) stream.close(http2Constants.NGHTTP2_NO_ERROR);
+  }, RESPONDED_STREAM_GRACE_MS);
+  timer.unref();
+  stream.once("close", () => clearTimeout(timer));
 }
 
 /** Puts every copy of a repeated `authorization` header back into `headers`, which Node left with one. */
