@@ -39,7 +39,13 @@ export { type Cancellable, ClientRequest } from "./client-request.js";
 export type { ClientStatus } from "./client-status.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
-export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";
+export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+export {
+  DELIVERY_MAX_READ_FAILURES,
+  DELIVERY_RETRY_FIRST_DELAY_MS,
+  DELIVERY_RETRY_MAX_DELAY_MS,
+  deliveryRetryDelayMs,
+} from "./delivery-retry.js";
 export { LocalClient } from "./local-client.js";
 export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
@@ -80,6 +86,7 @@ export {
   WILDCARD_MAX_BYTES,
 } from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
+export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
 export {
   DEFAULT_LEASE_RENEW_INTERVAL_MS,
   DEFAULT_LEASE_TTL_MS,

@@ -50,12 +50,14 @@ import type {
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { ChatHealth } from "./health.js";
 import { onHttp2ServerCreated } from "./http2-server-hook.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 
 /**
@@ -104,6 +106,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
+  /** Whether to serve the gRPC health checking protocol (`grpc.health.v1.Health`). Default true. */
+  readonly health?: boolean;
 }
 
 /** Where {@link GrpcServer.listen} binds. */
@@ -149,6 +153,7 @@ export class GrpcServer {
   private readonly credentials: ServerCredentials;
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
+  private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
   private readonly connectionGuard: ConnectionGuard;
   private readonly callCounts: CallGuardCounts = { requestTimeouts: 0, repeatedAuthorization: 0 };
@@ -186,6 +191,10 @@ export class GrpcServer {
     onHttp2ServerCreated(this.server, (http2Server) => this.connectionGuard.attach(http2Server));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
+    if (options.health ?? true) {
+      this.health = new ChatHealth();
+      this.health.addTo(this.server);
+    }
     this.credentials = options.credentials ?? ServerCredentials.createInsecure();
   }
 
@@ -233,6 +242,7 @@ export class GrpcServer {
   }
 
   private stopGracefully(): Promise<void> {
+    this.health?.shuttingDown();
     this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     this.anonymous?.close();
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
@@ -240,7 +250,8 @@ export class GrpcServer {
 
   private anonymousConnection(): ChatConnection {
     if (this.closer.started) throw serverShuttingDown();
-    if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
+    if (!this.anonymous || this.anonymous.isClosed)
+      this.anonymous = this.service.connect({ transport: "grpc" });
     return this.anonymous;
   }
 
@@ -254,6 +265,11 @@ export class GrpcServer {
     handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
   ): handleUnaryCall<Request, Response> {
     return (call, callback) => {
+      const refusal = refusalOf(call.request);
+      if (refusal) {
+        callback(this.failure(method, refusal));
+        return;
+      }
       handle(call.request, call).then(
         (response) => callback(null, response),
         (error: unknown) => callback(this.failure(method, error)),
@@ -271,6 +287,8 @@ export class GrpcServer {
     return (call, callback) => {
       let session: GrpcSession;
       try {
+        const refusal = refusalOf(call.request);
+        if (refusal) throw refusal;
         session = this.sessions.authenticate(call.metadata);
       } catch (error) {
         callback(this.failure(method, error));
@@ -357,7 +375,7 @@ export class GrpcServer {
     const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
     if (refusal) throw refusal;
     if (this.closer.started) throw serverShuttingDown();
-    const connection = this.service.connect();
+    const connection = this.service.connect({ transport: "grpc" });
     let username: string;
     try {
       ({ username } = await connection.login(request.username, request.password));
@@ -377,6 +395,12 @@ export class GrpcServer {
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    // SubscribeRequest has no string field today; checked anyway, so one added later is covered.
+    const refusal = refusalOf(call.request);
+    if (refusal) {
+      call.emit("error", this.failure("Subscribe", refusal));
+      return;
+    }
     this.openDeliveryStream("Subscribe", call, subscribeResponse);
   }
 

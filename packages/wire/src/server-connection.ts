@@ -1,13 +1,7 @@
 import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { type ChatConnection, ChatError, type IncomingMessage, type ServerLogger } from "@chat/core";
-import {
-  type AckCoalescer,
-  DeliveryChannel,
-  reportFailure,
-  SessionLease,
-  serverShuttingDown,
-} from "@chat/core/adapter";
+import { DeliveryChannel, reportFailure, SessionLease, serverShuttingDown } from "@chat/core/adapter";
 import { DecodeError } from "./decode-error.js";
 import { errorReply, goodbye } from "./error-frames.js";
 import { PROTOCOL_VERSION } from "./features.js";
@@ -18,7 +12,8 @@ import { Heartbeat } from "./heartbeat.js";
 import { type NegotiatedFeatures, negotiateHello, SEED_FEATURES } from "./hello-negotiation.js";
 import { handleRequest, type RequestContext } from "./request-handler.js";
 import { RequestQueue } from "./request-queue.js";
-import { createSeedAcknowledger } from "./seed-acknowledger.js";
+import { SeedAckHorizon } from "./seed-ack-horizon.js";
+import { SeedAcknowledger } from "./seed-acknowledger.js";
 import type { ResolvedWireServerOptions } from "./wire-server-options.js";
 
 /** What a {@link ServerConnection} tells its server's counters. */
@@ -47,7 +42,11 @@ export class ServerConnection {
    * `leaseRenewalLimitMs` after the connection opened or logged out. Runs out after `idleTimeoutMs`.
    */
   private readonly lease: SessionLease;
-  private readonly acknowledger: AckCoalescer;
+  private readonly acknowledger: SeedAcknowledger;
+  /** When a message written without sequenced delivery counts as delivered (see {@link SeedAckHorizon}). */
+  private readonly horizon: SeedAckHorizon;
+  /** The client closed its side (FIN). */
+  private peerEnded = false;
   private negotiated: NegotiatedFeatures = SEED_FEATURES;
   private context: RequestContext;
   private ending = false;
@@ -64,8 +63,11 @@ export class ServerConnection {
     private readonly log: ServerLogger,
     private readonly events: ConnectionEvents,
   ) {
-    this.acknowledger = createSeedAcknowledger(chat, log, id);
-    this.writer = new FrameWriter(socket, (mark, epoch) => this.acknowledger.offer(mark, epoch));
+    this.acknowledger = new SeedAcknowledger(chat, log, id);
+    this.horizon = new SeedAckHorizon(options.seedAckHorizonBytes, (seq, epoch) =>
+      this.acknowledger.offer(seq, epoch),
+    );
+    this.writer = new FrameWriter(socket, (bytes, mark) => this.horizon.written(bytes, mark));
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs, options.heartbeatTimeoutMs);
     this.channel = new DeliveryChannel({
       connection: chat,
@@ -110,10 +112,13 @@ export class ServerConnection {
       afterRead: () => this.queue.start(),
     });
     socket.on("drain", () => this.channel.drained());
+    socket.once("end", () => {
+      this.peerEnded = true;
+    });
     socket.on("error", (error) => this.log.debug({ connection: id, error: error.message }, "socket error"));
     this.closedPromise = new Promise((resolve) => {
-      socket.once("close", () => {
-        this.onClose();
+      socket.once("close", (hadError) => {
+        this.onClose(hadError);
         resolve();
       });
     });
@@ -282,6 +287,8 @@ export class ServerConnection {
   end(reason: ChatError): void {
     if (this.ending) return;
     this.ending = true;
+    // The server ends it: what the client may not have read yet stays stored.
+    this.horizon.forget();
     this.intake.stop();
     this.queue.stop();
     this.log.info({ connection: this.id, reason: reason.message }, "closing connection");
@@ -306,13 +313,19 @@ export class ServerConnection {
   /** Ends the session and closes the socket at once, with no goodbye (the peer is not reading). */
   destroy(): void {
     this.ending = true;
+    this.horizon.forget();
     this.queue.stop();
     this.chat.close();
     this.socket.destroy();
   }
 
-  private onClose(): void {
+  private onClose(hadError: boolean): void {
     if (this.endTimer !== undefined) clearTimeout(this.endTimer);
+    // Before the session ends: a clean close by the client acknowledges what it was written (the seed's
+    // rule); after a reset, or when the server ended the connection, that is forgotten (comes again).
+    const delivered = !this.ending && this.peerEnded && !hadError ? this.horizon.clientClosed() : undefined;
+    if (delivered) this.acknowledger.acknowledgeNow(delivered.seq, delivered.epoch);
+    this.horizon.forget();
     this.ending = true;
     this.intake.stop();
     this.queue.stop();

@@ -1,5 +1,6 @@
 import type { ServerLogger } from "@chat/core";
 import { DEFAULT_LEASE_RENEWAL_LIMIT_MS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
+import { DEFAULT_SEED_ACK_HORIZON_BYTES } from "./seed-ack-horizon.js";
 
 /** Default most simultaneous connections over all addresses. */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -67,6 +68,14 @@ export interface WireServerOptions {
   readonly drainTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish and sockets close before destroying them. Default 5 s. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * For a client that cannot acknowledge (no sequenced delivery): a message written to it counts as
+   * delivered once this many more bytes have been written after it, more than the kernel buffers between
+   * the server and the client hold, or once the client closes cleanly. Raise it when the kernels' socket
+   * buffers (`tcp_wmem`, `tcp_rmem`) or a proxy in between hold more. Default
+   * {@link DEFAULT_SEED_ACK_HORIZON_BYTES} (40 MiB).
+   */
+  readonly seedAckHorizonBytes?: number;
 }
 
 /** {@link WireServerOptions} with every default filled in. */
@@ -97,6 +106,7 @@ export function resolveServerOptions(
     ),
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
+    seedAckHorizonBytes: options.seedAckHorizonBytes ?? DEFAULT_SEED_ACK_HORIZON_BYTES,
   };
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value === "number" && (!Number.isFinite(value) || value <= 0)) {

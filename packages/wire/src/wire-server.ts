@@ -172,7 +172,7 @@ export class WireServer {
     const { slot } = admission;
     let chat: ReturnType<ChatService["connect"]>;
     try {
-      chat = this.service.connect();
+      chat = this.service.connect({ transport: "wire" });
     } catch (error) {
       slot.release();
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));

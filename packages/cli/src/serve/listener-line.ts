@@ -1,24 +1,33 @@
+import type { TransportAddress } from "@chat/core";
 import { formatAddress } from "../option-parsers.js";
-import { isTransportName } from "../transports/registry.js";
-import type { Listener } from "./start-server.js";
+import { isTransportName, type TransportName } from "../transports/registry.js";
+
+/** What a listener line announces: a transport's listener, or the metrics endpoint. */
+export type ListenerKind = TransportName | "metrics";
+
+/** One announced listener. */
+export interface AnnouncedListener extends TransportAddress {
+  readonly transport: ListenerKind;
+}
 
 /** Matches a listener line; the host may be bracketed (IPv6). The name is checked against the registry. */
 const LISTENER_LINE = /^([a-z0-9-]+) listening on \[?([^\]]+?)\]?:(\d+)$/;
 
 /**
- * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000`. A stable format: tests,
+ * The stdout line announcing a listener, e.g. `wire listening on 127.0.0.1:5000` (`metrics listening
+ * on …` for the metrics endpoint). A stable format: tests,
  * the bench and scripts learn the port a `--port 0` server picked with {@link parseListenerLine}.
  */
-export function listenerLine(listener: Listener): string {
+export function listenerLine(listener: AnnouncedListener): string {
   return `${listener.transport} listening on ${formatAddress(listener.host, listener.port)}`;
 }
 
 /** Reads a line printed by {@link listenerLine}; `undefined` for any other line. */
-export function parseListenerLine(line: string): Listener | undefined {
+export function parseListenerLine(line: string): AnnouncedListener | undefined {
   const match = LISTENER_LINE.exec(line.trim());
   if (match === null) return undefined;
   const [, transport, host, port] = match;
   if (transport === undefined || host === undefined || port === undefined) return undefined;
-  if (!isTransportName(transport)) return undefined;
+  if (!isTransportName(transport) && transport !== "metrics") return undefined;
   return { transport, host, port: Number(port) };
 }

@@ -1,5 +1,5 @@
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
-import type { LogLevel } from "./create-logger.js";
+import type { LogFormat, LogLevel } from "./create-logger.js";
 
 /** Which listeners `chat-cli serve` starts. */
 export const SERVE_TRANSPORTS: readonly ServeTransport[] = [...TRANSPORT_NAMES, "both"];
@@ -31,6 +31,10 @@ export interface ServeOptions {
   readonly ports: Readonly<Record<TransportName, number>>;
   readonly storage: StorageChoice;
   readonly logLevel: LogLevel;
+  /** How log lines look; `auto` is `pretty` when stderr is a terminal and `json` otherwise. */
+  readonly logFormat: LogFormat;
+  /** Where to serve Prometheus metrics over HTTP; absent, there is no metrics endpoint. */
+  readonly metrics?: { readonly host: string; readonly port: number };
   /**
    * Hash passwords with core's cheap test parameters instead of production scrypt (hidden flag
    * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.
