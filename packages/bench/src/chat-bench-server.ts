@@ -1,5 +1,11 @@
 import { TRANSPORTS, type TransportName } from "@chat/cli";
-import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
+import {
+  ChatService,
+  createScryptHasher,
+  MemoryStore,
+  NO_ABUSE_LIMITS,
+  type TransportServer,
+} from "@chat/core";
 import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 
 /** Connections the bench may open from its one address (127.0.0.1): far above the 128 of 64 relay pairs. */
@@ -17,15 +23,17 @@ export interface ChatBenchServer {
  * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
  * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
  * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
- * measurement does not dominate the run. Every bench client connects from 127.0.0.1, so the per-address
- * connection cap is raised to {@link BENCH_MAX_CONNECTIONS_PER_ADDRESS}. Nothing else differs from
- * `chat-cli serve`.
+ * measurement does not dominate the run. The abuse limits refuse nothing (`NO_ABUSE_LIMITS`: their checks
+ * still run, so their cost is measured), since the bench floods from one address and a few sessions on
+ * purpose; for the same reason the per-address connection cap is raised to
+ * {@link BENCH_MAX_CONNECTIONS_PER_ADDRESS}. Nothing else differs from `chat-cli serve`.
  */
 export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const store = new MemoryStore();
   const service = new ChatService({
     store,
     hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
+    limits: NO_ABUSE_LIMITS,
   });
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};

@@ -26,7 +26,7 @@ export {
   type RequestOptions,
   type SendOptions,
 } from "./chat-client-options.js";
-export { ChatConnection, type LoginResult } from "./chat-connection.js";
+export { type CallOptions, ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
   ChatError,
   ChatErrorCode,
@@ -34,7 +34,29 @@ export {
   chatErrorCodeFromNumber,
   isChatErrorCodeName,
 } from "./chat-error.js";
-export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
+export {
+  type ChatLimits,
+  DEFAULT_CHAT_LIMITS,
+  DEFAULT_LISTINGS_PER_ADDRESS,
+  DEFAULT_LISTINGS_PER_CONNECTION,
+  DEFAULT_LOGIN_BACKOFF_PER_ACCOUNT_AND_ADDRESS,
+  DEFAULT_LOGIN_BACKOFF_PER_ADDRESS,
+  DEFAULT_MAX_NAMES_SCANNED_PER_REQUEST,
+  DEFAULT_MAX_QUEUED_HASHES,
+  DEFAULT_MAX_TRACKED_KEYS,
+  DEFAULT_NAMES_SCANNED_PER_ADDRESS,
+  DEFAULT_REGISTRATIONS_PER_ADDRESS,
+  DEFAULT_SENDS_PER_SESSION,
+  NO_ABUSE_LIMITS,
+  NO_BACKOFF,
+  resolveChatLimits,
+  UNLIMITED_RATE,
+} from "./chat-limits.js";
+export {
+  ChatService,
+  type ChatServiceOptions,
+  MAX_NAMES_SCANNED_PER_PAGE,
+} from "./chat-service.js";
 export { type Cancellable, ClientRequest } from "./client-request.js";
 export type { ClientStatus } from "./client-status.js";
 export { type Clock, systemClock } from "./clock.js";
@@ -46,7 +68,8 @@ export {
   DELIVERY_RETRY_MAX_DELAY_MS,
   deliveryRetryDelayMs,
 } from "./delivery-retry.js";
-export { LocalClient } from "./local-client.js";
+export type { BackoffShape } from "./failure-backoff.js";
+export { LocalClient, type LocalClientOptions } from "./local-client.js";
 export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
 export {
@@ -60,6 +83,7 @@ export {
   type ScryptParameters,
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
+export { MIN_RETRY_AFTER_MS, retryAfterFromText, retryLater } from "./retry-after.js";
 export {
   CLIENT_MESSAGE_ID_MAX_BYTES,
   CLIENT_MESSAGE_ID_MIN_BYTES,
@@ -97,6 +121,7 @@ export {
   type SessionLease,
   type StopWatching,
 } from "./session-directory.js";
+export { IPV6_SOURCE_PREFIX_BITS, LOCAL_SOURCE, sourceOf } from "./source-address.js";
 export type {
   AccountListRange,
   AccountRecord,
@@ -108,6 +133,7 @@ export type {
   Store,
   StoredMessage,
 } from "./store.js";
+export type { BucketShape } from "./token-bucket.js";
 export type {
   TransportAddress,
   TransportDescriptor,

@@ -172,7 +172,12 @@ export class WireServer {
     const { slot } = admission;
     let chat: ReturnType<ChatService["connect"]>;
     try {
-      chat = this.service.connect({ transport: "wire" });
+      // The peer's address is what per-address limits in core count under.
+      chat = this.service.connect(
+        socket.remoteAddress === undefined
+          ? { transport: "wire" }
+          : { transport: "wire", peerAddress: socket.remoteAddress },
+      );
     } catch (error) {
       slot.release();
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
