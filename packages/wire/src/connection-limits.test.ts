@@ -1,5 +1,5 @@
 import type { ChatService } from "@chat/core";
-import { MemoryStore } from "@chat/core";
+import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -43,14 +43,26 @@ async function start(options: WireServerOptions = {}, service = createTestServic
   };
 }
 
-/** A service whose store holds `count` accounts, so one `acd` answers 10 000 names (about 122 kB). */
+/**
+ * A service whose store holds `count` accounts, so one `acd` answers 10 000 names (about 122 kB). The
+ * listing rate and scan limits would refuse most of the flood's `acd`; these tests are about what the
+ * answers that do run cost, so they raise those limits, and only those.
+ */
 async function crowdedService(count: number): Promise<ChatService> {
   const store = new MemoryStore();
   for (let index = 0; index < count; index++) {
     const username = `user${String(index).padStart(6, "0")}`;
     await store.createAccount({ username, key: username, passwordHash: "unused", createdAt: 0 });
   }
-  return createTestService({ store });
+  return createTestService({
+    store,
+    limits: {
+      listingsPerConnection: UNLIMITED_RATE,
+      listingsPerAddress: UNLIMITED_RATE,
+      namesScannedPerAddress: UNLIMITED_RATE,
+      maxNamesScannedPerRequest: Number.POSITIVE_INFINITY,
+    },
+  });
 }
 
 const ACD = encodeFrame({ type: "acd" });
