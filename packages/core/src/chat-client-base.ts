@@ -105,6 +105,14 @@ class RetriedCall<T> {
  * message to {@link deliver}, reports a lost connection with {@link connectionLost} and a fatal problem
  * with {@link fail}.
  */
+/** A `send` as the base hands it to its transport. */
+export interface OutgoingSend {
+  readonly to: string;
+  readonly content: string;
+  /** The client message id: the caller's, or one the base picked for a send it may repeat after a reconnect. */
+  readonly clientMessageId: Uint8Array | undefined;
+}
+
 export abstract class ChatClientBase implements ChatClient {
   /** Incoming messages; {@link deliver} pushes, `messages` takes. Ended when the client ends. */
   protected readonly incoming = new AsyncQueue<IncomingMessage>();
@@ -249,11 +257,13 @@ export abstract class ChatClientBase implements ChatClient {
     if (this.policy === undefined) {
       // The hot path of a client that does not reconnect: no closure, straight to the transport.
       const request = this.direct<SendResult>(options);
-      if (!request.isSettled) this.carrySend(to, content, given, request);
+      if (!request.isSettled) this.carrySend({ to, content, clientMessageId: given }, request);
       return request.promise;
     }
     const id = given ?? randomBytes(GENERATED_CLIENT_MESSAGE_ID_BYTES);
-    return this.dispatch<SendResult>(options, "send", (request) => this.carrySend(to, content, id, request));
+    return this.dispatch<SendResult>(options, "send", (request) =>
+      this.carrySend({ to, content, clientMessageId: id }, request),
+    );
   }
 
   /** @inheritDoc */
@@ -321,12 +331,7 @@ export abstract class ChatClientBase implements ChatClient {
   /** Carries `listAccounts`. */
   protected abstract carryListAccounts(query: AccountQuery, request: ClientRequest<AccountPage>): void;
   /** Carries `send`, with the client message id when there is one. */
-  protected abstract carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void;
+  protected abstract carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void;
   /** Carries `ack`. */
   protected abstract carryAck(upToSeq: number, request: ClientRequest<void>): void;
 

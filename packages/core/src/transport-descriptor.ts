@@ -22,6 +22,12 @@ export interface TransportServer {
 export interface TransportServerOptions {
   /** Where connections, logins and errors are logged. Default silent. */
   readonly logger?: ServerLogger;
+  /**
+   * Most simultaneous connections from one remote address. Default 16 (`DEFAULT_MAX_CONNECTIONS_PER_ADDRESS`
+   * of `@chat/core/adapter`); raised where many clients share one address on purpose (a bench on loopback,
+   * a gateway in front of the server).
+   */
+  readonly maxConnectionsPerAddress?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   ChatError,
   type ClientRequest,
   type LoginResult,
+  type OutgoingSend,
   type SendResult,
 } from "@chat/core";
 import type { Framing } from "./compact-layout.js";
@@ -132,12 +133,8 @@ export class WireClient extends ChatClientBase {
     this.request("list", frame, request);
   }
 
-  protected carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void {
+  protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
+    const { to, content, clientMessageId } = send;
     if (clientMessageId !== undefined) {
       this.request("send", { type: "mid", to, clientMessageId, content }, request);
       return;
