@@ -1,4 +1,4 @@
-import type { ServerLogger } from "@chat/core";
+import type { ServerLogger, ServerTlsOptions } from "@chat/core";
 
 /** Settings of a {@link WireServer}. Every duration is in milliseconds. */
 export interface WireServerOptions {
@@ -28,10 +28,16 @@ export interface WireServerOptions {
   readonly drainTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish and sockets close before destroying them. Default 5 s. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Serve implicit TLS: every connection starts with the TLS handshake (no STARTTLS), then speaks frames
+   * exactly as in plaintext. Default plaintext. A server serves one or the other: for clients that cannot
+   * do TLS, run a second `WireServer` without `tls` on another port, in front of the same service.
+   */
+  readonly tls?: ServerTlsOptions;
 }
 
-/** {@link WireServerOptions} with every default filled in. */
-export type ResolvedWireServerOptions = Required<WireServerOptions>;
+/** {@link WireServerOptions} with every default filled in (`tls` is the listener's, not the connections'). */
+export type ResolvedWireServerOptions = Required<Omit<WireServerOptions, "tls">>;
 
 /** The smallest write high-water mark: the socket's own buffer size, so `drain` is always emitted. */
 export const MIN_WRITE_HIGH_WATER_MARK = 16 * 1024;

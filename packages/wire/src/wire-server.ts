@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { createServer as createTlsServer } from "node:tls";
 import { ChatError, type ChatService, silentLogger } from "@chat/core";
-import { GracefulClose, serverShuttingDown } from "@chat/core/adapter";
+import { GracefulClose, nodeServerTlsOptions, serverShuttingDown } from "@chat/core/adapter";
 import { seedErrorText } from "./error-frames.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { ServerConnection } from "./server-connection.js";
@@ -49,6 +50,7 @@ export class WireServer {
   private readonly options: ResolvedWireServerOptions;
   private readonly server: Server;
   private readonly connections = new Set<ServerConnection>();
+  private readonly tls: boolean;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly closer: GracefulClose;
   /** Settles once the listener has stopped and every socket has closed. */
@@ -60,7 +62,8 @@ export class WireServer {
     options: WireServerOptions = {},
   ) {
     this.options = resolveServerOptions(options, silentLogger);
-    this.server = createServer((socket) => this.accept(socket));
+    this.tls = options.tls !== undefined;
+    this.server = this.createListener(options);
     this.server.on("error", (error) => this.options.logger.error({ error: error.message }, "server error"));
     this.closer = new GracefulClose({
       timeoutMs: this.options.shutdownTimeoutMs,
@@ -70,6 +73,11 @@ export class WireServer {
       },
       finish: () => this.finishClose(),
     });
+  }
+
+  /** Whether connections speak TLS (the `tls` option). */
+  get secure(): boolean {
+    return this.tls;
   }
 
   /** Starts listening; resolves with the bound address (the real port when 0 was asked for). */
@@ -84,7 +92,7 @@ export class WireServer {
         const address = this.server.address();
         const bound = typeof address === "object" && address !== null ? address.port : port;
         this.startSweeping();
-        this.options.logger.info({ host, port: bound }, "wire server listening");
+        this.options.logger.info({ host, port: bound, tls: this.tls }, "wire server listening");
         resolve({ host, port: bound });
       });
     });
@@ -120,6 +128,27 @@ export class WireServer {
     await this.listenerClosed;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.options.logger.info({}, "wire server closed");
+  }
+
+  /**
+   * A plain TCP listener, or with `tls` a TLS one that hands over a socket only once its handshake
+   * succeeded: everything after it (frames, limits, timeouts) is the same on both.
+   */
+  private createListener(options: WireServerOptions): Server {
+    const accept = (socket: Socket): void => this.accept(socket);
+    if (options.tls === undefined) return createServer(accept);
+    const server = createTlsServer(nodeServerTlsOptions(options.tls), accept);
+    // A failed handshake (plaintext bytes, an old TLS version, a missing or foreign client certificate, the
+    // handshake timeout) only ever reaches here: no chat connection exists for it. Node leaves a timed-out
+    // socket open for this listener to decide, so it is destroyed here, whatever the error.
+    server.on("tlsClientError", (error, socket) => {
+      this.options.logger.info(
+        { remote: socket.remoteAddress, error: error.message },
+        "tls handshake failed",
+      );
+      socket.destroy();
+    });
+    return server;
   }
 
   private accept(socket: Socket): void {

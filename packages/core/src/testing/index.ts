@@ -27,4 +27,10 @@ export {
 export { HeldHasher } from "./held-hasher.js";
 export { ARRIVAL_TIMEOUT_MS, Inbox, QUIET_PERIOD_MS } from "./inbox.js";
 export { describeStoreContract, type StoreContractOptions } from "./store-contract.js";
+export {
+  createTestCertificates,
+  type TestAuthority,
+  type TestCertificates,
+  type TestKeyPair,
+} from "./test-certificates.js";
 export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
