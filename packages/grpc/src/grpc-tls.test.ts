@@ -45,7 +45,7 @@ describe("gRPC over TLS", () => {
     return { server, port };
   }
 
-  function client(port: number, tls: ClientTls | undefined, refused = false): GrpcClient {
+  function client(port: number, tls: ClientTls, refused = false): GrpcClient {
     const made = new GrpcClient({
       host: "127.0.0.1",
       port,
@@ -101,7 +101,7 @@ describe("gRPC over TLS", () => {
 
   it("is refused by a plaintext client, and keeps serving TLS clients", async () => {
     const { port } = await serve(trusted());
-    await expectChatError(client(port, undefined, true).connect(), "UNAVAILABLE");
+    await expectChatError(client(port, false, true).connect(), "UNAVAILABLE");
     const after = client(port, { ca: certificates.ca.cert });
     await after.connect();
     await after.register("after", PASSWORD);

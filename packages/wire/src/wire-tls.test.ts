@@ -42,7 +42,7 @@ describe("the wire protocol over TLS", () => {
     return { server, port, service };
   }
 
-  function client(port: number, tls: ClientTls | undefined): WireClient {
+  function client(port: number, tls: ClientTls): WireClient {
     const made = new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: EVENT_TIMEOUT_MS, tls });
     cleanups.push(() => made.close());
     return made;
@@ -136,7 +136,7 @@ describe("the wire protocol over TLS", () => {
     });
     await expectChatError(client(plainPort, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
     const { port: tlsPort } = await serve(trusted());
-    await expectChatError(client(tlsPort, undefined).connect(), "UNAVAILABLE");
+    await expectChatError(client(tlsPort, false).connect(), "UNAVAILABLE");
   });
 
   describe("with a CA for client certificates", () => {
