@@ -1,5 +1,6 @@
 import type { Variant } from "./bench-variant.js";
 import type { LatencySummary } from "./latency-recorder.js";
+import type { TlsCostResult } from "./tls-cost.js";
 
 /** The machine a run was measured on. */
 export interface MachineFacts {
@@ -119,6 +120,8 @@ export interface BenchResults {
   readonly relay: readonly RelayResult[];
   readonly load: readonly LoadResult[];
   readonly stores: readonly StoreResult[];
+  /** The TLS section: each measured variant in plaintext and over TLS. */
+  readonly tls: readonly TlsCostResult[];
   /** The offered rate every variant's latency-under-load steps include: the verdict table's p99 column. */
   readonly commonLoadRate: number;
   readonly ratios: readonly BaselineRatio[];

@@ -81,6 +81,7 @@ describe("pnpm bench --quick", () => {
     expect(run.stderr).toContain("[bench");
     expect(run.stdout).toContain("| CPU | cores | Node |");
     expect(run.stdout).toContain("### Targets");
+    expect(run.stdout).toContain("### TLS cost");
     // The verdict comes first, with the four variants and the paragraph that answers the question.
     expect(run.stdout.indexOf("### Verdict")).toBeLessThan(run.stdout.indexOf("### Machine"));
     expect(run.stdout).toContain("**Which to pick when.**");
@@ -95,6 +96,17 @@ describe("pnpm bench --quick", () => {
     expect(results.profile).toBe("quick");
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.nodeVersion).toBe(process.version);
+
+    // TLS cost: each default client in plaintext and over TLS, every figure measured.
+    expect(results.tls.map((row) => row.variant)).toEqual(["wire-compact", "grpc-stream"]);
+    for (const row of results.tls) {
+      for (const side of [row.plain, row.tls]) {
+        expect(side.paddle.roundTripsPerSecond).toBeGreaterThan(0);
+        expect(side.relay.messagesPerSecond).toBeGreaterThan(0);
+        expect(side.connectP50Ms).toBeGreaterThan(0);
+      }
+      expect(row.tls.paddle.name).toBe(`${row.variant} paddle over TLS`);
+    }
 
     // Payload sizes: every operation on every variant.
     for (const variant of VARIANTS) {

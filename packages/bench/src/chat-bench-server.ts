@@ -1,5 +1,11 @@
 import { TRANSPORTS, type TransportName } from "@chat/cli";
-import { ChatService, createScryptHasher, MemoryStore, type TransportServer } from "@chat/core";
+import {
+  ChatService,
+  createScryptHasher,
+  MemoryStore,
+  type ServerTlsOptions,
+  type TransportServer,
+} from "@chat/core";
 import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
 
 /** The chat server under test: one service on a memory store, behind every transport. */
@@ -14,9 +20,10 @@ export interface ChatBenchServer {
  * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
  * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
  * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
- * measurement does not dominate the run. Nothing else differs from `chat-cli serve`.
+ * measurement does not dominate the run. Nothing else differs from `chat-cli serve`. With `tls` (the
+ * bench's TLS section) every listener speaks TLS.
  */
-export async function startChatBenchServer(): Promise<ChatBenchServer> {
+export async function startChatBenchServer(tls?: ServerTlsOptions): Promise<ChatBenchServer> {
   const store = new MemoryStore();
   const service = new ChatService({
     store,
@@ -25,7 +32,8 @@ export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};
   for (const transport of TRANSPORTS) {
-    const server = transport.createServer(service);
+    // With `tls`, every transport speaks TLS: the descriptor carries it, as for `chat-cli serve --tls-cert`.
+    const server = transport.createServer(service, tls === undefined ? {} : { tls });
     servers.push(server);
     ports[transport.name] = (await server.listen({ host: "127.0.0.1", port: 0 })).port;
   }

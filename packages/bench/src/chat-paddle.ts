@@ -1,3 +1,4 @@
+import type { ClientTls } from "@chat/core";
 import type { PaddleResult } from "./bench-results.js";
 import { ranAs, VARIANT_TAGS, type Variant } from "./bench-variant.js";
 import { closeAll, contentOf, inboxOf, loggedInClient } from "./chat-clients.js";
@@ -48,21 +49,23 @@ export async function closedLoop(
 
 /**
  * The seed's paddle: one client sends a message to itself and waits for its delivery (and the send's
- * reply), over and over.
+ * reply), over and over. With `tls` the client speaks TLS (to a TLS server) and the result is named so.
  */
 export async function chatPaddle(
   variant: Variant,
   port: number,
   bounds: PaddleBounds,
+  tls: ClientTls = false,
 ): Promise<PaddleResult> {
   const username = `paddle_${VARIANT_TAGS[variant]}`;
-  const client = await loggedInClient(variant, port, username);
+  const client = await loggedInClient(variant, port, username, tls);
   const inbox = inboxOf(client);
   const content = contentOf(PADDLE_CONTENT_BYTES);
   let sinceAck = 0;
   let acking: Promise<void> = Promise.resolve();
   try {
-    const result = await closedLoop(`${variant} paddle`, bounds, async () => {
+    const name = tls === false ? `${variant} paddle` : `${variant} paddle over TLS`;
+    const result = await closedLoop(name, bounds, async () => {
       const [, message] = await Promise.all([client.send(username, content), inbox.next()]);
       if (++sinceAck === ACK_EVERY) {
         sinceAck = 0;

@@ -2,6 +2,7 @@ import { messageBytesOf, paddleOf, relayOf, VERDICT_RELAY_PAIRS } from "./baseli
 import type { BenchResults, DirectionBytes, OperationBytes } from "./bench-results.js";
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
+import { tlsCostSection } from "./tls-cost-report.js";
 
 const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 const ms = (value: number): string => value.toFixed(value < 10 ? 3 : 1);
@@ -240,6 +241,7 @@ export function markdownReport(results: BenchResults): string {
       "",
     );
   }
+  parts.push(...tlsCostSection(results.tls));
   parts.push(
     "### Stored-message throughput (append, then drain with acks)",
     "",

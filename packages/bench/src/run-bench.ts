@@ -25,6 +25,7 @@ import type { ServerKind } from "./server-kind.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { measureStores } from "./store-throughput.js";
 import { svgChart } from "./svg-chart.js";
+import { measureTlsCost, TLS_RELAY_PAIRS } from "./tls-cost.js";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -171,6 +172,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
   }
 
+  progress("TLS cost: plaintext and TLS servers, back to back");
+  const tls = await measureTlsCost({
+    bounds,
+    relay: relaySettings(TLS_RELAY_PAIRS),
+    startServer: (kind, args) => startServerProcess(entry, kind, nodeArgs, args),
+    progress,
+  });
+
   progress(`stores: ${integer(profile.storeMessages)} messages, append then drain`);
   const stores: StoreResult[] = await measureStores(profile.storeMessages);
   for (const store of stores) {
@@ -191,6 +200,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     relay,
     load,
     stores,
+    tls,
     commonLoadRate: profile.commonLoadRate,
     ratios: baselineRatios(inputs),
     targets: targetChecks(inputs),

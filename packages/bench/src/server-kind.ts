@@ -1,5 +1,8 @@
-/** Which server a bench child process runs. */
-export type ServerKind = "chat" | "net" | "grpc-baseline";
+/**
+ * Which server a bench child process runs. `chat-tls` is `chat` with TLS on every listener; its
+ * certificate and key files follow the kind on the command line.
+ */
+export type ServerKind = "chat" | "chat-tls" | "net" | "grpc-baseline";
 
 /** The line a bench child prints on stdout once it listens: the ports it bound. */
 export interface ServerReady {
@@ -9,5 +12,5 @@ export interface ServerReady {
 
 /** Whether a string names a server kind. */
 export function isServerKind(value: string | undefined): value is ServerKind {
-  return value === "chat" || value === "net" || value === "grpc-baseline";
+  return value === "chat" || value === "chat-tls" || value === "net" || value === "grpc-baseline";
 }

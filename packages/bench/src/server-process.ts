@@ -22,15 +22,18 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Spawns `node <entry> <kind>` and waits for its ready line. Extra Node flags (for example
- * `--cpu-prof`) come from `nodeArgs`.
+ * Spawns `node <entry> <kind> [...args]` and waits for its ready line. Extra Node flags (for example
+ * `--cpu-prof`) come from `nodeArgs`; `args` follow the kind (the files of `chat-tls`).
  */
 export async function startServerProcess(
   entry: string,
   kind: ServerKind,
   nodeArgs: readonly string[] = [],
+  args: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, entry, kind], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, entry, kind, ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout });
   let timer: NodeJS.Timeout | undefined;
   const ready = await new Promise<ServerReady>((resolve, reject) => {
