@@ -15,6 +15,5 @@ export const wireTransport: TransportDescriptor<"wire"> = {
   createServer: (service, options = {}) => new WireServer(service, options),
   // A WireClient always opens its own socket, so no option is needed for a connection of its own.
   createClient: ({ host, port }, options = {}) => new WireClient({ ...options, host, port }),
-  describeClient: (client) =>
-    client instanceof WireClient ? `${client.framing} frames${client.secure ? " over TLS" : ""}` : undefined,
+  describeClient: (client) => (client instanceof WireClient ? `${client.framing} frames` : undefined),
 };

@@ -3,6 +3,8 @@ import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { silenceAddressSniWarning } from "../tls/silence-address-sni-warning.js";
+import { type ClientTlsFiles, readClientTls } from "../tls/tls-files.js";
 import { type TransportName, transportNamed } from "../transports/registry.js";
 import { startInteractive } from "./interactive-mode.js";
 import type { PromptMode } from "./prompt-mode.js";
@@ -15,6 +17,8 @@ export interface ConnectOptions {
   readonly port: number;
   /** Reconnect after a lost connection (the default); false exits with status 1 instead. */
   readonly reconnect?: boolean;
+  /** Speak TLS (`--tls`), with these files (each optional); absent, plaintext. */
+  readonly tls?: ClientTlsFiles;
 }
 
 /** The process streams `chat-cli connect` talks through. */
@@ -33,11 +37,13 @@ export interface ConnectStreams {
  * A server that cannot be reached at all at the start rejects with a `CliFailure`.
  */
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
-  const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
+  const address = `${formatAddress(options.host, options.port)} (${options.transport}${options.tls === undefined ? "" : ", TLS"})`;
   routeGrpcLogs();
   const reconnect = options.reconnect ?? true;
   const transport = transportNamed(options.transport);
-  const client = transport.createClient({ host: options.host, port: options.port }, { reconnect });
+  const tls = options.tls === undefined ? false : await readClientTls(options.tls);
+  if (tls !== false) silenceAddressSniWarning();
+  const client = transport.createClient({ host: options.host, port: options.port }, { reconnect, tls });
   try {
     await client.connect();
   } catch (error) {

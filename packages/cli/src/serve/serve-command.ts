@@ -1,8 +1,9 @@
 import type { TransportDescriptor } from "@chat/core";
 import { Command, Option } from "commander";
+import { CliFailure, ExitCode } from "../cli-failure.js";
 import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
-import { servePortFlag, TRANSPORTS, type TransportName } from "../transports/registry.js";
+import { DEFAULT_TRANSPORT, servePortFlag, TRANSPORTS, type TransportName } from "../transports/registry.js";
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
 import { parseRedisUrl } from "./redis-url.js";
 import { runServe } from "./run-serve.js";
@@ -33,7 +34,28 @@ interface ServeFlags {
   readonly redis?: string;
   readonly redisUnsafe?: true;
   readonly logLevel: LogLevel;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsCa?: string;
+  readonly plainPort?: number;
   readonly insecureTestHashing?: true;
+}
+
+/** `--tls-cert` and `--tls-key` as {@link ServeOptions}' `tls`, checked: both or neither, the rest need them. */
+function tlsFrom(flags: ServeFlags): Pick<ServeOptions, "tls" | "plainPort"> {
+  const { tlsCert: cert, tlsKey: key, tlsCa: ca, plainPort } = flags;
+  if (cert === undefined && key === undefined) {
+    const stray = ca !== undefined ? "--tls-ca" : plainPort !== undefined ? "--plain-port" : undefined;
+    if (stray !== undefined) throw new CliFailure(`${stray} needs --tls-cert and --tls-key`, ExitCode.USAGE);
+    return {};
+  }
+  if (cert === undefined || key === undefined) {
+    throw new CliFailure("--tls-cert and --tls-key go together", ExitCode.USAGE);
+  }
+  return {
+    tls: { cert, key, ...(ca === undefined ? {} : { ca }) },
+    ...(plainPort === undefined ? {} : { plainPort }),
+  };
 }
 
 function storageChoiceFrom(flags: ServeFlags): StorageChoice {
@@ -61,6 +83,7 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     ports: portsFrom(flags),
     storage: storageChoiceFrom(flags),
     logLevel: flags.logLevel,
+    ...tlsFrom(flags),
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
   };
 }
@@ -101,6 +124,18 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
       .option(
         "--redis-unsafe",
         "run even on Redis settings that could lose acknowledged sends (experiments only)",
+      )
+      .option(
+        "--tls-cert <file>",
+        "serve TLS on every port with this PEM certificate chain (needs --tls-key); no plaintext then",
+      )
+      .option("--tls-key <file>", "the PEM private key of --tls-cert")
+      .option("--tls-ca <file>", "require client certificates issued by this PEM CA (with --tls-cert)")
+      .addOption(
+        new Option(
+          "--plain-port <port>",
+          `also serve plaintext ${DEFAULT_TRANSPORT} on this port, for clients that cannot do TLS (with --tls-cert)`,
+        ).argParser(parsePort),
       )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")

@@ -1,3 +1,4 @@
+import type { ServerTlsFiles } from "../tls/tls-files.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import type { LogLevel } from "./create-logger.js";
 
@@ -31,6 +32,10 @@ export interface ServeOptions {
   readonly ports: Readonly<Record<TransportName, number>>;
   readonly storage: StorageChoice;
   readonly logLevel: LogLevel;
+  /** TLS on every transport's port (`--tls-cert`, `--tls-key`, `--tls-ca`); absent, they speak plaintext. */
+  readonly tls?: ServerTlsFiles;
+  /** A plaintext listener of the default transport (`--plain-port`) next to its TLS one; only with `tls`. */
+  readonly plainPort?: number;
   /**
    * Hash passwords with core's cheap test parameters instead of production scrypt (hidden flag
    * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.
