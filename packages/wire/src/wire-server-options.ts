@@ -4,7 +4,10 @@ import type { ServerLogger, ServerTlsOptions } from "@chat/core";
 export interface WireServerOptions {
   /** Where connections, logins and errors are logged (never passwords or message contents). Default silent. */
   readonly logger?: ServerLogger;
-  /** Most simultaneous connections; one more gets an `err` and is closed. Default 10 000. */
+  /**
+   * Most simultaneous connections; one more gets an `err` and is closed. With `tls`, connections still in
+   * their handshake count too, and one past the cap is closed at once, before any TLS. Default 10 000.
+   */
   readonly maxConnections?: number;
   /**
    * A connection with no session that sends nothing for this long is closed. Minutes by default (5), so a

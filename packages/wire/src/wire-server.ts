@@ -148,6 +148,16 @@ export class WireServer {
       );
       socket.destroy();
     });
+    // A connection in its handshake holds a socket but no chat connection, so `accept`'s cap cannot see it:
+    // node's own cap counts every TCP connection, handshakes included, and drops the ones past it at once
+    // (no `err` frame is possible before the handshake).
+    server.maxConnections = this.options.maxConnections;
+    server.on("drop", (dropped) =>
+      this.options.logger.warn(
+        { remote: dropped?.remoteAddress, reason: "the server is full" },
+        "connection refused",
+      ),
+    );
     return server;
   }
 

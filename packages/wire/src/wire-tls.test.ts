@@ -219,6 +219,49 @@ describe("the wire protocol over TLS", () => {
     await after.register("after", PASSWORD);
   });
 
+  it("counts connections still in their handshake against maxConnections", async () => {
+    const service = createTestService();
+    const server = new WireServer(service, { maxConnections: 2, tls: trusted() });
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    cleanups.push(async () => {
+      await server.close();
+      await service.close();
+    });
+    const silent = async () => {
+      const socket = connectTcp({ host: "127.0.0.1", port });
+      socket.on("error", () => {});
+      const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+      cleanups.push(() => {
+        socket.destroy();
+      });
+      return { socket, closed };
+    };
+    const first = await silent();
+    const second = await silent();
+    // Two silent connections in their handshake fill the server: the third is closed at once, long before
+    // the handshake timeout (10 s), and so is a real TLS client.
+    await (await silent()).closed;
+    await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    first.socket.destroy();
+    second.socket.destroy();
+    await Promise.all([first.closed, second.closed]);
+    // Room again once the server has seen them go (its side of the close comes a moment after ours).
+    const deadline = Date.now() + EVENT_TIMEOUT_MS;
+    for (;;) {
+      const after = client(port, { ca: certificates.ca.cert });
+      const connected = await after.connect().then(
+        () => true,
+        (error: unknown) => {
+          if (Date.now() > deadline) throw error;
+          return false;
+        },
+      );
+      if (connected) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+
   it("cuts a connection that never starts its handshake after the handshake timeout", async () => {
     const { port } = await serve({ ...trusted(), handshakeTimeoutMs: 200 });
     const started = Date.now();
