@@ -25,5 +25,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
   for (const command of [createServeCommand(setExitCode), createConnectCommand(setExitCode)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
+  // `chat-cli serve --version` answers like `chat-cli --version`: people ask whichever they typed.
+  for (const command of program.commands) command.version(CLI_VERSION, "-V, --version", "print the version");
   return program;
 }

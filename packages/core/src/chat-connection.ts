@@ -3,6 +3,7 @@ import { ChatError } from "./chat-error.js";
 import type { DeliverySink, SendResult } from "./delivery.js";
 import { MAX_NAMES_PER_FULL_LISTING, MAX_PAGE_SIZE } from "./rules.js";
 import type { ServiceInternals } from "./service-internals.js";
+import type { RequestOperation, ServiceObserver } from "./service-observer.js";
 import type { Session } from "./session.js";
 
 /** The reply to a successful login. */
@@ -22,7 +23,52 @@ export class ChatConnection {
   private closed = false;
 
   /** @internal Created by `ChatService.connect()`. */
-  constructor(private readonly service: ServiceInternals) {}
+  constructor(
+    private readonly service: ServiceInternals,
+    /** The transport's label, for the observer. */
+    readonly transport: string = "unknown",
+    private readonly observer: ServiceObserver | undefined = undefined,
+  ) {
+    observer?.connectionOpened?.(transport);
+  }
+
+  /**
+   * Runs a request and tells the observer how it went. Without an observer (or one that does not time
+   * requests) it is the request itself, untouched: sends are the hot path. Synchronous throws stay
+   * synchronous, as callers of the unwrapped methods see them.
+   */
+  private observed<T>(operation: RequestOperation, run: () => Promise<T>): Promise<T> {
+    const observer = this.observer;
+    if (observer?.requestFinished === undefined) return run();
+    const started = performance.now();
+    const report = (error?: unknown): void => {
+      const durationMs = performance.now() - started;
+      const base = { transport: this.transport, operation, durationMs };
+      if (error === undefined) observer.requestFinished?.(base);
+      else
+        observer.requestFinished?.({
+          ...base,
+          errorCode: error instanceof ChatError ? error.code : "INTERNAL",
+        });
+    };
+    let pending: Promise<T>;
+    try {
+      pending = run();
+    } catch (error) {
+      report(error);
+      throw error;
+    }
+    return pending.then(
+      (value) => {
+        report();
+        return value;
+      },
+      (error: unknown) => {
+        report(error);
+        throw error;
+      },
+    );
+  }
 
   /** The logged-in account's registered spelling, or `undefined` when logged out. */
   get username(): string | undefined {
@@ -48,14 +94,18 @@ export class ChatConnection {
 
   /** Creates an account (needs no login). */
   register(username: unknown, password: unknown): Promise<void> {
-    this.usable();
-    return this.service.register(username, password);
+    return this.observed("register", () => {
+      this.usable();
+      return this.service.register(username, password);
+    });
   }
 
   /** Lists account names, one page at a time (needs no login). */
   listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
-    this.usable();
-    return this.service.listAccounts(query);
+    return this.observed("listAccounts", () => {
+      this.usable();
+      return this.service.listAccounts(query);
+    });
   }
 
   /**
@@ -96,7 +146,11 @@ export class ChatConnection {
    * Logs in. Fails with `FAILED_PRECONDITION` when this connection already holds a session or the account
    * is logged in elsewhere, and `UNAUTHENTICATED` for a wrong username or password (same message for both).
    */
-  async login(username: unknown, password: unknown): Promise<LoginResult> {
+  login(username: unknown, password: unknown): Promise<LoginResult> {
+    return this.observed("login", () => this.openLogin(username, password));
+  }
+
+  private async openLogin(username: unknown, password: unknown): Promise<LoginResult> {
     const refusal = this.loginRefusal();
     if (refusal) throw refusal;
     this.loginPending = true;
@@ -119,7 +173,20 @@ export class ChatConnection {
    * not yet acknowledged.
    */
   attach(sink: DeliverySink): void {
-    this.requireSession().attach(sink);
+    const session = this.requireSession();
+    const delivered = this.observer?.messageDelivered;
+    if (delivered === undefined) {
+      session.attach(sink);
+      return;
+    }
+    const transport = this.transport;
+    session.attach({
+      deliver: (message) => {
+        delivered.call(this.observer, transport);
+        return sink.deliver(message);
+      },
+      ...(sink.ended === undefined ? {} : { ended: (reason) => sink.ended?.(reason) }),
+    });
   }
 
   /** Stops delivery; the session stays logged in and messages are stored until the next attach. */
@@ -133,17 +200,21 @@ export class ChatConnection {
   }
 
   /** Logs out; messages not yet acknowledged stay stored for the next login. */
-  async logout(): Promise<void> {
-    const session = this.requireSession();
-    this.session = undefined;
-    this.service.endSession(session);
+  logout(): Promise<void> {
+    return this.observed("logout", async () => {
+      const session = this.requireSession();
+      this.session = undefined;
+      this.service.endSession(session);
+    });
   }
 
   /** Deletes the logged-in account and all mail queued for it, then ends the session. */
-  async deleteAccount(): Promise<void> {
-    const session = this.requireSession();
-    await this.service.deleteAccount(session);
-    if (this.session === session) this.session = undefined;
+  deleteAccount(): Promise<void> {
+    return this.observed("deleteAccount", async () => {
+      const session = this.requireSession();
+      await this.service.deleteAccount(session);
+      if (this.session === session) this.session = undefined;
+    });
   }
 
   /**
@@ -152,12 +223,23 @@ export class ChatConnection {
    * stores nothing; the same id with another recipient or content is `INVALID_ARGUMENT`.
    */
   send(to: unknown, content: unknown, clientMessageId?: unknown): Promise<SendResult> {
-    return this.service.send(this.requireSession(), to, content, clientMessageId);
+    const sent = this.observer?.messageSent;
+    if (sent === undefined) {
+      return this.observed("send", () =>
+        this.service.send(this.requireSession(), to, content, clientMessageId),
+      );
+    }
+    return this.observed("send", () =>
+      this.service.send(this.requireSession(), to, content, clientMessageId).then((result) => {
+        sent.call(this.observer, result.delivery);
+        return result;
+      }),
+    );
   }
 
   /** Acknowledges every delivered message up to and including `upToSeq`, removing them from the store. */
   ack(upToSeq: unknown): Promise<void> {
-    return this.service.ack(this.requireSession(), upToSeq);
+    return this.observed("ack", () => this.service.ack(this.requireSession(), upToSeq));
   }
 
   /**
@@ -171,5 +253,6 @@ export class ChatConnection {
     this.session = undefined;
     if (session) this.service.endSession(session);
     this.service.connectionClosed(this);
+    this.observer?.connectionClosed?.(this.transport);
   }
 }

@@ -23,6 +23,7 @@ import {
   validateUsername,
 } from "./rules.js";
 import type { ServiceInternals } from "./service-internals.js";
+import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
 import { leaseLostError, type SessionDirectory } from "./session-directory.js";
 import type { AppendLimits, Store, StoredMessage } from "./store.js";
@@ -70,6 +71,8 @@ export interface ChatServiceOptions {
   readonly maxBacklog?: number;
   /** Told about failures that have no caller to return to (for logging). */
   readonly onError?: (error: unknown) => void;
+  /** Watches connections, requests and messages, e.g. for metrics; see {@link ServiceObserver}. */
+  readonly observer?: ServiceObserver;
   /**
    * Where sessions live cluster-wide (the one-device rule, fenced delivery, wake-ups across nodes); default
    * a {@link LocalSessionDirectory} on `store`, for a single process. The service does not close it.
@@ -98,6 +101,7 @@ export class ChatService {
   private readonly connections = new Set<ChatConnection>();
   private closed = false;
   private readonly internals: ServiceInternals;
+  private readonly observer: ServiceObserver | undefined;
   private readonly directory: SessionDirectory;
   private readonly renewTimer: NodeJS.Timeout | undefined;
   /** Sessions whose renewal is in flight, so a slow directory is never asked twice at once. */
@@ -116,6 +120,7 @@ export class ChatService {
     this.clock = options.clock ?? systemClock;
     this.deliveryBatchSize = options.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
     this.reportError = options.onError ?? (() => {});
+    this.observer = options.observer;
     this.appendLimits = { maxBacklog: validateMaxBacklog(options.maxBacklog ?? DEFAULT_MAX_BACKLOG) };
     this.internals = {
       register: (username, password) => this.register(username, password),
@@ -136,10 +141,13 @@ export class ChatService {
     if (this.closed) throw new ChatError("UNAVAILABLE", "the server is shutting down");
   }
 
-  /** Opens a connection: the handle a transport uses for one client. */
-  connect(): ChatConnection {
+  /**
+   * Opens a connection: the handle a transport uses for one client. The transport may label it (`wire`,
+   * `grpc`) for the observer; the service itself never looks at the label.
+   */
+  connect(options: ConnectOptions = {}): ChatConnection {
     this.usable();
-    const connection = new ChatConnection(this.internals);
+    const connection = new ChatConnection(this.internals, options.transport, this.observer);
     this.connections.add(connection);
     return connection;
   }

@@ -80,6 +80,7 @@ export {
   WILDCARD_MAX_BYTES,
 } from "./rules.js";
 export { type LogFields, type ServerLogger, silentLogger } from "./server-logger.js";
+export type { ConnectOptions, RequestEvent, RequestOperation, ServiceObserver } from "./service-observer.js";
 export {
   DEFAULT_LEASE_RENEW_INTERVAL_MS,
   DEFAULT_LEASE_TTL_MS,

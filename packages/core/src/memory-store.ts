@@ -240,6 +240,14 @@ export class MemoryStore implements Store {
     return low;
   }
 
+  /** @inheritDoc */
+  async countMessages(): Promise<number> {
+    this.check();
+    let count = 0;
+    for (const account of this.accounts.values()) count += account.log.length - account.head;
+    return count;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -135,6 +135,11 @@ export interface Store {
   readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** Removes a recipient's messages with sequence numbers up to and including `upToSeq`; returns how many. */
   ackMessages(recipientKey: string, upToSeq: number): Promise<number>;
+  /**
+   * How many messages are stored and not yet acknowledged, over every recipient: the offline queue's
+   * depth, for metrics. Optional: a store that cannot count cheaply leaves it out.
+   */
+  countMessages?(): Promise<number>;
   /** Flushes and releases the store; no method may be called afterwards. */
   close(): Promise<void>;
 }

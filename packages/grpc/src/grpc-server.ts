@@ -47,6 +47,7 @@ import type {
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { ChatHealth } from "./health.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
@@ -98,6 +99,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
+  /** Whether to serve the gRPC health checking protocol (`grpc.health.v1.Health`). Default true. */
+  readonly health?: boolean;
 }
 
 /** Where {@link GrpcServer.listen} binds. */
@@ -129,6 +132,7 @@ export class GrpcServer {
   readonly secure: boolean;
   /** Serves the calls that need no session (register, list), which hold no per-client state. */
   private anonymous: ChatConnection | undefined;
+  private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
 
   constructor(
@@ -151,6 +155,10 @@ export class GrpcServer {
     this.server = new Server(serverChannelOptions(limits));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
+    if (options.health ?? true) {
+      this.health = new ChatHealth();
+      this.health.addTo(this.server);
+    }
     if (options.tls !== undefined && options.credentials !== undefined) {
       throw new TypeError("GrpcServer: give tls or credentials, not both");
     }
@@ -193,6 +201,7 @@ export class GrpcServer {
   }
 
   private stopGracefully(): Promise<void> {
+    this.health?.shuttingDown();
     this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
     this.anonymous?.close();
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
@@ -200,7 +209,8 @@ export class GrpcServer {
 
   private anonymousConnection(): ChatConnection {
     if (this.closer.started) throw serverShuttingDown();
-    if (!this.anonymous || this.anonymous.isClosed) this.anonymous = this.service.connect();
+    if (!this.anonymous || this.anonymous.isClosed)
+      this.anonymous = this.service.connect({ transport: "grpc" });
     return this.anonymous;
   }
 
@@ -317,7 +327,7 @@ export class GrpcServer {
     const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
     if (refusal) throw refusal;
     if (this.closer.started) throw serverShuttingDown();
-    const connection = this.service.connect();
+    const connection = this.service.connect({ transport: "grpc" });
     let username: string;
     try {
       ({ username } = await connection.login(request.username, request.password));

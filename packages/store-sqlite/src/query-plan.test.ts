@@ -33,6 +33,7 @@ const bindings: Record<StatementName, Record<string, string | number | Buffer>> 
   pruneReceipts: { now: 1 },
   readMessages: { key: "user7", afterSeq: 10, limit: 100 },
   ackMessages: { key: "user7", upToSeq: 10 },
+  countAccountMessages: { key: "user7" },
 };
 
 /** What SQLite says it will do for `sql` (the `detail` column of EXPLAIN QUERY PLAN). */

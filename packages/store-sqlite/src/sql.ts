@@ -51,10 +51,19 @@ export const SQL = {
     WHERE a.key = :key AND m.seq > :afterSeq
     ORDER BY m.seq
     LIMIT :limit`,
+  countAccountMessages: `
+    SELECT COUNT(*) FROM messages WHERE account_id = (SELECT id FROM accounts WHERE key = :key)`,
   ackMessages: `
     DELETE FROM messages
     WHERE account_id = (SELECT id FROM accounts WHERE key = :key) AND seq <= :upToSeq`,
 } as const;
+
+/**
+ * Counts every stored message: a full scan of `messages`, so it runs once, when the store opens, to seed
+ * the in-memory count `countMessages()` keeps up to date. Never on a per-operation path (hence not in
+ * {@link SQL}, whose statements are all index seeks).
+ */
+export const COUNT_ALL_MESSAGES_AT_OPEN = "SELECT COUNT(*) FROM messages";
 
 /** The name of one of the store's statements. */
 export type StatementName = keyof typeof SQL;

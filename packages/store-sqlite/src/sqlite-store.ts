@@ -17,7 +17,7 @@ import type Database from "better-sqlite3";
 import { CommitQueue, type CommitStats } from "./commit-queue.js";
 import { compareBinary, prefixUpperBound } from "./key-range.js";
 import { openDatabase, type SqliteSettings } from "./open-database.js";
-import { SQL } from "./sql.js";
+import { COUNT_ALL_MESSAGES_AT_OPEN, SQL } from "./sql.js";
 
 /** How {@link openSqliteStore} opens a database. */
 export interface SqliteStoreOptions {
@@ -152,6 +152,7 @@ function prepareStatements(db: Database.Database) {
     pruneReceipts: db.prepare<{ now: number }>(SQL.pruneReceipts),
     readMessages: db.prepare<{ key: string; afterSeq: number; limit: number }, MessageRow>(SQL.readMessages),
     ackMessages: db.prepare<{ key: string; upToSeq: number }>(SQL.ackMessages),
+    countAccountMessages: db.prepare<{ key: string }, number>(SQL.countAccountMessages).pluck(),
     freePages: db.prepare<[], number>("PRAGMA freelist_count").pluck(),
   };
 }
@@ -181,6 +182,13 @@ export class SqliteStore implements Store {
   private fileLost: ChatError | undefined;
   private readonly fileIdentity: FileIdentity;
   private closed = false;
+  /**
+   * Messages stored and not acknowledged: counted once at open, then kept up to date by each operation
+   * as it runs, so `countMessages()` never scans and sends pay no extra step. A group commit that fails
+   * after its operations ran leaves the count off by that batch until the next open; it is a metric,
+   * never used to decide anything.
+   */
+  private messageCount: number;
 
   private constructor(
     private readonly db: Database.Database,
@@ -191,6 +199,7 @@ export class SqliteStore implements Store {
     this.statements = prepareStatements(db);
     this.fileIdentity = identityOf(statSync(path, { bigint: true }));
     this.queue = new CommitQueue(db, this.statements, () => this.verifyFile());
+    this.messageCount = db.prepare<[], number>(COUNT_ALL_MESSAGES_AT_OPEN).pluck().get() ?? 0;
   }
 
   /**
@@ -321,8 +330,12 @@ export class SqliteStore implements Store {
   deleteAccount(key: string): Promise<boolean> {
     // The foreign key's ON DELETE CASCADE removes the account's messages within the same statement.
     return this.run(true, (statements) => {
+      const messages = statements.countAccountMessages.get({ key }) ?? 0;
       const deleted = statements.deleteAccount.run({ key }).changes > 0;
-      if (deleted) this.afterFreeingPages(statements);
+      if (deleted) {
+        this.messageCount -= messages;
+        this.afterFreeingPages(statements);
+      }
       return deleted;
     });
   }
@@ -418,6 +431,7 @@ export class SqliteStore implements Store {
       sentAt: message.sentAt,
     });
     if (seq === undefined) throw new ChatError("NOT_FOUND", "no such account");
+    this.messageCount++;
     return { seq, from: message.from, content: message.content, sentAt: message.sentAt };
   }
 
@@ -432,9 +446,16 @@ export class SqliteStore implements Store {
   ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
     return this.run(true, (statements) => {
       const removed = statements.ackMessages.run({ key: recipientKey, upToSeq }).changes;
+      this.messageCount -= removed;
       if (removed > 0) this.afterFreeingPages(statements);
       return removed;
     });
+  }
+
+  /** @inheritDoc */
+  async countMessages(): Promise<number> {
+    if (this.closed) throw new ChatError("UNAVAILABLE", "the store is closed");
+    return this.messageCount;
   }
 
   /** Commits everything already queued, then closes the file; later calls fail with `UNAVAILABLE`. */

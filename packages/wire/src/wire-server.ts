@@ -179,7 +179,7 @@ export class WireServer {
     }
     let chat: ReturnType<ChatService["connect"]>;
     try {
-      chat = this.service.connect();
+      chat = this.service.connect({ transport: "wire" });
     } catch (error) {
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
       return;

@@ -24,5 +24,6 @@ export type CommandOutcome =
   | { readonly kind: "failed"; readonly command: CommandName; readonly error: ChatError }
   | { readonly kind: "usage"; readonly command: CommandName }
   | { readonly kind: "unknown"; readonly name: string }
-  | { readonly kind: "help" }
+  /** `help`, or with a topic `help COMMAND`. */
+  | { readonly kind: "help"; readonly topic?: CommandName }
   | { readonly kind: "quit" };

@@ -5,6 +5,7 @@ import { parsePort } from "../option-parsers.js";
 import type { ClientTlsFiles } from "../tls/tls-files.js";
 import {
   DEFAULT_TRANSPORT,
+  portEnvironmentVariable,
   TRANSPORT_NAMES,
   TRANSPORTS,
   type TransportName,
@@ -12,11 +13,42 @@ import {
 } from "../transports/registry.js";
 import { runConnect } from "./run-connect.js";
 
+/**
+ * The environment variables of `connect`'s flags. The port comes from the same variable the server reads
+ * for that transport (`CHAT_PORT`, `CHAT_GRPC_PORT`), so one environment serves both; the transport has
+ * its own, because the server's `CHAT_TRANSPORT` may be `both`.
+ */
+export const CONNECT_ENV = {
+  transport: "CHAT_CONNECT_TRANSPORT",
+  host: "CHAT_HOST",
+  yes: "CHAT_YES",
+  noReconnect: "CHAT_NO_RECONNECT",
+  // Not the server's CHAT_TLS_*: the client's certificate and the CA it trusts are other files.
+  tls: "CHAT_CONNECT_TLS",
+  tlsCa: "CHAT_CONNECT_TLS_CA",
+  tlsCert: "CHAT_CONNECT_TLS_CERT",
+  tlsKey: "CHAT_CONNECT_TLS_KEY",
+} as const;
+
+/** The port to connect to when `--port` is not given: the transport's variable, else its default. */
+function portFromEnvironment(transport: TransportName): number {
+  const variable = portEnvironmentVariable(transport);
+  const value = process.env[variable];
+  if (value === undefined || value === "") return transportNamed(transport).defaultPort;
+  try {
+    return parsePort(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliFailure(`environment variable ${variable}=${value} is invalid: ${reason}`, ExitCode.USAGE);
+  }
+}
+
 /** The flags as commander hands them over. */
 interface ConnectFlags {
   readonly transport: TransportName;
   readonly host: string;
   readonly port?: number;
+  readonly yes?: true;
   readonly reconnect: boolean;
   readonly tls?: true;
   readonly tlsCa?: string;
@@ -48,6 +80,10 @@ function tlsFrom(flags: ConnectFlags): ClientTlsFiles | undefined {
 
 /** Builds the `connect` command; `setExitCode` receives the status to exit with once the prompt ends. */
 export function createConnectCommand(setExitCode: (code: number) => void): Command {
+  const portDefaults = TRANSPORTS.map(
+    (transport) =>
+      `${transport.defaultPort} for ${transport.name}, env: ${portEnvironmentVariable(transport.name)}`,
+  ).join("; ");
   return new Command("connect")
     .description(
       "connect to a chat server and open a prompt (scripted line mode when stdin is not a terminal)",
@@ -55,39 +91,60 @@ export function createConnectCommand(setExitCode: (code: number) => void): Comma
     .addOption(
       new Option("--transport <kind>", "protocol to speak")
         .choices(TRANSPORT_NAMES)
-        .default(DEFAULT_TRANSPORT),
+        .default(DEFAULT_TRANSPORT)
+        .env(CONNECT_ENV.transport),
     )
-    .option("--host <host>", "server address", DEFAULT_HOST)
-    .option(
-      "--port <port>",
-      `server port (default: ${TRANSPORTS.map((transport) => `${transport.defaultPort} for ${transport.name}`).join(", ")})`,
-      parsePort,
+    .addOption(new Option("--host <host>", "server address").default(DEFAULT_HOST).env(CONNECT_ENV.host))
+    .addOption(new Option("--port <port>", `server port (default: ${portDefaults})`).argParser(parsePort))
+    .addOption(
+      new Option(
+        "-y, --yes",
+        "delete the account on deleteacc without asking first (scripted mode never asks)",
+      ).env(CONNECT_ENV.yes),
     )
-    .option("--no-reconnect", "exit with status 1 when the connection is lost, instead of reconnecting")
-    .option("--tls", "speak TLS (to a server started with --tls-cert), trusting the system's CAs")
-    .option("--tls-ca <file>", "with --tls: trust this PEM CA instead of the system's")
-    .option("--tls-cert <file>", "with --tls: present this PEM client certificate (needs --tls-key)")
-    .option("--tls-key <file>", "with --tls: the PEM private key of --tls-cert")
+    .addOption(
+      new Option(
+        "--no-reconnect",
+        "exit with status 1 when the connection is lost, instead of reconnecting",
+      ).env(CONNECT_ENV.noReconnect),
+    )
+    .addOption(
+      new Option("--tls", "speak TLS (to a server started with --tls-cert), trusting the system's CAs").env(
+        CONNECT_ENV.tls,
+      ),
+    )
+    .addOption(
+      new Option("--tls-ca <file>", "with --tls: trust this PEM CA instead of the system's").env(
+        CONNECT_ENV.tlsCa,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--tls-cert <file>",
+        "with --tls: present this PEM client certificate (needs --tls-key)",
+      ).env(CONNECT_ENV.tlsCert),
+    )
+    .addOption(
+      new Option("--tls-key <file>", "with --tls: the PEM private key of --tls-cert").env(CONNECT_ENV.tlsKey),
+    )
     .addHelpText(
       "after",
-      "\nCommands at the prompt: register USR PWD, login USR PWD, logout, deleteacc, accdump,\n" +
-        "accfilter WLDCRD, message USR MSG..., help, quit. See the README for the scripted output format.",
+      "\nCommands at the prompt: register USR [PWD], login USR [PWD], logout, deleteacc, accdump,\n" +
+        "accfilter WLDCRD, message USR MSG..., help [COMMAND], quit (or exit). Type help at the prompt for\n" +
+        "the rules. See the README for the scripted output format.",
     )
     .action(async (flags: ConnectFlags) => {
-      const port = flags.port ?? transportNamed(flags.transport).defaultPort;
+      const port = flags.port ?? portFromEnvironment(flags.transport);
       const streams = { input: process.stdin, output: process.stdout, errors: process.stderr };
       const tls = tlsFrom(flags);
-      setExitCode(
-        await runConnect(
-          {
-            transport: flags.transport,
-            host: flags.host,
-            port,
-            reconnect: flags.reconnect,
-            ...(tls === undefined ? {} : { tls }),
-          },
-          streams,
-        ),
-      );
+      const options = {
+        transport: flags.transport,
+        host: flags.host,
+        port,
+        yes: flags.yes === true,
+        reconnect: flags.reconnect,
+        ...(tls === undefined ? {} : { tls }),
+      };
+      setExitCode(await runConnect(options, streams));
     });
 }

@@ -1,13 +1,16 @@
-// Drives the interactive prompt in a real pseudo-terminal (tmux) to show that an incoming message is
-// printed above the line being typed without garbling it.
+// Drives the interactive prompt in a real pseudo-terminal (tmux): the prompt naming who is logged in,
+// hidden password entry that stays out of the history, the deleteacc confirmation, completion, and
+// incoming messages printed above the line being typed without garbling it.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import { FaultProxy } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, requireBuiltCli } from "../testing/built-cli.js";
+import { PACKAGES_ROOT } from "../testing/built-packages.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
 import { portOf, startTestServer } from "../testing/test-server.js";
-import { PROMPT } from "./interactive-mode.js";
+import { DELETE_QUESTION, PROMPT, userPrompt } from "./interactive-mode.js";
 
 const TMUX = "/usr/bin/tmux";
 const hasTmux = existsSync(TMUX);
@@ -50,6 +53,13 @@ async function waitForScreen(check: (lines: string[]) => boolean, what: string):
 }
 
 const last = (lines: string[]): string => lines.at(-1) ?? "";
+const PROMPT_ALICE = userPrompt("alice");
+
+/** Types a line into the prompt and presses Enter. */
+function type(line: string): void {
+  tmux("send-keys", "-t", SESSION, "-l", line);
+  tmux("send-keys", "-t", SESSION, "Enter");
+}
 
 beforeAll(async () => {
   if (hasTmux) requireBuiltCli();
@@ -66,7 +76,7 @@ afterAll(() => {
 
 describe("the interactive prompt in a terminal", () => {
   it.skipIf(!hasTmux)(
-    "prints an incoming message above the half-typed line and keeps that line intact (skipped without /usr/bin/tmux)",
+    "drives the prompt: hidden password, alice> prompt, stored mail marked, completion, messages above the half-typed line, deleteacc confirmation (skipped without /usr/bin/tmux)",
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = String(portOf(server, "wire"));
@@ -74,6 +84,9 @@ describe("the interactive prompt in a terminal", () => {
       await bob.command("register alice password-alice", "ok register alice");
       await bob.command("register bob password-bob", "ok register bob");
       await bob.command("login bob password-bob", "ok login bob");
+
+      // Bob, away, leaves a message for Alice.
+      await bob.command("message alice while you slept", /^ok message alice \d+ stored$/);
 
       tmux(
         "new-session",
@@ -86,24 +99,59 @@ describe("the interactive prompt in a terminal", () => {
         "24",
         `${process.execPath} ${CLI_BIN} connect --port ${port}`,
       );
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
-      tmux("send-keys", "-t", SESSION, "-l", "login alice password-alice");
-      tmux("send-keys", "-t", SESSION, "Enter");
-      await waitForScreen((lines) => lines.includes("logged in as alice"), "the login");
+      const banner = await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      expect(banner[0]).toMatch(
+        new RegExp(`^chat-cli \\S+: connected to 127\\.0\\.0\\.1:${port} \\(wire\\)`),
+      );
 
-      // Tab completes a command name.
+      // `login alice` without a password asks for it, and what is typed is not shown.
+      type("login alice");
+      await waitForScreen((lines) => last(lines) === "password for alice:", "the password question");
+      tmux("send-keys", "-t", SESSION, "-l", "password-alice");
+      const typing = screen();
+      expect(typing.join("\n")).not.toContain("password-alice");
+      expect(last(typing)).toBe("password for alice:");
+      tmux("send-keys", "-t", SESSION, "Enter");
+      const loggedIn = await waitForScreen((lines) => lines.includes("logged in as alice"), "the login");
+      // The prompt now says who is logged in; the stored message came with the login, marked as such.
+      await waitForScreen((lines) => last(lines) === userPrompt("alice").trimEnd(), "alice's prompt");
+      expect(loggedIn.join("\n")).not.toContain("password-alice");
+      const away = await waitForScreen(
+        (lines) =>
+          lines.some((line) => /^\[\d\d:\d\d\] bob: while you slept \(while you were away\)$/.test(line)),
+        "the stored message",
+      );
+      expect(away.join("\n")).not.toContain("password-alice");
+      // The history has the command without the password, and never the password on its own.
+      tmux("send-keys", "-t", SESSION, "Up");
+      await waitForScreen(
+        (lines) => last(lines) === `${PROMPT_ALICE}login alice`,
+        "the login in the history",
+      );
+      tmux("send-keys", "-t", SESSION, "Up");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(screen().join("\n")).not.toContain("password-alice");
+      tmux("send-keys", "-t", SESSION, "C-u");
+
+      // Tab completes a command name, and the recipient of a message, each with its trailing space.
       tmux("send-keys", "-t", SESSION, "-l", "del");
       tmux("send-keys", "-t", SESSION, "Tab");
-      await waitForScreen((lines) => last(lines) === `${PROMPT}deleteacc`, "the completed command");
+      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}deleteacc`, "the completed command");
+      tmux("send-keys", "-t", SESSION, "C-u");
+      tmux("send-keys", "-t", SESSION, "-l", "message b");
+      tmux("send-keys", "-t", SESSION, "Tab");
+      tmux("send-keys", "-t", SESSION, "-l", "x");
+      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob x`, "the completed name");
       tmux("send-keys", "-t", SESSION, "C-u");
 
       // Half a line typed, then a message arrives.
       tmux("send-keys", "-t", SESSION, "-l", "message bob hel");
-      await waitForScreen((lines) => last(lines) === `${PROMPT}message bob hel`, "the typed text");
+      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob hel`, "the typed text");
       await bob.command("message alice knock knock", /^ok message alice \d+ live$/);
-      const shown = await waitForScreen((lines) => lines.includes("[bob] knock knock"), "the message");
-      expect(last(shown)).toBe(`${PROMPT}message bob hel`);
-      expect(shown.indexOf("[bob] knock knock")).toBe(shown.length - 2);
+      const knock = /^\[\d\d:\d\d\] bob: knock knock$/;
+      const shown = await waitForScreen((lines) => lines.some((line) => knock.test(line)), "the message");
+      expect(last(shown)).toBe(`${PROMPT_ALICE}message bob hel`);
+      expect(shown.findIndex((line) => knock.test(line))).toBe(shown.length - 2);
 
       // Typing goes on where it stopped, and the whole line is sent.
       tmux("send-keys", "-t", SESSION, "-l", "lo there");
@@ -115,21 +163,96 @@ describe("the interactive prompt in a terminal", () => {
       tmux("send-keys", "-t", SESSION, "-l", long);
       await waitForScreen((lines) => lines.join("").includes("x".repeat(WIDTH - 20)), "the long line");
       await bob.command("message alice second knock", /^ok message alice \d+ live$/);
+      const second = /^\[\d\d:\d\d\] bob: second knock$/;
       const wrapped = await waitForScreen(
-        (lines) => lines.includes("[bob] second knock"),
+        (lines) => lines.some((line) => second.test(line)),
         "the second message",
       );
-      const at = wrapped.indexOf("[bob] second knock");
-      expect(wrapped.slice(at + 1).join("")).toBe(`${PROMPT}${long}`);
-      expect(wrapped.filter((line) => line.includes("[bob] knock knock"))).toHaveLength(1);
+      const at = wrapped.findIndex((line) => second.test(line));
+      expect(wrapped.slice(at + 1).join("")).toBe(`${PROMPT_ALICE}${long}`);
+      expect(wrapped.filter((line) => knock.test(line))).toHaveLength(1);
       tmux("send-keys", "-t", SESSION, "Enter");
       await bob.waitForLine(`message alice ${"x".repeat(WIDTH)}`);
 
-      tmux("send-keys", "-t", SESSION, "-l", "quit");
-      tmux("send-keys", "-t", SESSION, "Enter");
-      // `quit` ends the CLI, and the tmux session with it.
+      // deleteacc asks first: no keeps the account, yes deletes it and the prompt forgets alice.
+      tmux("send-keys", "-t", SESSION, "C-l");
+      type("deleteacc");
+      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the confirmation");
+      type("n");
+      await waitForScreen((lines) => lines.includes("kept your account"), "the account kept");
+      await bob.command("accfilter alice", "accounts alice");
+      type("deleteacc");
+      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the second confirmation");
+      type("yes");
+      await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
+      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      await bob.command("accfilter alice", "accounts");
+
+      type("exit");
+      // `exit`, like `quit`, ends the CLI, and the tmux session with it.
       await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
     },
+  );
+
+  it.skipIf(!hasTmux)(
+    "deletes at once with --yes, asking nothing (skipped without /usr/bin/tmux)",
+    async () => {
+      const server = await startTestServer(["--memory"], { transport: "wire" });
+      const port = String(portOf(server, "wire"));
+      tmux(
+        "new-session",
+        "-d",
+        "-s",
+        SESSION,
+        "-x",
+        String(WIDTH),
+        "-y",
+        "24",
+        `${process.execPath} ${CLI_BIN} connect --yes --port ${port}`,
+      );
+      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      type("register zed password-zed");
+      await waitForScreen(
+        (lines) => lines.some((line) => line.startsWith("registered zed")),
+        "the registration",
+      );
+      type("login zed password-zed");
+      await waitForScreen((lines) => last(lines) === userPrompt("zed").trimEnd(), "zed's prompt");
+      type("deleteacc");
+      const deleted = await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
+      expect(deleted.join("\n")).not.toContain(DELETE_QUESTION.trim());
+      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      const checker = new CliProcess(["connect", "--port", port]);
+      await checker.command("accdump", "accounts");
+      type("quit");
+      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+    },
+  );
+
+  it.skipIf(!hasTmux)(
+    "ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line (skipped without /usr/bin/tmux)",
+    async () => {
+      // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
+      // whole foreground process group (pnpm and the server) at once.
+      // An interactive shell runs it as its own foreground job, as for a person at a prompt.
+      tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", "bash --norc --noprofile -i");
+      const command = `cd ${dirname(PACKAGES_ROOT)} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
+      tmux("send-keys", "-t", SESSION, "-l", command);
+      tmux("send-keys", "-t", SESSION, "Enter");
+      await waitForScreen(
+        (lines) => lines.some((line) => line.startsWith("grpc listening on")),
+        "the server",
+      );
+      tmux("send-keys", "-t", SESSION, "C-c");
+      // The terminal echoes the keypress as ^C just before the status line.
+      const status = /^(\^C)?exit status (\d+)$/;
+      const after = await waitForScreen((lines) => lines.some((line) => status.test(line)), "the exit");
+      const codes = after.map((line) => status.exec(line)?.[2]).filter((code) => code !== undefined);
+      expect(codes).toEqual(["0"]);
+      expect(after.join("\n")).not.toContain("ELIFECYCLE");
+      tmux("kill-session", "-t", SESSION);
+    },
+    30_000,
   );
 
   it.skipIf(!hasTmux)(
@@ -165,7 +288,10 @@ describe("the interactive prompt in a terminal", () => {
         tmux("send-keys", "-t", SESSION, "Enter");
         await waitForScreen((lines) => lines.includes("logged in as carol"), "the login");
         tmux("send-keys", "-t", SESSION, "-l", "message bob half");
-        await waitForScreen((lines) => last(lines) === `${PROMPT}message bob half`, "the typed text");
+        await waitForScreen(
+          (lines) => last(lines) === `${userPrompt("carol")}message bob half`,
+          "the typed text",
+        );
 
         proxy.setRefusing(true);
         proxy.cutAll();
@@ -173,13 +299,13 @@ describe("the interactive prompt in a terminal", () => {
           (lines) => lines.some((line) => line.startsWith("chat-cli: lost the connection")),
           "the lost line",
         );
-        expect(last(lost)).toBe(`${PROMPT}message bob half`);
+        expect(last(lost)).toBe(`${userPrompt("carol")}message bob half`);
         proxy.setRefusing(false);
         const back = await waitForScreen(
           (lines) => lines.some((line) => line.startsWith("chat-cli: reconnected to")),
           "the reconnected line",
         );
-        expect(last(back)).toBe(`${PROMPT}message bob half`);
+        expect(last(back)).toBe(`${userPrompt("carol")}message bob half`);
         expect(back.filter((line) => line.startsWith("chat-cli: lost the connection"))).toHaveLength(1);
 
         // Typing goes on where it stopped; the session is logged in again.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "./parse-command.js";
+import { parseCommand, passwordlessCommand, withoutPassword } from "./parse-command.js";
 
 describe("parseCommand", () => {
   it("parses every command with its arguments", () => {
@@ -58,5 +58,37 @@ describe("parseCommand", () => {
       kind: "command",
       command: { name: "register", username: "ü!@", password: "x" },
     });
+  });
+});
+
+describe("help topics, aliases and passwords", () => {
+  it("takes one command (or alias) as the topic of help", () => {
+    expect(parseCommand("help login")).toEqual({
+      kind: "command",
+      command: { name: "help", topic: "login" },
+    });
+    expect(parseCommand("HELP Exit")).toEqual({ kind: "command", command: { name: "help", topic: "quit" } });
+    expect(parseCommand("help frobnicate")).toEqual({ kind: "usage", name: "help" });
+    expect(parseCommand("help login logout")).toEqual({ kind: "usage", name: "help" });
+  });
+
+  it("runs exit as quit", () => {
+    expect(parseCommand("exit")).toEqual({ kind: "command", command: { name: "quit" } });
+    expect(parseCommand("exit now")).toEqual({ kind: "usage", name: "quit" });
+  });
+
+  it("recognises login and register without a password, which the terminal prompt asks for", () => {
+    expect(passwordlessCommand(" login alice ")).toEqual({ name: "login", username: "alice" });
+    expect(passwordlessCommand("REGISTER bob")).toEqual({ name: "register", username: "bob" });
+    expect(passwordlessCommand("login alice pw")).toBeUndefined();
+    expect(passwordlessCommand("login")).toBeUndefined();
+    expect(passwordlessCommand("message alice")).toBeUndefined();
+  });
+
+  it("keeps passwords out of the history line", () => {
+    expect(withoutPassword("login alice correct-horse")).toBe("login alice");
+    expect(withoutPassword("  Register\tbob  battery ")).toBe("Register bob");
+    expect(withoutPassword("message bob login alice secret")).toBe("message bob login alice secret");
+    expect(withoutPassword("login alice")).toBe("login alice");
   });
 });

@@ -13,7 +13,19 @@ export interface SessionOutput {
    * Shows an incoming message. The message is acknowledged (and so deleted from the server) right after
    * this returns, so it must have been written out by then.
    */
-  incoming(message: IncomingMessage): void;
+  incoming(message: IncomingMessage, delivery: IncomingDelivery): void;
+}
+
+/** What the session can tell about how an incoming message reached this connection. */
+export interface IncomingDelivery {
+  /**
+   * The message was waiting for the account and came with the login ("while you were away"), as opposed
+   * to arriving live. The protocols do not mark this, so the session infers it: a message counts as stored
+   * when it arrived before the login's reply, or was sent (by the server's clock) before the login began
+   * (by this machine's). A server whose clock runs far ahead of this one can make a stored message look
+   * live; it is a display hint, never used to decide anything.
+   */
+  readonly stored: boolean;
 }
 
 function toChatError(error: unknown): ChatError {
@@ -45,6 +57,8 @@ export class PromptSession {
     onError: () => {},
   });
   private reportLost: (reason: ChatError) => void = () => {};
+  /** When the latest login began (local clock, ms since the epoch); messages sent before it were stored. */
+  private loginStartedAt = 0;
   /** Messages that arrived while a login was on its way, shown once its result has been. */
   private held: IncomingMessage[] | undefined;
 
@@ -76,6 +90,18 @@ export class PromptSession {
   submit(line: string): Promise<CommandOutcome | undefined> {
     const parsed = parseCommand(line);
     if (parsed.kind === "empty") return Promise.resolve(undefined);
+    return this.enqueue(parsed);
+  }
+
+  /**
+   * Queues a command that was put together rather than typed on one line: the interactive prompt's
+   * `login USR` followed by a hidden password. Runs and shows exactly like {@link submit}.
+   */
+  submitCommand(command: Command): Promise<CommandOutcome> {
+    return this.enqueue({ kind: "command", command });
+  }
+
+  private enqueue(parsed: Exclude<ParsedLine, { kind: "empty" }>): Promise<CommandOutcome> {
     return this.queue.run(async () => {
       const outcome = await this.execute(parsed);
       if (this.unavailableIsLoss && outcome.kind === "failed" && outcome.error.code === "UNAVAILABLE") {
@@ -98,12 +124,12 @@ export class PromptSession {
   async receive(): Promise<void> {
     for await (const message of this.client.messages) {
       if (this.held) this.held.push(message);
-      else this.show(message);
+      else this.show(message, message.sentAt < this.loginStartedAt);
     }
   }
 
-  private show(message: IncomingMessage): void {
-    this.output.incoming(message);
+  private show(message: IncomingMessage, stored: boolean): void {
+    this.output.incoming(message, { stored });
     this.acknowledge(message.seq);
   }
 
@@ -114,7 +140,8 @@ export class PromptSession {
   private releaseHeld(): void {
     const held = this.held;
     this.held = undefined;
-    for (const message of held ?? []) this.show(message);
+    // Held messages arrived before the login's reply: they were waiting for the account.
+    for (const message of held ?? []) this.show(message, true);
   }
 
   /** One queued flush covers every message that arrives before it runs: "ack up to" needs only the highest. */
@@ -155,7 +182,7 @@ export class PromptSession {
         return { kind: "sent", to: command.to, seq: sent.seq, delivery: sent.delivery };
       }
       case "help":
-        return { kind: "help" };
+        return command.topic === undefined ? { kind: "help" } : { kind: "help", topic: command.topic };
       case "quit":
         return { kind: "quit" };
     }
@@ -164,7 +191,10 @@ export class PromptSession {
   private async login(username: string, password: string): Promise<CommandOutcome> {
     // Messages arriving from here on belong to the account logging in. When a session is already live the
     // login is refused and the live session's messages keep their epoch.
-    if (!this.live) this.acks.newSession();
+    if (!this.live) {
+      this.acks.newSession();
+      this.loginStartedAt = Date.now();
+    }
     this.held = [];
     const result = await this.client.login(username, password);
     this.live = true;

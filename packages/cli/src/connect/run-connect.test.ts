@@ -127,6 +127,28 @@ describe("chat-cli serve --transport both", () => {
   });
 });
 
+describe("chat-cli connect at the other transport's port", () => {
+  it("says what the port speaks instead of timing out, and exits 1", async () => {
+    const server = await startTestServer(["--memory"], { transport: "both" });
+    const wireAtGrpc = new CliProcess(["connect", "--port", String(portOf(server, "grpc"))]);
+    const grpcAtWire = new CliProcess([
+      "connect",
+      "--transport",
+      "grpc",
+      "--port",
+      String(portOf(server, "wire")),
+    ]);
+    expect((await wireAtGrpc.waitForExit()).code).toBe(1);
+    expect(wireAtGrpc.stderrMessages).toEqual([
+      `chat-cli: cannot connect to the server at 127.0.0.1:${portOf(server, "grpc")} (wire): that port speaks gRPC; try --transport grpc`,
+    ]);
+    expect((await grpcAtWire.waitForExit()).code).toBe(1);
+    expect(grpcAtWire.stderrMessages).toEqual([
+      `chat-cli: cannot connect to the server at 127.0.0.1:${portOf(server, "wire")} (grpc): that port does not speak gRPC (it waits for the client, like a wire server); try --transport wire`,
+    ]);
+  });
+});
+
 describe("chat-cli connect flags", () => {
   it("rejects a bad flag with one line and exit status 2", async () => {
     const client = new CliProcess(["connect", "--transport", "smoke-signals"]);

@@ -36,7 +36,10 @@ export function scriptedResultLine(outcome: CommandOutcome): string {
     case "unknown":
       return `error ${UNKNOWN_COMMAND_CODE} ${rest(`no command named ${outcome.name}; try help`)}`;
     case "help":
-      return ["help", ...COMMAND_NAMES].join(" ");
+      // `help` lists the command names; `help COMMAND` gives that command's usage, e.g. `help login USR PWD`.
+      return outcome.topic === undefined
+        ? ["help", ...COMMAND_NAMES].join(" ")
+        : `help ${COMMAND_HELP[outcome.topic].usage}`;
     case "quit":
       return "ok quit";
   }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
 import { portOf, startTestServer } from "../testing/test-server.js";
+import { parseListenerLine } from "./listener-line.js";
 
 let redis: RedisServerProcess;
 
@@ -27,7 +28,10 @@ async function runToExit(args: readonly string[]) {
 
 describe("chat-cli serve --redis", () => {
   it("shares accounts and queued messages between two nodes on one Redis, across transports", async () => {
-    const wireNode = await startTestServer(["--redis", redis.url], { transport: "wire" });
+    const wireNode = await startTestServer(["--redis", redis.url, "--metrics-port", "0"], {
+      transport: "wire",
+    });
+    const metricsPort = parseListenerLine(await wireNode.process.waitForLine(/^metrics listening on /))?.port;
     const grpcNode = await startTestServer(["--redis", `${redis.url}/0`], { transport: "grpc" });
     const alice = new CliProcess(["connect", "--port", String(portOf(wireNode, "wire"))]);
     await alice.command("register alice password1", "ok register alice");
@@ -46,6 +50,11 @@ describe("chat-cli serve --redis", () => {
     await bob.command("accdump", "accounts alice Bob");
     // The name is taken cluster-wide, ignoring case, whichever node is asked.
     await alice.command("register BOB password3", /^error ALREADY_EXISTS /);
+    // The node's metrics count its own sessions; Redis cannot count the queue, so no false 0 is shown.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^chat_sessions_live 1$/m);
+    expect(metrics).toMatch(/^chat_messages_sent_total\{delivery="stored"\} 1$/m);
+    expect(metrics).not.toMatch(/^chat_messages_queued/m);
   });
 
   it("refuses a Redis that could lose acknowledged sends in one line naming the setting, unless --redis-unsafe", async () => {

@@ -12,7 +12,7 @@ import { startServer } from "./start-server.js";
  * reject with a `CliFailure`.
  */
 export async function runServe(options: ServeOptions, stdout: NodeJS.WritableStream): Promise<ExitCodeValue> {
-  const logger = createLogger(options.logLevel);
+  const logger = createLogger(options.logLevel, options.logFormat);
   routeGrpcLogs(logger);
   // Listen before starting: a signal that arrives while the store opens must still shut down gracefully.
   const signalled = waitForShutdownSignal((signal) => {
@@ -28,6 +28,8 @@ export async function runServe(options: ServeOptions, stdout: NodeJS.WritableStr
 
   const server = await startServer(options, logger);
   for (const listener of server.listeners) stdout.write(`${listenerLine(listener)}\n`);
+  if (server.metrics !== undefined)
+    stdout.write(`${listenerLine({ transport: "metrics", ...server.metrics })}\n`);
   const signal = await signalled;
   logger.info({ signal }, "shutting down");
   const drained = await server.close();

@@ -3,8 +3,21 @@ import { Command, Option } from "commander";
 import { CliFailure, ExitCode } from "../cli-failure.js";
 import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort } from "../option-parsers.js";
-import { DEFAULT_TRANSPORT, servePortFlag, TRANSPORTS, type TransportName } from "../transports/registry.js";
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from "./create-logger.js";
+import {
+  DEFAULT_TRANSPORT,
+  portEnvironmentVariable,
+  servePortFlag,
+  TRANSPORTS,
+  type TransportName,
+} from "../transports/registry.js";
+import {
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+} from "./create-logger.js";
 import { parseRedisUrl } from "./redis-url.js";
 import { runServe } from "./run-serve.js";
 import {
@@ -18,8 +31,30 @@ import {
 function portOption(transport: TransportDescriptor<TransportName>): Option {
   return new Option(`${servePortFlag(transport.name)} <port>`, `${transport.name} port (0 picks a free one)`)
     .argParser(parsePort)
-    .default(transport.defaultPort);
+    .default(transport.defaultPort)
+    .env(portEnvironmentVariable(transport.name));
 }
+
+/**
+ * The environment variable of every other `serve` flag (the ports' are {@link portEnvironmentVariable}'s):
+ * each flag can be set either way, the flag winning.
+ */
+export const SERVE_ENV = {
+  transport: "CHAT_TRANSPORT",
+  host: "CHAT_HOST",
+  db: "CHAT_DB",
+  memory: "CHAT_MEMORY",
+  redis: "CHAT_REDIS_URL",
+  redisUnsafe: "CHAT_REDIS_UNSAFE",
+  logLevel: "CHAT_LOG_LEVEL",
+  logFormat: "CHAT_LOG_FORMAT",
+  metricsPort: "CHAT_METRICS_PORT",
+  metricsHost: "CHAT_METRICS_HOST",
+  tlsCert: "CHAT_TLS_CERT",
+  tlsKey: "CHAT_TLS_KEY",
+  tlsCa: "CHAT_TLS_CA",
+  plainPort: "CHAT_PLAIN_PORT",
+} as const;
 
 /**
  * The flags as commander hands them over, before they become {@link ServeOptions}. The port flags are
@@ -34,6 +69,9 @@ interface ServeFlags {
   readonly redis?: string;
   readonly redisUnsafe?: true;
   readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly tlsCa?: string;
@@ -83,6 +121,10 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     ports: portsFrom(flags),
     storage: storageChoiceFrom(flags),
     logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
+    ...(flags.metricsPort === undefined
+      ? {}
+      : { metrics: { host: flags.metricsHost ?? flags.host, port: flags.metricsPort } }),
     ...tlsFrom(flags),
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
   };
@@ -96,58 +138,101 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
   const command = new Command("serve")
     .description("run the chat server: wire and/or gRPC listeners on one shared service")
     .addOption(
-      new Option("--transport <kind>", "which listeners to start").choices(SERVE_TRANSPORTS).default("both"),
+      new Option("--transport <kind>", "which listeners to start")
+        .choices(SERVE_TRANSPORTS)
+        .default("both")
+        .env(SERVE_ENV.transport),
     )
-    .option(
-      "--host <host>",
-      "address to listen on (0.0.0.0 exposes the server to the network)",
-      DEFAULT_HOST,
+    .addOption(
+      new Option("--host <host>", "address to listen on (0.0.0.0 exposes the server to the network)")
+        .default(DEFAULT_HOST)
+        .env(SERVE_ENV.host),
     );
   for (const transport of TRANSPORTS) command.addOption(portOption(transport));
   return (
     command
       .addOption(
-        new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`).conflicts("memory"),
+        new Option("--db <file>", `SQLite database file (default: ./${DEFAULT_DB_FILE})`)
+          .conflicts("memory")
+          .env(SERVE_ENV.db),
       )
       .addOption(
-        new Option("--memory", "keep everything in memory: nothing survives a restart").conflicts("redis"),
+        new Option(
+          "--memory",
+          "keep everything in memory: nothing survives a restart (its variable: any value turns it on)",
+        ).env(SERVE_ENV.memory),
       )
       .addOption(
         new Option(
           "--redis <url>",
           "keep everything in Redis (redis://HOST:PORT[/DB]), shared by every node pointed at it",
         )
-          .env("CHAT_REDIS_URL")
+          .env(SERVE_ENV.redis)
           .argParser(parseRedisUrl)
-          .conflicts("db"),
+          .conflicts(["db", "memory"]),
       )
-      .option(
-        "--redis-unsafe",
-        "run even on Redis settings that could lose acknowledged sends (experiments only)",
+      .addOption(
+        new Option(
+          "--redis-unsafe",
+          "run even on Redis settings that could lose acknowledged sends (experiments only; its variable: any value)",
+        ).env(SERVE_ENV.redisUnsafe),
       )
-      .option(
-        "--tls-cert <file>",
-        "serve TLS on every port with this PEM certificate chain (needs --tls-key); no plaintext then",
+      .addOption(
+        new Option(
+          "--tls-cert <file>",
+          "serve TLS on every port with this PEM certificate chain (needs --tls-key); no plaintext then",
+        ).env(SERVE_ENV.tlsCert),
       )
-      .option("--tls-key <file>", "the PEM private key of --tls-cert")
-      .option("--tls-ca <file>", "require client certificates issued by this PEM CA (with --tls-cert)")
+      .addOption(new Option("--tls-key <file>", "the PEM private key of --tls-cert").env(SERVE_ENV.tlsKey))
+      .addOption(
+        new Option(
+          "--tls-ca <file>",
+          "require client certificates issued by this PEM CA (with --tls-cert)",
+        ).env(SERVE_ENV.tlsCa),
+      )
       .addOption(
         new Option(
           "--plain-port <port>",
           `also serve plaintext ${DEFAULT_TRANSPORT} on this port, for clients that cannot do TLS (with --tls-cert)`,
-        ).argParser(parsePort),
+        )
+          .argParser(parsePort)
+          .env(SERVE_ENV.plainPort),
       )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")
           .choices(LOG_LEVELS)
-          .default(DEFAULT_LOG_LEVEL),
+          .default(DEFAULT_LOG_LEVEL)
+          .env(SERVE_ENV.logLevel),
+      )
+      .addOption(
+        new Option(
+          "--log-format <format>",
+          "log lines on stderr: auto is pretty on a terminal, json otherwise",
+        )
+          .choices(LOG_FORMATS)
+          .default(DEFAULT_LOG_FORMAT)
+          .env(SERVE_ENV.logFormat),
+      )
+      .addOption(
+        new Option(
+          "--metrics-port <port>",
+          "serve Prometheus metrics at http://HOST:PORT/metrics (default: off)",
+        )
+          .argParser(parsePort)
+          .env(SERVE_ENV.metricsPort),
+      )
+      .addOption(
+        new Option("--metrics-host <host>", "address of the metrics endpoint (default: the --host)").env(
+          SERVE_ENV.metricsHost,
+        ),
       )
       // Hidden: the process tests would otherwise spend most of their time in production scrypt.
       .addOption(new Option("--insecure-test-hashing", "weak password hashing for tests").hideHelp())
       .addHelpText(
         "after",
-        "\nStdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; structured JSON logs go\n" +
-          "to stderr. SIGINT/SIGTERM shut down gracefully and exit 0.",
+        "\nEvery flag can also be set from the environment variable shown; a flag on the command line wins.\n" +
+          "Stdout gets one line per listener, e.g. `wire listening on 127.0.0.1:5000`; logs go to stderr.\n" +
+          "The gRPC port also serves grpc.health.v1.Health. SIGINT/SIGTERM shut down gracefully and exit 0.",
       )
       .action(async (flags: ServeFlags) => {
         setExitCode(await runServe(serveOptionsFrom(flags), process.stdout));

@@ -1,6 +1,6 @@
 import type { ServerTlsFiles } from "../tls/tls-files.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
-import type { LogLevel } from "./create-logger.js";
+import type { LogFormat, LogLevel } from "./create-logger.js";
 
 /** Which listeners `chat-cli serve` starts. */
 export const SERVE_TRANSPORTS: readonly ServeTransport[] = [...TRANSPORT_NAMES, "both"];
@@ -32,6 +32,10 @@ export interface ServeOptions {
   readonly ports: Readonly<Record<TransportName, number>>;
   readonly storage: StorageChoice;
   readonly logLevel: LogLevel;
+  /** How log lines look; `auto` is `pretty` when stderr is a terminal and `json` otherwise. */
+  readonly logFormat: LogFormat;
+  /** Where to serve Prometheus metrics over HTTP; absent, there is no metrics endpoint. */
+  readonly metrics?: { readonly host: string; readonly port: number };
   /** TLS on every transport's port (`--tls-cert`, `--tls-key`, `--tls-ca`); absent, they speak plaintext. */
   readonly tls?: ServerTlsFiles;
   /** A plaintext listener of the default transport (`--plain-port`) next to its TLS one; only with `tls`. */

@@ -12,6 +12,8 @@ import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
 import { readServerTls } from "../tls/tls-files.js";
 import { DEFAULT_TRANSPORT, type TransportName, transportNamed } from "../transports/registry.js";
+import { ChatMetrics } from "./metrics.js";
+import { MetricsServer } from "./metrics-server.js";
 import { openSessionDirectory, openStore, redactedUrl } from "./open-store.js";
 import { type ServeOptions, type StorageChoice, transportsOf } from "./serve-options.js";
 
@@ -29,6 +31,8 @@ export interface Listener extends TransportAddress {
 export interface RunningServer {
   /** Every listener, in start order (the registry's: wire before gRPC). */
   readonly listeners: readonly Listener[];
+  /** Where the metrics endpoint listens, when `--metrics-port` was given. */
+  readonly metrics?: TransportAddress;
   /**
    * Shuts down gracefully: the listeners stop accepting and finish in-flight requests, then the service
    * ends every session, then the store flushes and closes. Resolves to false when the listeners did not
@@ -46,7 +50,7 @@ function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 async function stopAll(
-  servers: readonly TransportServer[],
+  servers: readonly Pick<TransportServer, "close">[],
   service: ChatService,
   store: Store,
   logger: Logger,
@@ -89,16 +93,19 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
   if (options.insecureTestHashing) {
     logger.warn({}, "insecure test password hashing: never use for real accounts");
   }
+  const metrics = options.metrics === undefined ? undefined : new ChatMetrics();
   const directory = await openSessionDirectory(store);
   const service = new ChatService({
     store,
     ...(directory ? { directory } : {}),
+    ...(metrics === undefined ? {} : { observer: metrics.observer }),
     ...(options.insecureTestHashing
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
       : {}),
     onError: (error) => logger.error({ err: error }, "service error"),
   });
-  const servers: TransportServer[] = [];
+  metrics?.track(service, store);
+  const servers: Pick<TransportServer, "close">[] = [];
   const listeners: Listener[] = [];
   // Every transport's listener speaks TLS when asked (its descriptor carries it); `--plain-port` adds a
   // plaintext listener of the default transport last, for clients that cannot do TLS.
@@ -129,9 +136,29 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
       });
     }
   }
+  let metricsAddress: TransportAddress | undefined;
+  if (metrics !== undefined && options.metrics !== undefined) {
+    const endpoint = new MetricsServer(metrics.registry);
+    try {
+      metricsAddress = await endpoint.listen(options.metrics);
+      servers.push(endpoint);
+    } catch (error) {
+      await stopAll(servers, service, store, logger);
+      const address = formatAddress(options.metrics.host, options.metrics.port);
+      throw new CliFailure(
+        `cannot listen on ${address} (metrics): ${describeNetworkError(error)}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    logger.info({ host: metricsAddress.host, port: metricsAddress.port }, "metrics endpoint listening");
+  }
   let closing: Promise<boolean> | undefined;
   return {
     listeners,
+    ...(metricsAddress === undefined ? {} : { metrics: metricsAddress }),
     close: () => {
       closing ??= stopAll(servers, service, store, logger);
       return closing;

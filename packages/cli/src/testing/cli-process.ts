@@ -25,9 +25,11 @@ export class CliProcess {
   /** Settles when the process has exited. */
   readonly exited: Promise<ProcessExit>;
 
-  constructor(args: readonly string[], options: { cwd?: string } = {}) {
+  constructor(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.child = spawn(process.execPath, [CLI_BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
+      // Extra variables on top of the test's own environment (CHAT_* settings, NO_COLOR).
+      env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     running.add(this);

@@ -44,7 +44,7 @@ export async function startTestServer(
   const ports: Partial<Record<TransportName, number>> = {};
   for (let seen = 0; seen < transportsOf(transport).length; seen++) {
     const listener = parseListenerLine(await server.waitForLine(/ listening on /));
-    if (listener !== undefined) ports[listener.transport] = listener.port;
+    if (listener !== undefined && listener.transport !== "metrics") ports[listener.transport] = listener.port;
   }
   return { process: server, ports };
 }

@@ -38,3 +38,67 @@ export function transportNamed(name: TransportName): TransportDescriptor<Transpo
 export function servePortFlag(name: TransportName): string {
   return name === DEFAULT_TRANSPORT ? "--port" : `--${name}-port`;
 }
+
+/**
+ * The environment variable that sets a transport's port, for `serve` and `connect` alike: `CHAT_PORT` for
+ * the default transport, `CHAT_<NAME>_PORT` for every other (`CHAT_GRPC_PORT`), matching
+ * {@link servePortFlag}.
+ */
+export function portEnvironmentVariable(name: TransportName): string {
+  return name === DEFAULT_TRANSPORT ? "CHAT_PORT" : `CHAT_${name.toUpperCase().replaceAll("-", "_")}_PORT`;
+}
+
+/**
+ * What a server of a transport looks like to `chat-cli connect`'s port probe, which opens a TCP connection
+ * and listens without saying anything: `http2` sends its SETTINGS frame at once (gRPC does), `silent` waits
+ * for the client to speak first (the wire protocol's hello).
+ */
+export type ProbeSignature = "http2" | "silent";
+
+/** What `chat-cli connect` knows of a transport beyond its descriptor, to explain a failed connect. */
+export interface TransportTraits {
+  /** The transport's name as prose spells it (`gRPC`). */
+  readonly displayName: string;
+  /** What the probe sees on a port this transport's server listens on. */
+  readonly probeSignature: ProbeSignature;
+  /**
+   * Whether the signature names this transport for sure (an HTTP/2 SETTINGS frame) or only fits it (any
+   * silent server fits the wire's); a hint then says what was seen rather than what the port speaks.
+   */
+  readonly signatureIsConclusive: boolean;
+  /** How a port showing this signature looks, for a hint that is not conclusive. */
+  readonly signatureLooksLike: string;
+  /**
+   * Whether its client keeps retrying a refused or silent port until a deadline (grpc-js does) instead of
+   * failing at once; `connect` then probes the port first, so every transport fails as fast as the wire.
+   */
+  readonly probeBeforeConnect: boolean;
+}
+
+/** The traits of every transport in {@link TRANSPORTS}; the type makes a new transport add its own. */
+const TRANSPORT_TRAITS: { readonly [Name in TransportName]: TransportTraits } = {
+  wire: {
+    displayName: "wire",
+    probeSignature: "silent",
+    signatureIsConclusive: false,
+    signatureLooksLike: "it waits for the client, like a wire server",
+    probeBeforeConnect: false,
+  },
+  grpc: {
+    displayName: "gRPC",
+    probeSignature: "http2",
+    signatureIsConclusive: true,
+    signatureLooksLike: "it speaks HTTP/2 first, like a gRPC server",
+    probeBeforeConnect: true,
+  },
+};
+
+/** The {@link TransportTraits} of a transport. */
+export function transportTraits(name: TransportName): TransportTraits {
+  return TRANSPORT_TRAITS[name];
+}
+
+/** The transport whose server shows `signature` to the probe, if any. */
+export function transportWithSignature(signature: string): TransportName | undefined {
+  return TRANSPORT_NAMES.find((name) => TRANSPORT_TRAITS[name].probeSignature === signature);
+}

@@ -217,6 +217,32 @@ export function describeStoreContract(name: string, options: StoreContractOption
       });
     });
 
+    describe("queue depth", () => {
+      it("counts stored, unacknowledged messages over every recipient, if the store counts at all", async (context) => {
+        const count = store.countMessages?.bind(store);
+        if (count === undefined) {
+          context.skip();
+          return;
+        }
+        expect(await count()).toBe(0);
+        await store.createAccount(account("uma"));
+        await store.createAccount(account("vic"));
+        for (let index = 1; index <= 3; index++) {
+          await store.appendMessage("uma", { from: "sam", content: `u${index}`, sentAt: index });
+          await store.appendMessage("vic", { from: "sam", content: `v${index}`, sentAt: index });
+        }
+        expect(await count()).toBe(6);
+        await store.ackMessages("uma", 2);
+        // Acknowledging again, or below what was acknowledged, removes nothing more.
+        await store.ackMessages("uma", 1);
+        expect(await count()).toBe(4);
+        await store.deleteAccount("vic");
+        expect(await count()).toBe(1);
+        await store.ackMessages("uma", 3);
+        expect(await count()).toBe(0);
+      });
+    });
+
     describe("idempotent appends", () => {
       beforeEach(async () => {
         await store.createAccount(account("rita"));
@@ -412,6 +438,8 @@ export function describeStoreContract(name: string, options: StoreContractOption
           "m3",
         ]);
         expect((await store.appendMessage("pat", { from: "sam", content: "m4", sentAt: 4 })).seq).toBe(4);
+        // A count kept in memory is seeded from the data at open.
+        if (store.countMessages !== undefined) expect(await store.countMessages()).toBe(3);
       });
 
       it("keeps idempotent-send receipts across a reopen", async () => {
