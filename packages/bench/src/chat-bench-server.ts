@@ -3,6 +3,7 @@ import {
   ChatService,
   createScryptHasher,
   MemoryStore,
+  NO_ABUSE_LIMITS,
   type ServerTlsOptions,
   type TransportServer,
 } from "@chat/core";
@@ -20,14 +21,17 @@ export interface ChatBenchServer {
  * registry, each made by its descriptor exactly as `chat-cli serve` makes it. The store is in memory so the
  * transports, not the disk, are what is measured (the store has its own section), and passwords are hashed
  * with the cheap test scrypt parameters so that registering a thousand accounts for the listing
- * measurement does not dominate the run. Nothing else differs from `chat-cli serve`. With `tls` (the
- * bench's TLS section) every listener speaks TLS.
+ * measurement does not dominate the run. The abuse limits refuse nothing (`NO_ABUSE_LIMITS`: their checks
+ * still run, so their cost is measured), since the bench floods from one address and a few sessions on
+ * purpose. Nothing else differs from `chat-cli serve`. With `tls` (the bench's TLS section) every listener
+ * speaks TLS.
  */
 export async function startChatBenchServer(tls?: ServerTlsOptions): Promise<ChatBenchServer> {
   const store = new MemoryStore();
   const service = new ChatService({
     store,
     hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }),
+    limits: NO_ABUSE_LIMITS,
   });
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};

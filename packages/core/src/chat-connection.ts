@@ -1,10 +1,32 @@
 import type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 import { ChatError } from "./chat-error.js";
 import type { DeliverySink, SendResult } from "./delivery.js";
+import { retryLater } from "./retry-after.js";
 import { MAX_NAMES_PER_FULL_LISTING, MAX_PAGE_SIZE } from "./rules.js";
-import type { ServiceInternals } from "./service-internals.js";
+import type { ScanBudget } from "./scan-budget.js";
+import type { CallContext, ServiceInternals } from "./service-internals.js";
 import type { RequestOperation, ServiceObserver } from "./service-observer.js";
 import type { Session } from "./session.js";
+import type { TokenBucket } from "./token-bucket.js";
+
+/** Options of one login or registration request. */
+export interface CallOptions {
+  /**
+   * Aborts once the caller no longer waits for the answer (a cancelled call, a deadline): work still
+   * queued for it (the password hash) is skipped. Closing the connection does the same for all its calls.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** @internal What a connection gets from the service that opens it. */
+export interface ConnectionSetup {
+  /** The source address its requests count under (see `sourceOf`). */
+  readonly source: string;
+  /** Its own listing-rate bucket. */
+  readonly listingBucket: TokenBucket;
+  /** The limits' monotonic clock, in milliseconds. */
+  readonly now: () => number;
+}
 
 /** The reply to a successful login. */
 export interface LoginResult {
@@ -21,15 +43,32 @@ export class ChatConnection {
   private session: Session | undefined;
   private loginPending = false;
   private closed = false;
+  /** Aborted when the connection closes: work still queued for it is skipped. */
+  private readonly gone = new AbortController();
+  private readonly call: CallContext;
 
   /** @internal Created by `ChatService.connect()`. */
   constructor(
     private readonly service: ServiceInternals,
+    private readonly setup: ConnectionSetup,
     /** The transport's label, for the observer. */
     readonly transport: string = "unknown",
     private readonly observer: ServiceObserver | undefined = undefined,
   ) {
+    this.call = { source: setup.source, signal: this.gone.signal };
     observer?.connectionOpened?.(transport);
+  }
+
+  /** The source address this connection's requests count under for per-address limits. */
+  get source(): string {
+    return this.setup.source;
+  }
+
+  /** The call context of one request: the connection's, or with the caller's own signal as well. */
+  private callFor(options: CallOptions | undefined): CallContext {
+    const signal = options?.signal;
+    if (signal === undefined) return this.call;
+    return { source: this.setup.source, signal: AbortSignal.any([this.gone.signal, signal]) };
   }
 
   /**
@@ -93,37 +132,60 @@ export class ChatConnection {
   }
 
   /** Creates an account (needs no login). */
-  register(username: unknown, password: unknown): Promise<void> {
+  register(username: unknown, password: unknown, options?: CallOptions): Promise<void> {
     return this.observed("register", () => {
       this.usable();
-      return this.service.register(username, password);
+      return this.service.register(username, password, this.callFor(options));
     });
+  }
+
+  /**
+   * Admits one listing request: `RESOURCE_EXHAUSTED` with a retry hint when this connection or its source
+   * address lists too often; otherwise the budget of names it may examine.
+   */
+  private beginListing(): ScanBudget {
+    this.usable();
+    const wait = this.setup.listingBucket.take(1, this.setup.now());
+    if (wait > 0) throw retryLater("too many account listings on this connection", wait);
+    try {
+      return this.service.beginListing(this.call);
+    } catch (error) {
+      this.setup.listingBucket.refund(1, this.setup.now());
+      throw error;
+    }
   }
 
   /** Lists account names, one page at a time (needs no login). */
   listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
-    return this.observed("listAccounts", () => {
-      this.usable();
-      return this.service.listAccounts(query);
-    });
+    return this.observed("listAccounts", () => this.service.listAccounts(query, this.beginListing()));
   }
 
   /**
    * Every account name matching `pattern`, gathered page by page up to `MAX_NAMES_PER_FULL_LISTING` (then
    * marked truncated). For protocols that cannot page, such as the seed's `acd`/`acf` (needs no login).
    */
-  async listAllAccounts(pattern = ""): Promise<FullAccountListing> {
+  listAllAccounts(pattern = ""): Promise<FullAccountListing> {
+    return this.observed("listAccounts", () => this.gatherAccounts(pattern));
+  }
+
+  private async gatherAccounts(pattern: string): Promise<FullAccountListing> {
+    // One request, however many pages: one listing admitted, one scan budget for all of it.
+    const budget = this.beginListing();
     const usernames: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.listAccounts({
-        pattern,
-        pageSize: MAX_PAGE_SIZE,
-        ...(cursor === undefined ? {} : { cursor }),
-      });
+      this.usable();
+      const page = await this.service.listAccounts(
+        {
+          pattern,
+          pageSize: MAX_PAGE_SIZE,
+          ...(cursor === undefined ? {} : { cursor }),
+        },
+        budget,
+      );
       usernames.push(...page.usernames);
       cursor = page.nextCursor;
-    } while (cursor !== undefined && usernames.length < MAX_NAMES_PER_FULL_LISTING);
+    } while (cursor !== undefined && usernames.length < MAX_NAMES_PER_FULL_LISTING && budget.allowance() > 0);
     const truncated = usernames.length > MAX_NAMES_PER_FULL_LISTING || cursor !== undefined;
     if (usernames.length > MAX_NAMES_PER_FULL_LISTING) usernames.length = MAX_NAMES_PER_FULL_LISTING;
     return { usernames, truncated };
@@ -146,16 +208,16 @@ export class ChatConnection {
    * Logs in. Fails with `FAILED_PRECONDITION` when this connection already holds a session or the account
    * is logged in elsewhere, and `UNAUTHENTICATED` for a wrong username or password (same message for both).
    */
-  login(username: unknown, password: unknown): Promise<LoginResult> {
-    return this.observed("login", () => this.openLogin(username, password));
+  login(username: unknown, password: unknown, options?: CallOptions): Promise<LoginResult> {
+    return this.observed("login", () => this.openLogin(username, password, options));
   }
 
-  private async openLogin(username: unknown, password: unknown): Promise<LoginResult> {
+  private async openLogin(username: unknown, password: unknown, options?: CallOptions): Promise<LoginResult> {
     const refusal = this.loginRefusal();
     if (refusal) throw refusal;
     this.loginPending = true;
     try {
-      const session = await this.service.openSession(username, password);
+      const session = await this.service.openSession(username, password, this.callFor(options));
       if (this.closed) {
         this.service.endSession(session);
         throw new ChatError("UNAVAILABLE", "the connection is closed");
@@ -249,6 +311,7 @@ export class ChatConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.gone.abort();
     const session = this.session;
     this.session = undefined;
     if (session) this.service.endSession(session);

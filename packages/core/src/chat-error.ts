@@ -38,14 +38,20 @@ export function chatErrorCodeFromNumber(status: number): ChatErrorCodeName | und
  */
 export class ChatError extends Error {
   override readonly name = "ChatError";
+  /**
+   * For a refusal that will pass on its own (a rate limit, a full queue; always `RESOURCE_EXHAUSTED`): how
+   * long to wait before trying again, in milliseconds. Absent when waiting would not help.
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     /** What kind of failure this is. */
     readonly code: ChatErrorCodeName,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options !== undefined && "cause" in options ? { cause: options.cause } : undefined);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   /** The gRPC-compatible status number of {@link code}. */

@@ -2,14 +2,18 @@ import { decodeAccountCursor, encodeAccountCursor } from "./account-cursor.js";
 import type { AccountPage, AccountQuery } from "./account-page.js";
 import { ChatConnection } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
+import { type ChatLimits, resolveChatLimits } from "./chat-limits.js";
 import { type Clock, systemClock } from "./clock.js";
 import { digestContent } from "./content-digest.js";
 import type { DeliveryMode, SendResult } from "./delivery.js";
 import { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+import { callerGone, HashQueue } from "./hash-queue.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { LocalSessionDirectory } from "./local-session-directory.js";
+import { type LoginOutcome, LoginThrottle } from "./login-throttle.js";
 import { createScryptHasher } from "./node-crypto.js";
 import type { PasswordHasher } from "./password-hasher.js";
+import { retryLater } from "./retry-after.js";
 import {
   DEFAULT_MAX_BACKLOG,
   DEFAULT_PAGE_SIZE,
@@ -22,11 +26,14 @@ import {
   validateSequence,
   validateUsername,
 } from "./rules.js";
-import type { ServiceInternals } from "./service-internals.js";
+import { ScanBudget } from "./scan-budget.js";
+import type { CallContext, ServiceInternals } from "./service-internals.js";
 import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
 import { leaseLostError, type SessionDirectory } from "./session-directory.js";
+import { sourceOf } from "./source-address.js";
 import type { AppendLimits, Store, StoredMessage } from "./store.js";
+import { KeyedTokenBuckets, TokenBucket } from "./token-bucket.js";
 import { asciiLowerCase } from "./utf8.js";
 import { compileWildcard, matchesWildcard } from "./wildcard.js";
 
@@ -78,7 +85,16 @@ export interface ChatServiceOptions {
    * a {@link LocalSessionDirectory} on `store`, for a single process. The service does not close it.
    */
   readonly directory?: SessionDirectory;
+  /**
+   * The abuse limits (login throttling, the hash queue, listing, registration and send rates); each one
+   * missing takes its default from `DEFAULT_CHAT_LIMITS`. They hold for every transport in front of the
+   * service together. See docs/security.md.
+   */
+  readonly limits?: Partial<ChatLimits>;
 }
+
+/** The limits' clock: monotonic, so a wall-clock jump neither refills nor drains a bucket. */
+const monotonicNow = (): number => performance.now();
 
 /** Why a session ended when its lease was lost (a sink hears it as `ended`). */
 const sessionExpired = leaseLostError;
@@ -106,6 +122,13 @@ export class ChatService {
   private readonly renewTimer: NodeJS.Timeout | undefined;
   /** Sessions whose renewal is in flight, so a slow directory is never asked twice at once. */
   private readonly renewing = new Set<Session>();
+  private readonly limits: ChatLimits;
+  private readonly hashes: HashQueue;
+  private readonly loginThrottle: LoginThrottle;
+  private readonly registrations: KeyedTokenBuckets;
+  private readonly listingsBySource: KeyedTokenBuckets;
+  private readonly scansBySource: KeyedTokenBuckets;
+  private readonly sendsByAccount: KeyedTokenBuckets;
 
   constructor(options: ChatServiceOptions) {
     this.store = options.store;
@@ -122,10 +145,20 @@ export class ChatService {
     this.reportError = options.onError ?? (() => {});
     this.observer = options.observer;
     this.appendLimits = { maxBacklog: validateMaxBacklog(options.maxBacklog ?? DEFAULT_MAX_BACKLOG) };
+    const limits = resolveChatLimits(options.limits);
+    this.limits = limits;
+    this.hashes = new HashQueue(limits.hashConcurrency, limits.maxQueuedHashes);
+    this.loginThrottle = new LoginThrottle(limits, monotonicNow);
+    const tracked = limits.maxTrackedKeys;
+    this.registrations = new KeyedTokenBuckets(limits.registrationsPerAddress, tracked, monotonicNow);
+    this.listingsBySource = new KeyedTokenBuckets(limits.listingsPerAddress, tracked, monotonicNow);
+    this.scansBySource = new KeyedTokenBuckets(limits.namesScannedPerAddress, tracked, monotonicNow);
+    this.sendsByAccount = new KeyedTokenBuckets(limits.sendsPerSession, tracked, monotonicNow);
     this.internals = {
-      register: (username, password) => this.register(username, password),
-      listAccounts: (query) => this.listAccounts(query),
-      openSession: (username, password) => this.openSession(username, password),
+      register: (username, password, call) => this.registerAccount(username, password, call),
+      beginListing: (call) => this.beginListing(call),
+      listAccounts: (query, budget) => this.listAccountsWithin(query, budget),
+      openSession: (username, password, call) => this.openSession(username, password, call),
       endSession: (session) => this.endSession(session),
       deleteAccount: (session) => this.deleteSessionAccount(session),
       send: (session, to, content, clientMessageId) =>
@@ -143,11 +176,22 @@ export class ChatService {
 
   /**
    * Opens a connection: the handle a transport uses for one client. The transport may label it (`wire`,
-   * `grpc`) for the observer; the service itself never looks at the label.
+   * `grpc`) for the observer; the service itself never looks at the label. Its requests are subject to the
+   * per-connection and (under `peerAddress`) per-address limits.
    */
   connect(options: ConnectOptions = {}): ChatConnection {
     this.usable();
-    const connection = new ChatConnection(this.internals, options.transport, this.observer);
+    const shape = this.limits.listingsPerConnection;
+    const connection = new ChatConnection(
+      this.internals,
+      {
+        source: sourceOf(options.peerAddress),
+        listingBucket: new TokenBucket(shape.burst, shape.perSecond, monotonicNow()),
+        now: monotonicNow,
+      },
+      options.transport,
+      this.observer,
+    );
     this.connections.add(connection);
     return connection;
   }
@@ -167,26 +211,72 @@ export class ChatService {
     return this.sessions.size;
   }
 
-  /** Creates an account. `ALREADY_EXISTS` when the name is taken in any letter case. */
-  async register(username: unknown, password: unknown): Promise<void> {
+  /**
+   * Creates an account. `ALREADY_EXISTS` when the name is taken in any letter case. A direct call is not
+   * rate-limited (it comes from the application itself); a connection's registrations are.
+   */
+  register(username: unknown, password: unknown): Promise<void> {
+    return this.registerAccount(username, password, undefined);
+  }
+
+  /**
+   * A registration, limited per source address when it comes from a connection (`call`): the token is
+   * taken only once the name is known to be free, just before the hash, and given back when no hash ran.
+   */
+  private async registerAccount(
+    username: unknown,
+    password: unknown,
+    call: CallContext | undefined,
+  ): Promise<void> {
     this.usable();
     const name = validateUsername(username);
     const secret = validatePassword(password);
     const key = asciiLowerCase(name);
     await this.accountLocks.run(key, async () => {
+      if (call?.signal.aborted) throw callerGone();
       if (await this.store.getAccount(key)) {
         throw new ChatError("ALREADY_EXISTS", `username ${name} is already taken`);
       }
-      const passwordHash = await this.hasher.hash(secret);
+      if (call !== undefined) {
+        const wait = this.registrations.take(call.source);
+        if (wait > 0) throw retryLater("too many registrations from this address", wait);
+      }
+      let passwordHash: string;
+      try {
+        passwordHash = await this.hashes.run(() => this.hasher.hash(secret), call?.signal);
+      } catch (error) {
+        if (call !== undefined) this.registrations.of(call.source).refund(1, monotonicNow());
+        throw error;
+      }
       await this.store.createAccount({ username: name, key, passwordHash, createdAt: this.clock.now() });
     });
+  }
+
+  /** Admits one listing request from a connection, or refuses it with a retry hint. */
+  private beginListing(call: CallContext): ScanBudget {
+    const wait = this.listingsBySource.take(call.source);
+    if (wait > 0) throw retryLater("too many account listings from this address", wait);
+    const scans = this.scansBySource.of(call.source);
+    if (!scans.hasTokens(monotonicNow())) {
+      this.listingsBySource.of(call.source).refund(1, monotonicNow());
+      throw retryLater("account listings from this address examined too many names", scans.waitFor(1));
+    }
+    return new ScanBudget(this.limits.maxNamesScannedPerRequest, scans, monotonicNow);
   }
 
   /**
    * Lists account names in case-insensitive alphabetical order, one bounded page at a time, optionally
    * filtered by a wildcard. Needs no login.
    */
-  async listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
+  listAccounts(query: AccountQuery = {}): Promise<AccountPage> {
+    return this.listAccountsWithin(query, ScanBudget.unlimited());
+  }
+
+  /**
+   * A page of {@link listAccounts} that examines no more names than `budget` allows: a page cut short by
+   * it has a cursor to go on from, like a page cut by {@link MAX_NAMES_SCANNED_PER_PAGE}.
+   */
+  private async listAccountsWithin(query: AccountQuery, budget: ScanBudget): Promise<AccountPage> {
     this.usable();
     const wildcard = compileWildcard(query.pattern ?? "");
     const pageSize = validatePageSize(query.pageSize ?? DEFAULT_PAGE_SIZE);
@@ -198,12 +288,16 @@ export class ChatService {
     // Whether the store may hold names after `afterKey`; a short chunk means it does not.
     let more = true;
     while (more && usernames.length < pageSize && scanned < MAX_NAMES_SCANNED_PER_PAGE) {
+      const limit = Math.min(chunkSize, MAX_NAMES_SCANNED_PER_PAGE - scanned, budget.allowance());
+      // Out of budget: the page ends here, and its cursor lets the client go on once it has budget again.
+      if (limit <= 0) break;
       const chunk = await this.store.listAccounts({
         ...(afterKey === undefined ? {} : { afterKey }),
         keyPrefix: wildcard.literalPrefix,
-        limit: chunkSize,
+        limit,
       });
-      more = chunk.length === chunkSize;
+      budget.spend(chunk.length);
+      more = chunk.length === limit;
       for (const [index, name] of chunk.entries()) {
         scanned++;
         afterKey = asciiLowerCase(name);
@@ -219,55 +313,86 @@ export class ChatService {
     return { usernames, nextCursor: encodeAccountCursor(afterKey) };
   }
 
-  private async openSession(username: unknown, password: unknown): Promise<Session> {
+  /**
+   * A login: throttled per (account, address) and per address before anything is hashed (see
+   * {@link LoginThrottle}); the hash waits in the bounded {@link HashQueue} and is skipped if the caller is
+   * gone by then.
+   */
+  private async openSession(username: unknown, password: unknown, call: CallContext): Promise<Session> {
     this.usable();
     const name = validateUsername(username);
     const secret = validatePassword(password);
     const key = asciiLowerCase(name);
-    return this.accountLocks.run(key, async () => {
-      const account = await this.store.getAccount(key);
-      if (!account) {
-        await this.hasher.verifyNothing(secret);
-        throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
-      }
-      const check = await this.hasher.verify(secret, account.passwordHash);
-      if (!check.ok) throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
-      // Checked only after the password, so presence is never revealed to someone without it.
-      const alreadyLive = new ChatError(
-        "FAILED_PRECONDITION",
-        `${account.username} is already logged in on another device; log out there first`,
+    const attempt = this.loginThrottle.admit(key, call.source);
+    let outcome: LoginOutcome = "not checked";
+    try {
+      return await this.accountLocks.run(key, () =>
+        this.checkAndOpen(key, secret, call, (checked) => {
+          outcome = checked;
+        }),
       );
-      if (this.sessions.has(key)) throw alreadyLive;
-      if (check.needsRehash) await this.store.setPasswordHash(key, await this.hasher.hash(secret));
-      this.usable();
-      const lease = await this.directory.claim(key);
-      if (!lease) throw alreadyLive;
-      const session = new Session(
-        {
-          directory: this.directory,
-          deliveryBatchSize: this.deliveryBatchSize,
-          reportError: this.reportError,
-          leaseLost: (lost) => this.expireSession(lost),
-        },
-        account.username,
+    } finally {
+      this.loginThrottle.settle(attempt, outcome);
+    }
+  }
+
+  private async checkAndOpen(
+    key: string,
+    secret: string,
+    call: CallContext,
+    checked: (outcome: LoginOutcome) => void,
+  ): Promise<Session> {
+    if (call.signal.aborted) throw callerGone();
+    const account = await this.store.getAccount(key);
+    if (!account) {
+      await this.hashes.run(() => this.hasher.verifyNothing(secret), call.signal);
+      checked("wrong credentials");
+      throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
+    }
+    const check = await this.hashes.run(() => this.hasher.verify(secret, account.passwordHash), call.signal);
+    checked(check.ok ? "right password" : "wrong credentials");
+    if (!check.ok) throw new ChatError("UNAUTHENTICATED", BAD_CREDENTIALS);
+    // Checked only after the password, so presence is never revealed to someone without it.
+    const alreadyLive = new ChatError(
+      "FAILED_PRECONDITION",
+      `${account.username} is already logged in on another device; log out there first`,
+    );
+    if (this.sessions.has(key)) throw alreadyLive;
+    if (check.needsRehash) {
+      await this.store.setPasswordHash(
         key,
-        lease,
+        await this.hashes.run(() => this.hasher.hash(secret), call.signal),
       );
-      try {
-        // Watching before the session is handed out: the first delivery read comes after it, so a wake-up
-        // for any message that read misses is already being listened for.
-        session.stopWatching = await this.directory.watch(key, (seq) => session.hint(seq));
-      } catch (error) {
-        this.releaseLease(session);
-        throw error;
-      }
-      if (this.closed) {
-        this.endSession(session);
-        throw new ChatError("UNAVAILABLE", "the server is shutting down");
-      }
-      this.sessions.set(key, session);
-      return session;
-    });
+    }
+    this.usable();
+    const lease = await this.directory.claim(key);
+    if (!lease) throw alreadyLive;
+    const session = new Session(
+      {
+        directory: this.directory,
+        deliveryBatchSize: this.deliveryBatchSize,
+        reportError: this.reportError,
+        leaseLost: (lost) => this.expireSession(lost),
+        deliveryFailed: (failed, error, failures) => this.endFailedDelivery(failed, error, failures),
+      },
+      account.username,
+      key,
+      lease,
+    );
+    try {
+      // Watching before the session is handed out: the first delivery read comes after it, so a wake-up
+      // for any message that read misses is already being listened for.
+      session.stopWatching = await this.directory.watch(key, (seq) => session.hint(seq));
+    } catch (error) {
+      this.releaseLease(session);
+      throw error;
+    }
+    if (this.closed) {
+      this.endSession(session);
+      throw new ChatError("UNAVAILABLE", "the server is shutting down");
+    }
+    this.sessions.set(key, session);
+    return session;
   }
 
   private endSession(session: Session): void {
@@ -293,6 +418,28 @@ export class ChatService {
     const sink = session.attachedSink;
     this.endSession(session);
     sink?.ended?.(sessionExpired());
+  }
+
+  /**
+   * Delivery to the session kept failing because the store's reads did: the session ends with
+   * `UNAVAILABLE` (its sink hears it and the transport tells the client, which reconnects and logs in
+   * again) rather than staying logged in with delivery silently stopped. Nothing is lost: what was not
+   * acknowledged stays stored.
+   */
+  private endFailedDelivery(session: Session, error: unknown, failures: number): void {
+    if (session.ended) return;
+    this.reportError(
+      new ChatError(
+        "UNAVAILABLE",
+        `delivery to ${session.username} stopped after ${failures} failed store reads in a row; ending the session so the client reconnects`,
+        { cause: error },
+      ),
+    );
+    const sink = session.attachedSink;
+    this.endSession(session);
+    sink?.ended?.(
+      new ChatError("UNAVAILABLE", "the message store is failing; delivery stopped, log in again to resume"),
+    );
   }
 
   /** One round of renewals: each lease is extended, or its session ends when it was lost or ran out. */
@@ -340,6 +487,7 @@ export class ChatService {
     try {
       this.usable();
       if (session.ended) throw sessionExpired();
+      this.admitSend(session);
       recipientName = validateUsername(to);
       const text = validateContent(content);
       recipientKey = asciiLowerCase(recipientName);
@@ -390,6 +538,7 @@ export class ChatService {
     try {
       this.usable();
       if (session.ended) throw sessionExpired();
+      this.admitSend(session);
       recipientName = validateUsername(to);
       const text = validateContent(content);
       const id = validateClientMessageId(clientMessageId);
@@ -434,6 +583,15 @@ export class ChatService {
     } catch (error) {
       throw sendFailure(error, recipientName);
     }
+  }
+
+  /**
+   * Takes one send from the session's budget, or refuses it with a retry hint. Kept per account, so a new
+   * login does not bring a fresh budget.
+   */
+  private admitSend(session: Session): void {
+    const wait = this.sendsByAccount.take(session.key);
+    if (wait > 0) throw retryLater("sending too fast", wait);
   }
 
   private async ack(session: Session, upToSeq: unknown): Promise<void> {

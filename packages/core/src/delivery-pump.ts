@@ -1,5 +1,6 @@
 import { ChatError } from "./chat-error.js";
 import type { DeliverySink } from "./delivery.js";
+import { DELIVERY_MAX_READ_FAILURES, deliveryRetryDelayMs } from "./delivery-retry.js";
 import type { StoredMessage } from "./store.js";
 
 /** Where a pump reads a recipient's log: the store itself, or a session directory's fenced read. */
@@ -9,8 +10,6 @@ export interface MessageSource {
 
 /** How many stored messages a pump reads from the store at once. */
 export const DEFAULT_DELIVERY_BATCH_SIZE = 256;
-/** Pause before a pump reads again after the store was unavailable (e.g. Redis restarting). */
-export const DELIVERY_RETRY_DELAY_MS = 500;
 
 /** Options of a {@link DeliveryPump}. */
 export interface DeliveryPumpOptions {
@@ -23,10 +22,15 @@ export interface DeliveryPumpOptions {
   /** Called as each message is offered, just before the sink sees it, with its sequence number. */
   readonly onOffered: (seq: number) => void;
   /**
-   * Called when reading the store fails. After `UNAVAILABLE` the pump keeps going (it reads again after
-   * {@link DELIVERY_RETRY_DELAY_MS}); after anything else it stops.
+   * Called for every failed read of the store. After `UNAUTHENTICATED` (the session's lease is lost) the
+   * pump stops; after anything else it reads again after a growing pause (see `delivery-retry.ts`).
    */
   readonly onError: (error: unknown) => void;
+  /**
+   * The store failed {@link DELIVERY_MAX_READ_FAILURES} reads in a row (the last is `error`): the pump has
+   * stopped, and the session must end so the client reconnects rather than wait for nothing.
+   */
+  readonly onGaveUp: (error: unknown, failures: number) => void;
 }
 
 /**
@@ -47,9 +51,17 @@ export class DeliveryPump {
   private caughtUp = false;
   private paused = false;
   private stopped = false;
+  /** Failed reads since the last successful one. */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: DeliveryPumpOptions) {
     this.deliveredUpTo = options.startAfterSeq;
+  }
+
+  /** Whether the last read of the store failed: delivery waits for a retry. */
+  get failing(): boolean {
+    return this.failures > 0;
   }
 
   /** Starts delivering what the store holds. */
@@ -64,9 +76,7 @@ export class DeliveryPump {
       this.offer(message);
       return;
     }
-    this.dirty = true;
-    this.caughtUp = false;
-    if (!this.paused) void this.drain();
+    this.wake();
   }
 
   /**
@@ -75,9 +85,15 @@ export class DeliveryPump {
    */
   hint(seq: number): void {
     if (this.stopped || seq <= this.deliveredUpTo) return;
+    this.wake();
+  }
+
+  /** There is more in the store: read it now, unless paused or waiting out a failed read's pause. */
+  private wake(): void {
     this.dirty = true;
     this.caughtUp = false;
-    if (!this.paused) void this.drain();
+    // A retry is due: reading at every new message would hammer a failing store and skip the backoff.
+    if (!this.paused && this.retryTimer === undefined) void this.drain();
   }
 
   /** The sink has room again. */
@@ -85,12 +101,14 @@ export class DeliveryPump {
     if (this.stopped || !this.paused) return;
     this.paused = false;
     this.caughtUp = false;
-    void this.drain();
+    if (this.retryTimer === undefined) void this.drain();
   }
 
   /** Stops for good; nothing more reaches the sink. */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private offer(message: StoredMessage): void {
@@ -113,6 +131,7 @@ export class DeliveryPump {
       while (!this.stopped && !this.paused) {
         this.dirty = false;
         const batch = await store.readMessages(recipientKey, this.deliveredUpTo, batchSize);
+        this.failures = 0;
         for (const message of batch) {
           if (this.stopped || this.paused) break;
           if (message.seq > this.deliveredUpTo) this.offer(message);
@@ -123,18 +142,38 @@ export class DeliveryPump {
         }
       }
     } catch (error) {
-      const transient = error instanceof ChatError && error.code === "UNAVAILABLE";
-      if (transient) {
-        this.caughtUp = false;
-        setTimeout(() => {
-          if (!this.stopped && !this.paused) void this.drain();
-        }, DELIVERY_RETRY_DELAY_MS).unref();
-      } else {
-        this.stopped = true;
-      }
-      this.options.onError(error);
-    } finally {
       this.draining = false;
+      this.readFailed(error);
+      return;
     }
+    this.draining = false;
+  }
+
+  /**
+   * Any failure but a lost lease is retried, whatever its code: a full or failing store may answer
+   * `RESOURCE_EXHAUSTED` or `INTERNAL` as well as `UNAVAILABLE`, and stopping quietly would leave a
+   * logged-in recipient without delivery for the rest of its session.
+   */
+  private readFailed(error: unknown): void {
+    this.caughtUp = false;
+    if (error instanceof ChatError && error.code === "UNAUTHENTICATED") {
+      this.stop();
+      this.options.onError(error);
+      return;
+    }
+    this.failures++;
+    this.options.onError(error);
+    if (this.stopped) return;
+    if (this.failures >= DELIVERY_MAX_READ_FAILURES) {
+      this.stop();
+      this.options.onGaveUp(error, this.failures);
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped && !this.paused) void this.drain();
+    }, deliveryRetryDelayMs(this.failures));
+    // A pending retry must not keep a process alive whose servers have all closed.
+    this.retryTimer.unref();
   }
 }

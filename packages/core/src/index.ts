@@ -26,7 +26,7 @@ export {
   type RequestOptions,
   type SendOptions,
 } from "./chat-client-options.js";
-export { ChatConnection, type LoginResult } from "./chat-connection.js";
+export { type CallOptions, ChatConnection, type LoginResult } from "./chat-connection.js";
 export {
   ChatError,
   ChatErrorCode,
@@ -34,13 +34,42 @@ export {
   chatErrorCodeFromNumber,
   isChatErrorCodeName,
 } from "./chat-error.js";
-export { ChatService, type ChatServiceOptions, MAX_NAMES_SCANNED_PER_PAGE } from "./chat-service.js";
+export {
+  type ChatLimits,
+  DEFAULT_CHAT_LIMITS,
+  DEFAULT_LISTINGS_PER_ADDRESS,
+  DEFAULT_LISTINGS_PER_CONNECTION,
+  DEFAULT_LOGIN_BACKOFF_PER_ACCOUNT_AND_ADDRESS,
+  DEFAULT_LOGIN_BACKOFF_PER_ADDRESS,
+  DEFAULT_MAX_NAMES_SCANNED_PER_REQUEST,
+  DEFAULT_MAX_QUEUED_HASHES,
+  DEFAULT_MAX_TRACKED_KEYS,
+  DEFAULT_NAMES_SCANNED_PER_ADDRESS,
+  DEFAULT_REGISTRATIONS_PER_ADDRESS,
+  DEFAULT_SENDS_PER_SESSION,
+  NO_ABUSE_LIMITS,
+  NO_BACKOFF,
+  resolveChatLimits,
+  UNLIMITED_RATE,
+} from "./chat-limits.js";
+export {
+  ChatService,
+  type ChatServiceOptions,
+  MAX_NAMES_SCANNED_PER_PAGE,
+} from "./chat-service.js";
 export { type Cancellable, ClientRequest } from "./client-request.js";
 export type { ClientStatus } from "./client-status.js";
 export { type Clock, systemClock } from "./clock.js";
 export type { DeliveryMode, DeliverySink, IncomingMessage, SendResult } from "./delivery.js";
-export { DEFAULT_DELIVERY_BATCH_SIZE, DELIVERY_RETRY_DELAY_MS } from "./delivery-pump.js";
-export { LocalClient } from "./local-client.js";
+export { DEFAULT_DELIVERY_BATCH_SIZE } from "./delivery-pump.js";
+export {
+  DELIVERY_MAX_READ_FAILURES,
+  DELIVERY_RETRY_FIRST_DELAY_MS,
+  DELIVERY_RETRY_MAX_DELAY_MS,
+  deliveryRetryDelayMs,
+} from "./delivery-retry.js";
+export type { BackoffShape } from "./failure-backoff.js";
+export { LocalClient, type LocalClientOptions } from "./local-client.js";
 export { LocalSessionDirectory } from "./local-session-directory.js";
 export { MemoryStore } from "./memory-store.js";
 export {
@@ -54,6 +83,7 @@ export {
   type ScryptParameters,
 } from "./node-crypto.js";
 export type { PasswordCheck, PasswordHasher } from "./password-hasher.js";
+export { MIN_RETRY_AFTER_MS, retryAfterFromText, retryLater } from "./retry-after.js";
 export {
   CLIENT_MESSAGE_ID_MAX_BYTES,
   CLIENT_MESSAGE_ID_MIN_BYTES,
@@ -91,6 +121,7 @@ export {
   type SessionLease,
   type StopWatching,
 } from "./session-directory.js";
+export { IPV6_SOURCE_PREFIX_BITS, LOCAL_SOURCE, sourceOf } from "./source-address.js";
 export type {
   AccountListRange,
   AccountRecord,
@@ -102,6 +133,7 @@ export type {
   Store,
   StoredMessage,
 } from "./store.js";
+export type { BucketShape } from "./token-bucket.js";
 export type {
   TransportAddress,
   TransportClientOptions,

@@ -8,4 +8,9 @@ describeConformance("LocalClient", async (service) => ({
     return client;
   },
   stop: () => service.close(),
+  connectFrom: async (sourceAddress) => {
+    const client = new LocalClient(service, { peerAddress: sourceAddress });
+    await client.connect();
+    return client;
+  },
 }));

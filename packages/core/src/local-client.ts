@@ -22,6 +22,25 @@ function settle<T>(request: ClientRequest<T>, work: () => Promise<T>): void {
   );
 }
 
+/** Options of a {@link LocalClient}: core's client settings, plus who the embedding application says it is. */
+export interface LocalClientOptions extends ChatClientOptions {
+  /**
+   * The network address of the person this client acts for (an embedding web app's visitor), so per-address
+   * limits count them apart; absent, every local client counts as one source.
+   */
+  readonly peerAddress?: string;
+}
+
+/**
+ * A signal that aborts when `request` is abandoned (its deadline passed, its signal aborted, the client
+ * closed), so core skips the password hash still queued for it, as a server does for a cancelled call.
+ */
+function abandonSignal<T>(request: ClientRequest<T>): AbortSignal {
+  const controller = new AbortController();
+  request.cancelWith({ cancel: () => controller.abort() });
+  return controller.signal;
+}
+
 /**
  * A {@link ChatClient} that calls a {@link ChatService} in the same process: no transport at all. The
  * reference the real transports are measured against, and handy for embedding the chat in an app. Its
@@ -32,11 +51,14 @@ function settle<T>(request: ClientRequest<T>, work: () => Promise<T>): void {
 export class LocalClient extends ChatClientBase {
   private connection: ChatConnection | undefined;
 
+  private readonly peerAddress: string | undefined;
+
   constructor(
     private readonly service: ChatService,
-    options: ChatClientOptions = {},
+    options: LocalClientOptions = {},
   ) {
     super(options);
+    this.peerAddress = options.peerAddress;
   }
 
   /** The connection; only called while the client is open, when it exists. */
@@ -46,18 +68,20 @@ export class LocalClient extends ChatClientBase {
   }
 
   protected openTransport(attempt: ClientRequest<void>): void {
-    this.connection = this.service.connect();
+    this.connection = this.service.connect(
+      this.peerAddress === undefined ? {} : { peerAddress: this.peerAddress },
+    );
     attempt.resolve();
   }
 
   protected carryRegister(username: string, password: string, request: ClientRequest<void>): void {
-    settle(request, () => this.open.register(username, password));
+    settle(request, () => this.open.register(username, password, { signal: abandonSignal(request) }));
   }
 
   protected carryLogin(username: string, password: string, request: ClientRequest<LoginResult>): void {
     settle(request, async () => {
       const connection = this.open;
-      const result = await connection.login(username, password);
+      const result = await connection.login(username, password, { signal: abandonSignal(request) });
       connection.attach({
         deliver: (message) => {
           if (this.connection === connection) this.deliver(message);

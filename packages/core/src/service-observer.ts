@@ -42,8 +42,13 @@ export interface ServiceObserver {
   messageDelivered?(transport: string): void;
 }
 
-/** How a connection is labelled for the {@link ServiceObserver}. */
+/** Who a connection is, as its transport sees it: its label for the {@link ServiceObserver}, its address. */
 export interface ConnectOptions {
   /** A short name of the transport, e.g. `wire` or `grpc`. */
   readonly transport?: string;
+  /**
+   * The peer's network address (e.g. `socket.remoteAddress`): per-address limits count under it (an IPv6
+   * address by its /64). Absent for in-process clients, which all count as one source.
+   */
+  readonly peerAddress?: string;
 }

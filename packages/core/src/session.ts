@@ -13,6 +13,8 @@ export interface SessionContext {
   readonly reportError: (error: unknown) => void;
   /** The lease turned out to be lost (a fenced read was refused): the service ends the session. */
   readonly leaseLost: (session: Session) => void;
+  /** Delivery reads kept failing (see `delivery-retry.ts`): the service ends the session. */
+  readonly deliveryFailed: (session: Session, error: unknown, failures: number) => void;
 }
 
 /**
@@ -46,9 +48,12 @@ export class Session {
     };
   }
 
-  /** Whether a sink is attached, so sends to this account are delivered live. */
+  /**
+   * Whether a sink is attached and delivery is working, so sends to this account are delivered live.
+   * While the store's reads fail and delivery waits for a retry, a sender hears `stored`: the truth.
+   */
   get online(): boolean {
-    return this.pump !== undefined;
+    return this.pump !== undefined && !this.pump.failing;
   }
 
   /**
@@ -68,11 +73,15 @@ export class Session {
         if (seq > this.offeredUpTo) this.offeredUpTo = seq;
       },
       onError: (error) => {
-        const code = error instanceof ChatError ? error.code : undefined;
-        // A pump keeps going after UNAVAILABLE (the store comes back); anything else stopped it.
-        if (code !== "UNAVAILABLE" && this.pump === pump) this.pump = undefined;
-        if (code === "UNAUTHENTICATED") this.context.leaseLost(this);
-        else this.context.reportError(error);
+        // A pump retries every failure (it may end in onGaveUp) except a lost lease, which stopped it.
+        if (error instanceof ChatError && error.code === "UNAUTHENTICATED") {
+          if (this.pump === pump) this.pump = undefined;
+          this.context.leaseLost(this);
+        } else this.context.reportError(error);
+      },
+      onGaveUp: (error, failures) => {
+        if (this.pump === pump) this.pump = undefined;
+        this.context.deliveryFailed(this, error, failures);
       },
     });
     this.pump = pump;

@@ -8,6 +8,7 @@ import {
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
 import type { GrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import type { SubscribeStream } from "./subscribe-stream.js";
 
 /**
@@ -69,6 +70,8 @@ export class ChatCall {
   }
 
   private handle(request: ChatRequest): Promise<ChatResponse> {
+    const refusal = refusalOf(request);
+    if (refusal) return Promise.reject(refusal);
     const { requestId, send, ack } = request;
     const connection = this.session.connection;
     if (send !== undefined) {

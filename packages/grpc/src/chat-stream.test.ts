@@ -1,4 +1,4 @@
-import { MemoryStore } from "@chat/core";
+import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
@@ -104,7 +104,11 @@ describe("the Chat stream", () => {
   });
 
   it("ends a stream whose client never reads with RESOURCE_EXHAUSTED; the messages stay stored", async () => {
-    const bed = await start({ server: { drainTimeoutMs: 300 } });
+    // A flood far past the send limit's default, which is not what this test is about.
+    const bed = await start({
+      server: { drainTimeoutMs: 300 },
+      service: { limits: { sendsPerSession: UNLIMITED_RATE } },
+    });
     const token = await rawLogin(bed, "slow");
     const sender = await rawLogin(bed, "fast");
     const stuck = openChat(bed, token, false);
@@ -138,7 +142,7 @@ describe("the Chat stream", () => {
 
   it("stops reading requests while their answers are not read, and catches up once they are", async () => {
     const store = new MemoryStore();
-    const bed = await start({ service: { store } });
+    const bed = await start({ service: { store, limits: { sendsPerSession: UNLIMITED_RATE } } });
     const token = await rawLogin(bed, "eve");
     await rawLogin(bed, "frank");
     // Enough answers (about 30 bytes each on the wire) to fill the HTTP/2 window towards the client.

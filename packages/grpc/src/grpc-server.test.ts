@@ -1,3 +1,4 @@
+import { UNLIMITED_RATE } from "@chat/core";
 import { type ClientReadableStream, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryMode, type SubscribeResponse } from "./gen/chat/v1/chat.js";
@@ -153,7 +154,11 @@ describe("GrpcServer sessions", () => {
 
 describe("GrpcServer backpressure", () => {
   it("ends a stream that never drains with RESOURCE_EXHAUSTED; its messages stay stored", async () => {
-    bed = await startTestBed({ server: { drainTimeoutMs: 300 } });
+    // A flood far past the send limit's default, which is not what this test is about.
+    bed = await startTestBed({
+      server: { drainTimeoutMs: 300 },
+      service: { limits: { sendsPerSession: UNLIMITED_RATE } },
+    });
     const sender = await rawLogin(bed, "kim");
     const token = await rawLogin(bed, "lou");
     const stream = await subscribe(token);

@@ -24,6 +24,7 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
 } from "@grpc/grpc-js";
+import { callConnection, peerAddressOf } from "./call-connection.js";
 import { ChatCall, sendMessageResponse } from "./chat-call.js";
 import type {
   AckRequest,
@@ -53,6 +54,7 @@ import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
+import { refusalOf } from "./strict-utf8.js";
 import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
 import { serverTlsCredentials } from "./tls-credentials.js";
 
@@ -130,8 +132,6 @@ export class GrpcServer {
   private readonly credentials: ServerCredentials;
   /** Whether the listener speaks TLS (`tls` or secure `credentials`). */
   readonly secure: boolean;
-  /** Serves the calls that need no session (register, list), which hold no per-client state. */
-  private anonymous: ChatConnection | undefined;
   private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
 
@@ -203,15 +203,25 @@ export class GrpcServer {
   private stopGracefully(): Promise<void> {
     this.health?.shuttingDown();
     this.sessions.closeAll(toGrpcStatus(serverShuttingDown()));
-    this.anonymous?.close();
     return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
   }
 
-  private anonymousConnection(): ChatConnection {
+  /**
+   * Runs a call that needs no session (register, list) on a `ChatConnection` of its own, from the call's
+   * peer address and closed when the call is cancelled (so its queued hash is skipped) or done. Such a
+   * call is its own connection: per-address limits are what bound many of them.
+   */
+  private async anonymously<T>(
+    call: ServerUnaryCall<unknown, unknown>,
+    work: (connection: ChatConnection) => Promise<T>,
+  ): Promise<T> {
     if (this.closer.started) throw serverShuttingDown();
-    if (!this.anonymous || this.anonymous.isClosed)
-      this.anonymous = this.service.connect({ transport: "grpc" });
-    return this.anonymous;
+    const { connection } = callConnection(this.service, call);
+    try {
+      return await work(connection);
+    } finally {
+      connection.close();
+    }
   }
 
   private failure(method: string, error: unknown): GrpcStatus {
@@ -224,6 +234,11 @@ export class GrpcServer {
     handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
   ): handleUnaryCall<Request, Response> {
     return (call, callback) => {
+      const refusal = refusalOf(call.request);
+      if (refusal) {
+        callback(this.failure(method, refusal));
+        return;
+      }
       handle(call.request, call).then(
         (response) => callback(null, response),
         (error: unknown) => callback(this.failure(method, error)),
@@ -241,6 +256,8 @@ export class GrpcServer {
     return (call, callback) => {
       let session: GrpcSession;
       try {
+        const refusal = refusalOf(call.request);
+        if (refusal) throw refusal;
         session = this.sessions.authenticate(call.metadata);
       } catch (error) {
         callback(this.failure(method, error));
@@ -262,8 +279,8 @@ export class GrpcServer {
 
   private handlers(): ChatServiceServer {
     return {
-      register: this.unary<RegisterRequest, RegisterResponse>("Register", async (request) => {
-        await this.anonymousConnection().register(request.username, request.password);
+      register: this.unary<RegisterRequest, RegisterResponse>("Register", async (request, call) => {
+        await this.anonymously(call, (connection) => connection.register(request.username, request.password));
         return {};
       }),
 
@@ -287,11 +304,13 @@ export class GrpcServer {
       listAccounts: this.unary<ListAccountsRequest, ListAccountsResponse>(
         "ListAccounts",
         async (request, call) => {
-          // Needs no session, but a session's listing still counts as activity against its idle expiry.
+          // Needs no session, but a session's listing still counts as activity against its idle expiry, and
+          // against its connection's listing rate.
           const session = this.sessions.find(call.metadata);
+          const list = (connection: ChatConnection) => connection.listAccounts(accountQuery(request));
           session?.callStarted();
           try {
-            const page = await this.anonymousConnection().listAccounts(accountQuery(request));
+            const page = session ? await list(session.connection) : await this.anonymously(call, list);
             return { usernames: page.usernames, nextPageToken: page.nextCursor ?? "" };
           } finally {
             session?.callEnded();
@@ -327,7 +346,7 @@ export class GrpcServer {
     const refusal = this.sessions.find(call.metadata)?.connection.loginRefusal();
     if (refusal) throw refusal;
     if (this.closer.started) throw serverShuttingDown();
-    const connection = this.service.connect({ transport: "grpc" });
+    const { connection, keep } = callConnection(this.service, call);
     let username: string;
     try {
       ({ username } = await connection.login(request.username, request.password));
@@ -335,6 +354,7 @@ export class GrpcServer {
       connection.close();
       throw error;
     }
+    keep();
     if (call.cancelled) {
       // Nobody will ever learn the token: end the session now instead of letting it block the account.
       connection.close();
@@ -342,11 +362,17 @@ export class GrpcServer {
       throw new ChatError("UNAVAILABLE", "the call was cancelled");
     }
     const token = this.sessions.open(connection, username);
-    this.logger.info({ username, peer: call.getPeer() }, "grpc login");
+    this.logger.info({ username, peer: call.getPeer(), address: peerAddressOf(call) }, "grpc login");
     return { username, token };
   }
 
   private subscribe(call: ServerWritableStream<SubscribeRequest, SubscribeResponse>): void {
+    // SubscribeRequest has no string field today; checked anyway, so one added later is covered.
+    const refusal = refusalOf(call.request);
+    if (refusal) {
+      call.emit("error", this.failure("Subscribe", refusal));
+      return;
+    }
     this.openDeliveryStream("Subscribe", call, subscribeResponse);
   }
 

@@ -23,4 +23,4 @@ export {
   type GrpcServerLimits,
 } from "./limits.js";
 export { AUTHORIZATION_KEY, SESSION_TOKEN_BYTES } from "./session-token.js";
-export { fromGrpcStatus, type GrpcStatus, toGrpcStatus } from "./status.js";
+export { fromGrpcStatus, type GrpcStatus, RETRY_AFTER_METADATA_KEY, toGrpcStatus } from "./status.js";

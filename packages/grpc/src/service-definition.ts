@@ -20,10 +20,27 @@ import {
   SubscribeRequest,
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
+import { type Decoder, strictRequestDeserializer, strictResponseDeserializer } from "./strict-utf8.js";
 
 /** A ts-proto message codec, as far as serializing is concerned. */
 interface Encoder<Message> {
   encode(message: Message): BinaryWriter;
+}
+
+/** A ts-proto message codec: both directions. */
+type Codec<Message> = Encoder<Message> & Decoder<Message>;
+
+/**
+ * One method's (de)serializers: zero-copy serializers, and deserializers that refuse invalid UTF-8 in any
+ * string field (see `strict-utf8.ts`).
+ */
+function codecs<Request extends object, Response>(request: Codec<Request>, response: Codec<Response>) {
+  return {
+    requestSerialize: serializer(request),
+    requestDeserialize: strictRequestDeserializer(request),
+    responseSerialize: serializer(response),
+    responseDeserialize: strictResponseDeserializer(response),
+  };
 }
 
 /**
@@ -39,53 +56,44 @@ function serializer<Message>(codec: Encoder<Message>): (message: Message) => Buf
 }
 
 /**
- * `chat.v1.ChatService` exactly as generated (paths, streaming flags, deserializers), with zero-copy
- * serializers. Used by both {@link GrpcServer} and {@link GrpcClient}; the wire bytes are identical.
+ * `chat.v1.ChatService` as generated (paths, streaming flags), with zero-copy serializers and strict UTF-8
+ * deserializers. Used by both {@link GrpcServer} and {@link GrpcClient}; the wire bytes are identical.
  */
 export const CHAT_SERVICE_DEFINITION: typeof ChatServiceService = {
   register: {
     ...ChatServiceService.register,
-    requestSerialize: serializer(RegisterRequest),
-    responseSerialize: serializer(RegisterResponse),
+    ...codecs(RegisterRequest, RegisterResponse),
   },
   login: {
     ...ChatServiceService.login,
-    requestSerialize: serializer(LoginRequest),
-    responseSerialize: serializer(LoginResponse),
+    ...codecs(LoginRequest, LoginResponse),
   },
   logout: {
     ...ChatServiceService.logout,
-    requestSerialize: serializer(LogoutRequest),
-    responseSerialize: serializer(LogoutResponse),
+    ...codecs(LogoutRequest, LogoutResponse),
   },
   deleteAccount: {
     ...ChatServiceService.deleteAccount,
-    requestSerialize: serializer(DeleteAccountRequest),
-    responseSerialize: serializer(DeleteAccountResponse),
+    ...codecs(DeleteAccountRequest, DeleteAccountResponse),
   },
   listAccounts: {
     ...ChatServiceService.listAccounts,
-    requestSerialize: serializer(ListAccountsRequest),
-    responseSerialize: serializer(ListAccountsResponse),
+    ...codecs(ListAccountsRequest, ListAccountsResponse),
   },
   sendMessage: {
     ...ChatServiceService.sendMessage,
-    requestSerialize: serializer(SendMessageRequest),
-    responseSerialize: serializer(SendMessageResponse),
+    ...codecs(SendMessageRequest, SendMessageResponse),
   },
   ack: {
     ...ChatServiceService.ack,
-    requestSerialize: serializer(AckRequest),
-    responseSerialize: serializer(AckResponse),
+    ...codecs(AckRequest, AckResponse),
   },
   subscribe: {
     ...ChatServiceService.subscribe,
-    requestSerialize: serializer(SubscribeRequest),
-    responseSerialize: serializer(SubscribeResponse),
+    ...codecs(SubscribeRequest, SubscribeResponse),
   },
   chat: {
     ...ChatServiceService.chat,
-    requestSerialize: serializer(ChatRequest),
-    responseSerialize: serializer(ChatResponse),
+    ...codecs(ChatRequest, ChatResponse),
   },
 };

@@ -6,7 +6,10 @@ import { TEXT_WIDTH } from "./frame-layout.js";
  * (`MAX_NAMES_PER_FULL_LISTING`), named here for the protocol's readers.
  */
 export const SEED_LIST_MAX_NAMES = MAX_NAMES_PER_FULL_LISTING;
-/** Ends the last piece of a list that was capped at {@link SEED_LIST_MAX_NAMES}. */
+/**
+ * Ends the last piece of a list that was capped at {@link SEED_LIST_MAX_NAMES}, or cut short by the scan
+ * bound of one listing (core's `maxNamesScannedPerRequest`), even before any name was found.
+ */
 export const MORE_NOTE = "(more: use accfilter)";
 /** The one piece of an empty list. */
 export const NONE_NOTE = "(none)";
@@ -21,7 +24,9 @@ function header(index: number, count: number): string {
  * with the widest header the count could need, so the numbering stays right once `n` is known.
  */
 export function accountListPieces(names: readonly string[], truncated: boolean): string[] {
-  const words = names.length === 0 ? [NONE_NOTE] : truncated ? [...names, MORE_NOTE] : [...names];
+  // A listing cut short before it found any name (its scan bound) is not an empty one.
+  const words =
+    names.length === 0 ? [truncated ? MORE_NOTE : NONE_NOTE] : truncated ? [...names, MORE_NOTE] : [...names];
   // Reserve room for the longest possible header: at most one piece per word.
   const reserve = header(words.length, words.length).length;
   const groups: string[][] = [];

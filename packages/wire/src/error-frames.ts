@@ -1,4 +1,10 @@
-import { ChatError, chatErrorCodeFromNumber, isChatErrorCodeName } from "@chat/core";
+import {
+  ChatError,
+  type ChatErrorCodeName,
+  chatErrorCodeFromNumber,
+  isChatErrorCodeName,
+  retryAfterFromText,
+} from "@chat/core";
 import { fitText } from "./fit-text.js";
 import type { ByeFrame, ErrFrame, ErxFrame } from "./frame.js";
 import { TEXT_WIDTH } from "./frame-layout.js";
@@ -24,13 +30,22 @@ export function goodbye(error: ChatError, structured: boolean): ByeFrame | ErrFr
   return { type: "err", text: seedErrorText(error) };
 }
 
+/**
+ * The error a frame's code and text make. The frames have no field for a retry hint (seed clients read
+ * them unchanged), so a `RESOURCE_EXHAUSTED` text ending in `retry after <N> ms` gives `retryAfterMs`.
+ */
+function errorOf(code: ChatErrorCodeName, text: string): ChatError {
+  const retryAfterMs = code === "RESOURCE_EXHAUSTED" ? retryAfterFromText(text) : undefined;
+  return new ChatError(code, text, retryAfterMs === undefined ? undefined : { retryAfterMs });
+}
+
 /** Reads a `ChatError` back from an `erx`, `bye` or `err` frame (an unknown status becomes `INTERNAL`). */
 export function chatErrorFrom(frame: ErxFrame | ByeFrame | ErrFrame): ChatError {
   if (frame.type === "err") {
     const colon = frame.text.indexOf(": ");
     const name = colon > 0 ? frame.text.slice(0, colon) : "";
-    if (isChatErrorCodeName(name)) return new ChatError(name, frame.text.slice(colon + 2));
+    if (isChatErrorCodeName(name)) return errorOf(name, frame.text.slice(colon + 2));
     return new ChatError("INTERNAL", frame.text);
   }
-  return new ChatError(chatErrorCodeFromNumber(frame.status) ?? "INTERNAL", frame.text);
+  return errorOf(chatErrorCodeFromNumber(frame.status) ?? "INTERNAL", frame.text);
 }

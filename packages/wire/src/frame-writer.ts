@@ -11,6 +11,15 @@ export interface FrameSink {
   readonly writable: boolean;
 }
 
+/** A batch's mark: the highest sequence number written in it and the session it belongs to. */
+export interface BatchMark {
+  readonly seq: number;
+  readonly epoch: number;
+}
+
+/** Hears every chunk the operating system accepted: its size, and the mark of its batch, if it had one. */
+export type WrittenListener = (bytes: number, mark: BatchMark | undefined) => void;
+
 /** Bytes staged before a write is forced; frames are copied out once per flush, not once per frame. */
 const STAGING_BYTES = 64 * 1024;
 /** Room one frame may need while it is encoded, in either framing. */
@@ -21,8 +30,8 @@ const FRAME_ROOM = Math.max(MAX_FRAME_SIZE, MAX_COMPACT_FRAME_SIZE);
  * staged in one event-loop turn goes to the socket as a single write. This keeps the per-frame cost to the
  * encoding itself (no allocation, one syscall per turn instead of one per frame).
  *
- * A caller can mark a batch with a number (the seed mode's highest written sequence number); once that batch
- * has been handed to the operating system, `onBatchFlushed` hears the mark.
+ * A caller can mark a batch with a number (the seed mode's highest written sequence number); once a batch
+ * has been handed to the operating system, `onWritten` hears its size and its mark, if it had one.
  *
  * Frames are written in fixed framing until {@link useCompactFraming}.
  */
@@ -37,7 +46,7 @@ export class FrameWriter {
 
   constructor(
     private readonly sink: FrameSink,
-    private readonly onBatchFlushed?: (mark: number, epoch: number) => void,
+    private readonly onWritten?: WrittenListener,
   ) {}
 
   /**
@@ -83,12 +92,15 @@ export class FrameWriter {
     const chunk = this.staging.slice(0, this.length);
     this.length = 0;
     if (!this.sink.writable) return false;
-    if (!this.marked) return this.sink.write(chunk, noop);
-    const mark = this.batchMark;
-    const epoch = this.batchEpoch;
+    const onWritten = this.onWritten;
+    if (onWritten === undefined) return this.sink.write(chunk, noop);
+    const mark: BatchMark | undefined = this.marked
+      ? { seq: this.batchMark, epoch: this.batchEpoch }
+      : undefined;
     this.marked = false;
+    const bytes = chunk.length;
     return this.sink.write(chunk, (error) => {
-      if (!error) this.onBatchFlushed?.(mark, epoch);
+      if (!error) onWritten(bytes, mark);
     });
   }
 

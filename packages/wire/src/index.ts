@@ -9,6 +9,7 @@
  */
 
 export type { Framing } from "./compact-layout.js";
+export { DEFAULT_SEED_ACK_HORIZON_BYTES } from "./seed-ack-horizon.js";
 export { WireClient } from "./wire-client.js";
 export {
   DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS,

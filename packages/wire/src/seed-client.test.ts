@@ -1,3 +1,4 @@
+import { UNLIMITED_RATE } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Frame } from "./frame.js";
@@ -34,7 +35,8 @@ async function readList(client: RawClient): Promise<{ names: string[]; pieces: s
 }
 
 describe("a seed-only client (codes 0-5 out, 6-8 in, no hello)", () => {
-  const service = createTestService();
+  // More registrations (the long list) than the per-address default allows, which is not what this is about.
+  const service = createTestService({ limits: { registrationsPerAddress: UNLIMITED_RATE } });
   let server: WireServer;
   let port: number;
   const clients: RawClient[] = [];

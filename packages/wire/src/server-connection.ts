@@ -1,12 +1,6 @@
 import type { Socket } from "node:net";
 import { type ChatConnection, ChatError, type IncomingMessage, type ServerLogger } from "@chat/core";
-import {
-  type AckCoalescer,
-  DeliveryChannel,
-  reportFailure,
-  SessionLease,
-  serverShuttingDown,
-} from "@chat/core/adapter";
+import { DeliveryChannel, reportFailure, SessionLease, serverShuttingDown } from "@chat/core/adapter";
 import { DecodeError } from "./decode-error.js";
 import { errorReply, goodbye } from "./error-frames.js";
 import { PROTOCOL_VERSION } from "./features.js";
@@ -17,7 +11,8 @@ import { Heartbeat } from "./heartbeat.js";
 import { type NegotiatedFeatures, negotiateHello, SEED_FEATURES } from "./hello-negotiation.js";
 import { handleRequest, type RequestContext } from "./request-handler.js";
 import { RequestQueue } from "./request-queue.js";
-import { createSeedAcknowledger } from "./seed-acknowledger.js";
+import { SeedAckHorizon } from "./seed-ack-horizon.js";
+import { SeedAcknowledger } from "./seed-acknowledger.js";
 import type { ResolvedWireServerOptions } from "./wire-server-options.js";
 
 /**
@@ -35,7 +30,11 @@ export class ServerConnection {
   private readonly channel: DeliveryChannel;
   /** Held while logged in or running requests; runs out after `idleTimeoutMs` without either. */
   private readonly lease: SessionLease;
-  private readonly acknowledger: AckCoalescer;
+  private readonly acknowledger: SeedAcknowledger;
+  /** When a message written without sequenced delivery counts as delivered (see {@link SeedAckHorizon}). */
+  private readonly horizon: SeedAckHorizon;
+  /** The client closed its side (FIN). */
+  private peerEnded = false;
   private negotiated: NegotiatedFeatures = SEED_FEATURES;
   private context: RequestContext;
   private ending = false;
@@ -50,8 +49,11 @@ export class ServerConnection {
     private readonly options: ResolvedWireServerOptions,
     private readonly log: ServerLogger,
   ) {
-    this.acknowledger = createSeedAcknowledger(chat, log, id);
-    this.writer = new FrameWriter(socket, (mark, epoch) => this.acknowledger.offer(mark, epoch));
+    this.acknowledger = new SeedAcknowledger(chat, log, id);
+    this.horizon = new SeedAckHorizon(options.seedAckHorizonBytes, (seq, epoch) =>
+      this.acknowledger.offer(seq, epoch),
+    );
+    this.writer = new FrameWriter(socket, (bytes, mark) => this.horizon.written(bytes, mark));
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs, options.heartbeatTimeoutMs);
     this.channel = new DeliveryChannel({
       connection: chat,
@@ -89,10 +91,13 @@ export class ServerConnection {
       afterRead: () => this.queue.start(),
     });
     socket.on("drain", () => this.channel.drained());
+    socket.once("end", () => {
+      this.peerEnded = true;
+    });
     socket.on("error", (error) => this.log.debug({ connection: id, error: error.message }, "socket error"));
     this.closedPromise = new Promise((resolve) => {
-      socket.once("close", () => {
-        this.onClose();
+      socket.once("close", (hadError) => {
+        this.onClose(hadError);
         resolve();
       });
     });
@@ -242,6 +247,8 @@ export class ServerConnection {
   end(reason: ChatError): void {
     if (this.ending) return;
     this.ending = true;
+    // The server ends it: what the client may not have read yet stays stored.
+    this.horizon.forget();
     this.intake.stop();
     this.queue.stop();
     this.log.info({ connection: this.id, reason: reason.message }, "closing connection");
@@ -266,13 +273,19 @@ export class ServerConnection {
   /** Ends the session and closes the socket at once, with no goodbye (the peer is not reading). */
   destroy(): void {
     this.ending = true;
+    this.horizon.forget();
     this.queue.stop();
     this.chat.close();
     this.socket.destroy();
   }
 
-  private onClose(): void {
+  private onClose(hadError: boolean): void {
     if (this.endTimer !== undefined) clearTimeout(this.endTimer);
+    // Before the session ends: a clean close by the client acknowledges what it was written (the seed's
+    // rule); after a reset, or when the server ended the connection, that is forgotten (comes again).
+    const delivered = !this.ending && this.peerEnded && !hadError ? this.horizon.clientClosed() : undefined;
+    if (delivered) this.acknowledger.acknowledgeNow(delivered.seq, delivered.epoch);
+    this.horizon.forget();
     this.ending = true;
     this.intake.stop();
     this.queue.stop();

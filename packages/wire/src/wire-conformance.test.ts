@@ -1,4 +1,4 @@
-import { describeConformance } from "@chat/core/testing";
+import { describeConformance, SourceAddressRelays } from "@chat/core/testing";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 
@@ -7,15 +7,21 @@ for (const framing of ["compact", "fixed"] as const) {
   describeConformance(`wire (${framing} framing)`, async (service) => {
     const server = new WireServer(service);
     const { host, port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    // Clients of the per-address tests come from other loopback addresses through relays.
+    const relays = new SourceAddressRelays(port);
+    const open = async (to: number): Promise<WireClient> => {
+      const client = new WireClient({ host, port: to, framing });
+      await client.connect();
+      if (client.framing !== framing) throw new Error(`asked for ${framing} framing, got ${client.framing}`);
+      return client;
+    };
     return {
-      connect: async () => {
-        const client = new WireClient({ host, port, framing });
-        await client.connect();
-        if (client.framing !== framing)
-          throw new Error(`asked for ${framing} framing, got ${client.framing}`);
-        return client;
+      connect: () => open(port),
+      connectFrom: async (sourceAddress) => open(await relays.portFor(sourceAddress)),
+      stop: async () => {
+        await server.close();
+        await relays.close();
       },
-      stop: () => server.close(),
     };
   });
 }

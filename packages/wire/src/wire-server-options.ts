@@ -1,4 +1,5 @@
 import type { ServerLogger, ServerTlsOptions } from "@chat/core";
+import { DEFAULT_SEED_ACK_HORIZON_BYTES } from "./seed-ack-horizon.js";
 
 /** Settings of a {@link WireServer}. Every duration is in milliseconds. */
 export interface WireServerOptions {
@@ -32,6 +33,14 @@ export interface WireServerOptions {
   /** How long `close()` lets in-flight requests finish and sockets close before destroying them. Default 5 s. */
   readonly shutdownTimeoutMs?: number;
   /**
+   * For a client that cannot acknowledge (no sequenced delivery): a message written to it counts as
+   * delivered once this many more bytes have been written after it, more than the kernel buffers between
+   * the server and the client hold, or once the client closes cleanly. Raise it when the kernels' socket
+   * buffers (`tcp_wmem`, `tcp_rmem`) or a proxy in between hold more. Default
+   * {@link DEFAULT_SEED_ACK_HORIZON_BYTES} (40 MiB).
+   */
+  readonly seedAckHorizonBytes?: number;
+  /**
    * Serve implicit TLS: every connection starts with the TLS handshake (no STARTTLS), then speaks frames
    * exactly as in plaintext. Default plaintext. A server serves one or the other: for clients that cannot
    * do TLS, run a second `WireServer` without `tls` on another port, in front of the same service.
@@ -61,6 +70,7 @@ export function resolveServerOptions(
     writeHighWaterMark: Math.max(options.writeHighWaterMark ?? 1024 * 1024, MIN_WRITE_HIGH_WATER_MARK),
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
+    seedAckHorizonBytes: options.seedAckHorizonBytes ?? DEFAULT_SEED_ACK_HORIZON_BYTES,
   };
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value === "number" && (!Number.isFinite(value) || value <= 0)) {

@@ -1,5 +1,6 @@
 import { connect } from "node:net";
 import type { ChatService } from "@chat/core";
+import { type ChatLimits, UNLIMITED_RATE } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeCompactFrame } from "./compact-decoder.js";
@@ -30,8 +31,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(options: WireServerOptions = {}): Promise<Bed> {
-  const service = createTestService();
+async function start(options: WireServerOptions = {}, limits: Partial<ChatLimits> = {}): Promise<Bed> {
+  const service = createTestService({ limits });
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(() => server.close());
@@ -298,7 +299,11 @@ describe("WireServer robustness", () => {
 
   it("stops feeding a client that never reads, drops it, and keeps its messages stored", async () => {
     const highWaterMark = 64 * 1024;
-    const bed = await start({ writeHighWaterMark: highWaterMark, drainTimeoutMs: 400 });
+    // A flood far past the send limit's default, which is not what this test is about.
+    const bed = await start(
+      { writeHighWaterMark: highWaterMark, drainTimeoutMs: 400 },
+      { sendsPerSession: UNLIMITED_RATE },
+    );
     const alice = await bed.client();
     await alice.register("alice", PASSWORD);
     await alice.register("bob", PASSWORD);

@@ -179,7 +179,12 @@ export class WireServer {
     }
     let chat: ReturnType<ChatService["connect"]>;
     try {
-      chat = this.service.connect({ transport: "wire" });
+      // The peer's address is what per-address limits in core count under.
+      chat = this.service.connect(
+        socket.remoteAddress === undefined
+          ? { transport: "wire" }
+          : { transport: "wire", peerAddress: socket.remoteAddress },
+      );
     } catch (error) {
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
       return;

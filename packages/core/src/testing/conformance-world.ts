@@ -62,6 +62,22 @@ export class ConformanceWorld {
     return client;
   }
 
+  /**
+   * A new connected client that reaches the server from `sourceAddress` (in 127.0.0.0/8), closed at the
+   * end of the test; `undefined` when the transport under test cannot choose (the test then skips).
+   */
+  async clientFrom(sourceAddress: string): Promise<ChatClient | undefined> {
+    if (this.server.connectFrom === undefined) return undefined;
+    const client = await this.server.connectFrom(sourceAddress);
+    this.clients.push(client);
+    return client;
+  }
+
+  /** How many password hashes and checks have run in this world's service (throttled ones never do). */
+  get hashesRun(): number {
+    return this.hasher.ran;
+  }
+
   /** A new client and its inbox, not logged in. */
   async guest(): Promise<{ client: ChatClient; inbox: Inbox }> {
     const client = await this.client();

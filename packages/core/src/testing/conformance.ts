@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NO_BACKOFF, UNLIMITED_RATE } from "../chat-limits.js";
 import {
   CLIENT_MESSAGE_ID_MAX_BYTES,
   CONTENT_MAX_BYTES,
@@ -6,6 +7,7 @@ import {
   PASSWORD_MIN_BYTES,
   USERNAME_MAX_BYTES,
 } from "../rules.js";
+import { describeConformanceLimits } from "./conformance-limits.js";
 import { describeConformanceModel } from "./conformance-model.js";
 import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
@@ -716,6 +718,29 @@ export function describeConformance(transport: string, startServer: StartConform
       });
     });
 
-    describeConformanceModel(() => world);
+    describeConformanceLimits(startServer);
+
+    describe("model", () => {
+      let modelWorld: ConformanceWorld;
+
+      // Hundreds of logins (half of them wrong), registrations and listings from one address in one world:
+      // far past the per-address defaults, which the model is not about ("abuse limits" tests those).
+      beforeEach(async () => {
+        modelWorld = await ConformanceWorld.start(startServer, {
+          limits: {
+            loginBackoffPerAccountAndAddress: NO_BACKOFF,
+            loginBackoffPerAddress: NO_BACKOFF,
+            registrationsPerAddress: UNLIMITED_RATE,
+            listingsPerAddress: UNLIMITED_RATE,
+          },
+        });
+      });
+
+      afterEach(async () => {
+        await modelWorld.dispose();
+      });
+
+      describeConformanceModel(() => modelWorld);
+    });
   });
 }

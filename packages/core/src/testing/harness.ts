@@ -12,6 +12,12 @@ export interface ConformanceServer {
   connect(): Promise<ChatClient>;
   /** Stops the server and frees everything it holds. Clients may still be open. */
   stop(): Promise<void>;
+  /**
+   * A new client whose connection reaches the server from `sourceAddress` (an address of 127.0.0.0/8), for
+   * the tests of per-address limits: a transport over TCP connects through a `SourceAddressRelay`, an
+   * in-process client passes it as its peer address. Those tests are skipped where it is missing.
+   */
+  connectFrom?(sourceAddress: string): Promise<ChatClient>;
 }
 
 /**

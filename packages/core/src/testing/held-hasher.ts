@@ -7,6 +7,8 @@ import type { PasswordCheck, PasswordHasher } from "../password-hasher.js";
  */
 export class HeldHasher implements PasswordHasher {
   private door: Promise<void> | undefined;
+  /** Hashes and checks that got past the door and ran, so a test can show one was never run. */
+  ran = 0;
   private openDoor: () => void = () => {};
 
   constructor(private readonly inner: PasswordHasher) {}
@@ -27,16 +29,19 @@ export class HeldHasher implements PasswordHasher {
 
   async hash(password: string): Promise<string> {
     await this.door;
+    this.ran++;
     return this.inner.hash(password);
   }
 
   async verify(password: string, stored: string): Promise<PasswordCheck> {
     await this.door;
+    this.ran++;
     return this.inner.verify(password, stored);
   }
 
   async verifyNothing(password: string): Promise<false> {
     await this.door;
+    this.ran++;
     return this.inner.verifyNothing(password);
   }
 }

@@ -26,6 +26,11 @@ export {
 } from "./harness.js";
 export { HeldHasher } from "./held-hasher.js";
 export { ARRIVAL_TIMEOUT_MS, Inbox, QUIET_PERIOD_MS } from "./inbox.js";
+export {
+  SourceAddressRelay,
+  type SourceAddressRelayOptions,
+  SourceAddressRelays,
+} from "./source-address-relay.js";
 export { describeStoreContract, type StoreContractOptions } from "./store-contract.js";
 export {
   createTestCertificates,
