@@ -1,10 +1,12 @@
 import { Command } from "commander";
+import { BENCH_SECTIONS, type BenchSection, parseSections } from "./bench-sections.js";
 import { markdownReport } from "./markdown-report.js";
 import { runBench } from "./run-bench.js";
 
 /** The flags of the bench, as commander parses them. */
 interface BenchFlags {
   readonly quick?: boolean;
+  readonly only?: readonly BenchSection[];
   readonly json?: string;
   readonly svg?: string;
   readonly cpuProf?: string;
@@ -17,10 +19,15 @@ interface BenchFlags {
 export function createBenchProgram(): Command {
   return new Command("chat-bench")
     .description(
-      "measure payload sizes, round trips, relay throughput and latency of seed wire, compact wire, gRPC unary and gRPC stream against the bare runtime",
+      "measure payload sizes, round trips, relay throughput and latency of seed wire, compact wire, gRPC unary and gRPC stream against the bare runtime; store throughput; two chat nodes on one Redis against one node",
     )
     .helpOption("-h, --help", "show help")
-    .option("--quick", "a short smoke run (every section, tiny durations)")
+    .option("--quick", "a short smoke run: tiny durations for every section that runs")
+    .option(
+      "--only <sections>",
+      `run only these sections, comma-separated: ${BENCH_SECTIONS.join(", ")} (default: all)`,
+      parseSections,
+    )
     .option("--json <file>", "also write the results as JSON")
     .option(
       "--svg <file>",
@@ -30,6 +37,7 @@ export function createBenchProgram(): Command {
     .action(async (flags: BenchFlags) => {
       const results = await runBench({
         quick: flags.quick ?? false,
+        ...(flags.only === undefined ? {} : { sections: flags.only }),
         ...(flags.json === undefined ? {} : { jsonPath: flags.json }),
         ...(flags.svg === undefined ? {} : { svgPath: flags.svg }),
         ...(flags.cpuProf === undefined ? {} : { cpuProfileDir: flags.cpuProf }),

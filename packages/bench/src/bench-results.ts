@@ -1,5 +1,7 @@
+import type { BenchSection } from "./bench-sections.js";
 import type { Variant } from "./bench-variant.js";
 import type { LatencySummary } from "./latency-recorder.js";
+import type { ScaleOutResults } from "./scale-out-results.js";
 import type { TlsCostResult } from "./tls-cost.js";
 
 /** The machine a run was measured on. */
@@ -55,6 +57,8 @@ export interface RelayResult {
   readonly window: number;
   readonly contentBytes: number;
   readonly delivered: number;
+  /** Chat relays: sends answered over the whole run (warm-up and drain included); absent for a baseline. */
+  readonly sent?: number;
   readonly messagesPerSecond: number;
 }
 
@@ -112,6 +116,8 @@ export interface TargetCheck {
 export interface BenchResults {
   readonly version: 2;
   readonly profile: "quick" | "full";
+  /** The sections this run ran (`--only`); the others' lists are empty. */
+  readonly sections: readonly BenchSection[];
   readonly startedAt: string;
   readonly durationMs: number;
   readonly machine: MachineFacts;
@@ -120,8 +126,10 @@ export interface BenchResults {
   readonly relay: readonly RelayResult[];
   readonly load: readonly LoadResult[];
   readonly stores: readonly StoreResult[];
-  /** The TLS section: each measured variant in plaintext and over TLS. */
-  readonly tls: readonly TlsCostResult[];
+  /** The scale-out section; absent when it did not run. */
+  readonly scaleOut?: ScaleOutResults;
+  /** The TLS section: each measured variant in plaintext and over TLS; absent when it did not run. */
+  readonly tls?: readonly TlsCostResult[];
   /** The offered rate every variant's latency-under-load steps include: the verdict table's p99 column. */
   readonly commonLoadRate: number;
   readonly ratios: readonly BaselineRatio[];

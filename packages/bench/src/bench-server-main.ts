@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { startChatBenchServer } from "./chat-bench-server.js";
 import { startGrpcBaselineServer } from "./grpc-baseline-server.js";
 import { startNetBaselineServers } from "./net-baseline-server.js";
+import { parseStorageArgument, startScaleOutNode } from "./scale-out-node.js";
 import { isServerKind, type ServerReady } from "./server-kind.js";
 
 /*
@@ -9,7 +10,8 @@ import { isServerKind, type ServerReady } from "./server-kind.js";
  * server in its own process, so the load generator and the server never share an event loop: what is
  * measured is the server, over real loopback sockets.
  *
- * Usage: node bench-server.js <chat|net|grpc-baseline>, or `chat-tls CERT_FILE KEY_FILE`. Prints one JSON line (`ServerReady`) on stdout
+ * Usage: node bench-server.js <chat|net|grpc-baseline|chat-node STORAGE>, or `chat-tls CERT_FILE KEY_FILE`.
+ * Prints one JSON line (`ServerReady`) on stdout
  * once listening; exits when its stdin closes (so it can never outlive the bench) or on SIGTERM.
  */
 
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
     const server = await startChatBenchServer(tls);
     ports = { ...server.ports };
     close = () => server.close();
+  } else if (kind === "chat-node") {
+    const node = await startScaleOutNode(parseStorageArgument(process.argv[3]));
+    ports = { wire: node.port };
+    close = () => node.close();
   } else if (kind === "net") {
     const server = await startNetBaselineServers();
     ports = { pingPong: server.pingPongPort, relay: server.relayPort };

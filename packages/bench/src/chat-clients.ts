@@ -13,6 +13,17 @@ export function createChatClient(variant: Variant, port: number, tls: ClientTls 
   return variantClient(variant, port, tls);
 }
 
+/**
+ * Where a run's clients connect: every client to one server, or the senders to one chat node and the
+ * receivers to another (the scale-out section's cross-node runs).
+ */
+export type ClientPorts = number | { readonly senders: number; readonly receivers: number };
+
+/** The senders' and the receivers' port of {@link ClientPorts}. */
+export function splitPorts(ports: ClientPorts): { readonly senders: number; readonly receivers: number } {
+  return typeof ports === "number" ? { senders: ports, receivers: ports } : ports;
+}
+
 /** Connects, registers and logs in a fresh account (over TLS with `tls`); resolves with the client. */
 export async function loggedInClient(
   variant: Variant,

@@ -1,7 +1,16 @@
 import type { ChatClient } from "@chat/core";
 import type { LoadResult, LoadStep } from "./bench-results.js";
 import type { Variant } from "./bench-variant.js";
-import { closeAll, forEachLimited, loggedInClient, sleep, taggedContent, tagOf } from "./chat-clients.js";
+import {
+  type ClientPorts,
+  closeAll,
+  forEachLimited,
+  loggedInClient,
+  sleep,
+  splitPorts,
+  taggedContent,
+  tagOf,
+} from "./chat-clients.js";
 import { consume, RELAY_CONTENT_BYTES } from "./chat-relay.js";
 import { LatencyRecorder, nowMs, round3 } from "./latency-recorder.js";
 
@@ -28,17 +37,18 @@ export interface LoadSettings {
  * whatever the server's progress. Latency runs from when each message was due (not when it was actually
  * sent, so a stalled sender cannot hide queueing) to its delivery. Messages due in the warm-up are sent
  * but not recorded. Rates are tried in increasing order and the run stops after the first one the server
- * cannot keep up with.
+ * cannot keep up with. With two ports, the senders use one server and the receivers the other.
  */
 export async function chatLoad(
   variant: Variant,
-  port: number,
+  ports: ClientPorts,
   rates: readonly number[],
   settings: LoadSettings,
   runId: string,
   onStep: (step: LoadStep) => void = () => {},
 ): Promise<LoadResult> {
   const indexes = Array.from({ length: settings.pairs }, (_, index) => index);
+  const port = splitPorts(ports);
   const senders: { client: ChatClient; to: string }[] = [];
   const clients: ChatClient[] = [];
   const consumers: Promise<void>[] = [];
@@ -47,10 +57,10 @@ export async function chatLoad(
   try {
     await forEachLimited(indexes, 8, async (index) => {
       const to = `l${runId}_${index}`;
-      const receiver = await loggedInClient(variant, port, to);
+      const receiver = await loggedInClient(variant, port.receivers, to);
       clients.push(receiver);
       consumers.push(consume(receiver, (message) => deliver(tagOf(message.content), nowMs())));
-      const client = await loggedInClient(variant, port, `m${runId}_${index}`);
+      const client = await loggedInClient(variant, port.senders, `m${runId}_${index}`);
       clients.push(client);
       senders.push({ client, to });
     });

@@ -1,4 +1,4 @@
-import type { ClientTls } from "@chat/core";
+import type { ChatClient, ClientTls } from "@chat/core";
 import type { PaddleResult } from "./bench-results.js";
 import { ranAs, VARIANT_TAGS, type Variant } from "./bench-variant.js";
 import { closeAll, contentOf, inboxOf, loggedInClient } from "./chat-clients.js";
@@ -47,6 +47,45 @@ export async function closedLoop(
   };
 }
 
+/** Who plays a paddle: `sender` sends to the account `to`, whose client `receiver` gets and acks it. */
+export interface PaddlePlayers {
+  readonly sender: ChatClient;
+  readonly receiver: ChatClient;
+  readonly to: string;
+}
+
+/**
+ * The paddle's closed loop: the sender sends a 64-byte message and waits for both the send's reply and the
+ * receiver's delivery, over and over; the receiver acknowledges every 100th delivery. One client may play
+ * both parts. Closes the players at the end.
+ */
+export async function paddleBetween(
+  name: string,
+  variant: Variant,
+  bounds: PaddleBounds,
+  { sender, receiver, to }: PaddlePlayers,
+): Promise<PaddleResult> {
+  const inbox = inboxOf(receiver);
+  const content = contentOf(PADDLE_CONTENT_BYTES);
+  let sinceAck = 0;
+  let acking: Promise<void> = Promise.resolve();
+  try {
+    const result = await closedLoop(name, bounds, async () => {
+      const [, message] = await Promise.all([sender.send(to, content), inbox.next()]);
+      if (++sinceAck === ACK_EVERY) {
+        sinceAck = 0;
+        // At most one ack in flight, not awaited inside the round trip: it travels alongside the next send.
+        await acking;
+        acking = receiver.ack(message.seq);
+      }
+    });
+    return { ...result, variant, ranAs: ranAs(sender) };
+  } finally {
+    await acking.catch(() => {});
+    await closeAll([...new Set([sender, receiver])]);
+  }
+}
+
 /**
  * The seed's paddle: one client sends a message to itself and waits for its delivery (and the send's
  * reply), over and over. With `tls` the client speaks TLS (to a TLS server) and the result is named so.
@@ -59,24 +98,6 @@ export async function chatPaddle(
 ): Promise<PaddleResult> {
   const username = `paddle_${VARIANT_TAGS[variant]}`;
   const client = await loggedInClient(variant, port, username, tls);
-  const inbox = inboxOf(client);
-  const content = contentOf(PADDLE_CONTENT_BYTES);
-  let sinceAck = 0;
-  let acking: Promise<void> = Promise.resolve();
-  try {
-    const name = tls === false ? `${variant} paddle` : `${variant} paddle over TLS`;
-    const result = await closedLoop(name, bounds, async () => {
-      const [, message] = await Promise.all([client.send(username, content), inbox.next()]);
-      if (++sinceAck === ACK_EVERY) {
-        sinceAck = 0;
-        // At most one ack in flight, not awaited inside the round trip: it travels alongside the next send.
-        await acking;
-        acking = client.ack(message.seq);
-      }
-    });
-    return { ...result, variant, ranAs: ranAs(client) };
-  } finally {
-    await acking.catch(() => {});
-    await closeAll([client]);
-  }
+  const name = tls === false ? `${variant} paddle` : `${variant} paddle over TLS`;
+  return paddleBetween(name, variant, bounds, { sender: client, receiver: client, to: username });
 }

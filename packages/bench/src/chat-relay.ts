@@ -2,12 +2,14 @@ import type { ChatClient, ClientTls, IncomingMessage } from "@chat/core";
 import type { RelayResult } from "./bench-results.js";
 import type { Variant } from "./bench-variant.js";
 import {
+  type ClientPorts,
   closeAll,
   contentOf,
   forEachLimited,
   loggedInClient,
   measureDeliveries,
   sleep,
+  splitPorts,
 } from "./chat-clients.js";
 import { round3 } from "./latency-recorder.js";
 
@@ -48,11 +50,12 @@ export function consume(client: ChatClient, onMessage: (message: IncomingMessage
 
 /**
  * N senders to N receivers through the server: sender i sends to receiver i, keeping `window` sends in
- * flight; delivered messages per second over the measured window (after a warm-up) is the figure.
+ * flight; delivered messages per second over the measured window (after a warm-up) is the figure. With
+ * two ports, the senders use one server and the receivers the other.
  */
 export async function chatRelay(
   variant: Variant,
-  port: number,
+  ports: ClientPorts,
   settings: RelaySettings,
   runId: string,
   tls: ClientTls = false,
@@ -60,7 +63,9 @@ export async function chatRelay(
   const indexes = Array.from({ length: settings.pairs }, (_, index) => index);
   const pairs: { sender: ChatClient; to: string }[] = [];
   const clients: ChatClient[] = [];
+  const port = splitPorts(ports);
   let delivered = 0;
+  let sent = 0;
   let failures = 0;
   let inFlight = 0;
   let running = true;
@@ -68,10 +73,10 @@ export async function chatRelay(
   try {
     await forEachLimited(indexes, 8, async (index) => {
       const to = `r${runId}_${index}`;
-      const receiver = await loggedInClient(variant, port, to, tls);
+      const receiver = await loggedInClient(variant, port.receivers, to, tls);
       clients.push(receiver);
       consumers.push(consume(receiver, () => delivered++));
-      const sender = await loggedInClient(variant, port, `s${runId}_${index}`, tls);
+      const sender = await loggedInClient(variant, port.senders, `s${runId}_${index}`, tls);
       clients.push(sender);
       pairs.push({ sender, to });
     });
@@ -84,6 +89,7 @@ export async function chatRelay(
           inFlight++;
           sender.send(to, content).then(
             () => {
+              sent++;
               mine--;
               inFlight--;
               pump();
@@ -110,6 +116,7 @@ export async function chatRelay(
       window: settings.window,
       contentBytes: RELAY_CONTENT_BYTES,
       delivered: count,
+      sent,
       messagesPerSecond: round3(count / seconds),
     };
   } finally {

@@ -1,4 +1,4 @@
-import { Client, type ClientReadableStream, credentials } from "@grpc/grpc-js";
+import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/grpc-js";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
 import { measureDeliveries, sleep } from "./chat-clients.js";
 import { closedLoop, type PaddleBounds } from "./chat-paddle.js";
@@ -15,6 +15,20 @@ function newClient(port: number): Client {
   });
 }
 
+/** Characters of a chat session token (32 random bytes in base64url). */
+const TOKEN_CHARS = 43;
+
+/**
+ * What every baseline call carries: an `authorization: Bearer <token>` header of a chat session's size,
+ * one instance per process as a chat client keeps one per session (grpc-js clones it per call). The
+ * chat's calls carry it, so grpc-js and HTTP/2 do the same header work on both sides of the comparison.
+ */
+const SESSION_METADATA = (() => {
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${"t".repeat(TOKEN_CHARS)}`);
+  return metadata;
+})();
+
 function unary(client: Client, method: typeof echo, request: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     client.makeUnaryRequest(
@@ -22,6 +36,7 @@ function unary(client: Client, method: typeof echo, request: Buffer): Promise<Bu
       method.requestSerialize,
       method.responseDeserialize,
       request,
+      SESSION_METADATA,
       (error, reply) => (error || !reply ? reject(error ?? new Error("empty reply")) : resolve(reply)),
     );
   });
@@ -33,6 +48,7 @@ function openStream(client: Client, pair: number): ClientReadableStream<Buffer> 
     subscribe.requestSerialize,
     subscribe.responseDeserialize,
     pairHeader(pair),
+    SESSION_METADATA,
   );
   // Cancelling at the end is expected; nothing to report.
   stream.on("error", () => {});

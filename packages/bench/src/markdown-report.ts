@@ -2,6 +2,7 @@ import { messageBytesOf, paddleOf, relayOf, VERDICT_RELAY_PAIRS } from "./baseli
 import type { BenchResults, DirectionBytes, OperationBytes } from "./bench-results.js";
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
+import { scaleOutMarkdown } from "./scale-out-report.js";
 import { tlsCostSection } from "./tls-cost-report.js";
 
 const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
@@ -134,14 +135,18 @@ function verdict(results: BenchResults): string[] {
   ];
 }
 
-/** The whole run as markdown: machine facts first, then one table per section, then the targets. */
+/**
+ * The whole run as markdown: the verdict first, machine facts, then one table per section that ran, then
+ * the targets.
+ */
 export function markdownReport(results: BenchResults): string {
   const m = results.machine;
   const parts: string[] = [];
+  const transports = results.sections.includes("transports");
   parts.push(
-    `## Bench results (${results.profile} run, ${results.startedAt})`,
+    `## Bench results (${results.profile} run of ${results.sections.join(", ")}, ${results.startedAt})`,
     "",
-    ...verdict(results),
+    ...(transports ? verdict(results) : []),
     "### Machine",
     "",
     table(
@@ -159,6 +164,27 @@ export function markdownReport(results: BenchResults): string {
       ],
     ),
     "",
+  );
+  if (transports) parts.push(...transportTables(results));
+  if (results.tls) parts.push(...tlsCostSection(results.tls));
+  if (results.sections.includes("stores")) parts.push(...storeTable(results));
+  if (results.scaleOut) parts.push(...scaleOutMarkdown(results.scaleOut));
+  parts.push(
+    "### Targets (reported, not enforced)",
+    "",
+    table(
+      ["target", "measured", "met"],
+      results.targets.map((row) => [row.target, row.measured, row.met ? "yes" : "**no**"]),
+    ),
+    "",
+  );
+  return parts.join("\n");
+}
+
+/** The transports' sections: payload sizes, paddle, relay, ratios, latency under load. */
+function transportTables(results: BenchResults): string[] {
+  const parts: string[] = [];
+  parts.push(
     "### Payload size per operation",
     "",
     "Socket bytes; → client to server, ← server to client, for the whole operation on the acting client's",
@@ -241,8 +267,11 @@ export function markdownReport(results: BenchResults): string {
       "",
     );
   }
-  parts.push(...tlsCostSection(results.tls));
-  parts.push(
+  return parts;
+}
+
+function storeTable(results: BenchResults): string[] {
+  return [
     "### Stored-message throughput (append, then drain with acks)",
     "",
     table(
@@ -259,13 +288,5 @@ export function markdownReport(results: BenchResults): string {
       ]),
     ),
     "",
-    "### Targets (reported, not enforced)",
-    "",
-    table(
-      ["target", "measured", "met"],
-      results.targets.map((row) => [row.target, row.measured, row.met ? "yes" : "**no**"]),
-    ),
-    "",
-  );
-  return parts.join("\n");
+  ];
 }

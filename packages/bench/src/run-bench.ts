@@ -12,6 +12,7 @@ import type {
   RelayResult,
   StoreResult,
 } from "./bench-results.js";
+import { BENCH_SECTIONS, type BenchSection } from "./bench-sections.js";
 import { transportOf, VARIANT_LABELS, VARIANTS } from "./bench-variant.js";
 import { chatLoad } from "./chat-load.js";
 import { chatPaddle, PADDLE_CONTENT_BYTES, type PaddleBounds } from "./chat-paddle.js";
@@ -21,16 +22,20 @@ import { machineFacts } from "./machine-facts.js";
 import { markdownReport } from "./markdown-report.js";
 import { netPingPong, netRelay } from "./net-baseline-client.js";
 import { measurePayloadSizes } from "./payload-sizes.js";
+import { redisServerVersion, runScaleOut } from "./run-scale-out.js";
+import { scaleOutTargets } from "./scale-out-report.js";
 import type { ServerKind } from "./server-kind.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { measureStores } from "./store-throughput.js";
 import { svgChart } from "./svg-chart.js";
-import { measureTlsCost, TLS_RELAY_PAIRS } from "./tls-cost.js";
+import { measureTlsCost, requireOpenssl, TLS_RELAY_PAIRS } from "./tls-cost.js";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /** A short smoke run (every section, tiny durations) instead of the full measurement. */
   readonly quick?: boolean;
+  /** The sections to run (`--only`); every one of {@link BENCH_SECTIONS} when absent. */
+  readonly sections?: readonly BenchSection[];
   /** Where to write the results as JSON. */
   readonly jsonPath?: string;
   /** Where to write the SVG chart. */
@@ -56,6 +61,10 @@ function defaultServerEntry(): string {
  */
 export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
   const profile: BenchProfile = options.quick ? QUICK_PROFILE : FULL_PROFILE;
+  const sections = BENCH_SECTIONS.filter((section) => (options.sections ?? BENCH_SECTIONS).includes(section));
+  // A missing redis-server is reported before anything runs, not after minutes of other sections.
+  if (sections.includes("scale-out")) await redisServerVersion();
+  if (sections.includes("tls")) await requireOpenssl();
   const began = performance.now();
   const startedAt = new Date().toISOString();
   const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -99,7 +108,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     progress(`${result.name}, ${result.pairs} pairs: ${integer(result.messagesPerSecond)} msgs/s`);
   };
 
-  progress(`${profile.name} run; servers from ${entry}`);
+  progress(`${profile.name} run of ${sections.join(", ")}; servers from ${entry}`);
 
   const baselines: Record<TransportName, () => Promise<void>> = {
     wire: async () => {
@@ -127,7 +136,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   // Each transport's variants run right after its own baseline, so a change in background load on a shared
   // machine skews a ratio as little as possible.
   let baselineRan: TransportName | undefined;
-  for (const variant of VARIANTS) {
+  for (const variant of sections.includes("transports") ? VARIANTS : []) {
     const transport = transportOf(variant);
     if (baselineRan !== transport) {
       await baselines[transport]();
@@ -172,26 +181,34 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
   }
 
-  progress("TLS cost: plaintext and TLS servers, back to back");
-  const tls = await measureTlsCost({
-    bounds,
-    relay: relaySettings(TLS_RELAY_PAIRS),
-    startServer: (kind, args) => startServerProcess(entry, kind, nodeArgs, args),
-    progress,
-  });
+  if (sections.includes("tls")) progress("TLS cost: plaintext and TLS servers, back to back");
+  const tls = sections.includes("tls")
+    ? await measureTlsCost({
+        bounds,
+        relay: relaySettings(TLS_RELAY_PAIRS),
+        startServer: (kind, args) => startServerProcess(entry, kind, nodeArgs, args),
+        progress,
+      })
+    : undefined;
 
-  progress(`stores: ${integer(profile.storeMessages)} messages, append then drain`);
-  const stores: StoreResult[] = await measureStores(profile.storeMessages);
+  if (sections.includes("stores"))
+    progress(`stores: ${integer(profile.storeMessages)} messages, append then drain`);
+  const stores: StoreResult[] = sections.includes("stores") ? await measureStores(profile.storeMessages) : [];
   for (const store of stores) {
     progress(
       `${store.store}: append ${integer(store.appendPerSecond)}/s, drain ${integer(store.drainPerSecond)}/s`,
     );
   }
 
+  const scaleOut = sections.includes("scale-out")
+    ? await runScaleOut({ profile: profile.name, serverEntry: entry, nodeArgs, progress })
+    : undefined;
+
   const inputs = { paddle, relay, load, payload };
   const results: BenchResults = {
     version: 2,
     profile: profile.name,
+    sections,
     startedAt,
     durationMs: Math.round(performance.now() - began),
     machine: machineFacts(),
@@ -200,10 +217,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     relay,
     load,
     stores,
-    tls,
+    ...(tls ? { tls } : {}),
+    ...(scaleOut ? { scaleOut } : {}),
     commonLoadRate: profile.commonLoadRate,
     ratios: baselineRatios(inputs),
-    targets: targetChecks(inputs),
+    targets: [...targetChecks(inputs), ...(scaleOut ? scaleOutTargets(scaleOut) : [])],
   };
   if (options.jsonPath) await writeOutput(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   if (options.svgPath) await writeOutput(options.svgPath, svgChart(results));

@@ -22,16 +22,16 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Spawns `node <entry> <kind> [...args]` and waits for its ready line. Extra Node flags (for example
- * `--cpu-prof`) come from `nodeArgs`; `args` follow the kind (the files of `chat-tls`).
+ * Spawns `node <entry> <kind> [...kindArgs]` and waits for its ready line. Extra Node flags (for example
+ * `--cpu-prof`) come from `nodeArgs`.
  */
 export async function startServerProcess(
   entry: string,
   kind: ServerKind,
   nodeArgs: readonly string[] = [],
-  args: readonly string[] = [],
+  kindArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, entry, kind, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, entry, kind, ...kindArgs], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });

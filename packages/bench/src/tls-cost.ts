@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import type { ClientTls } from "@chat/core";
 import { createTestCertificates } from "@chat/core/testing/certificates";
+import { BenchFailure } from "./bench-failure.js";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
 import { transportOf, VARIANT_LABELS, type Variant } from "./bench-variant.js";
 import { closeAll, createChatClient } from "./chat-clients.js";
@@ -18,6 +20,27 @@ export const TLS_VARIANTS: readonly Variant[] = ["wire-compact", "grpc-stream"];
 export const TLS_RELAY_PAIRS = 8;
 /** Connections opened one after another to time `connect()` (TCP, the TLS handshake, hello or HTTP/2 setup). */
 export const TLS_CONNECT_SAMPLES = 20;
+
+/** How long `openssl version` may take before the check gives up on it. */
+const OPENSSL_CHECK_TIMEOUT_MS = 10_000;
+
+/**
+ * Checks that the `openssl` command line is there (the section makes its certificates with it), before the
+ * run starts: a missing program is a {@link BenchFailure} saying how to install it or leave the section out.
+ */
+export function requireOpenssl(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile("openssl", ["version"], { timeout: OPENSSL_CHECK_TIMEOUT_MS }, (error) => {
+      if (error === null) resolve();
+      else
+        reject(
+          new BenchFailure(
+            `the tls section needs the openssl command line (${error.message.split("\n", 1)[0]}): install it (apt-get install -y openssl, or bash scripts/ensure-system-packages.sh) or leave the section out (--only transports,stores)`,
+          ),
+        );
+    });
+  });
+}
 
 /** One variant, measured in plaintext and over TLS in the same run, each on a fresh server. */
 export interface TlsCostResult {

@@ -1,7 +1,14 @@
 import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ChatRequest, ChatResponse } from "./gen/chat/v1/chat.js";
+import { responsesOf } from "./chat-batch.js";
+import { MAX_CHAT_REQUESTS_IN_FLIGHT } from "./chat-call.js";
+import type {
+  BatchedChatRequest,
+  BatchedChatResponse,
+  ChatRequest,
+  ChatResponse,
+} from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
 
@@ -17,10 +24,13 @@ afterEach(async () => {
   await Promise.all(beds.splice(0).map((bed) => bed.close()));
 });
 
-/** A raw Chat stream of the session `token`, its responses collected and its end recorded. */
+/**
+ * A raw Chat stream of the session `token`, its responses collected (those batched in one stream message
+ * one by one, in order) and its end recorded.
+ */
 interface RawChat {
   readonly call: ClientDuplexStream<ChatRequest, ChatResponse>;
-  readonly responses: ChatResponse[];
+  readonly responses: BatchedChatResponse[];
   /** Resolves with the status the stream ended with (OK included). */
   readonly ended: Promise<{ code: number; details: string }>;
   /** Resolves once the server attached the stream (its headers arrived). */
@@ -29,8 +39,8 @@ interface RawChat {
 
 function openChat(bed: TestBed, token: string, read = true): RawChat {
   const call = bed.raw.chat(bearer(token));
-  const responses: ChatResponse[] = [];
-  if (read) call.on("data", (response: ChatResponse) => responses.push(response));
+  const responses: BatchedChatResponse[] = [];
+  if (read) call.on("data", (message: ChatResponse) => responses.push(...responsesOf(message)));
   const ended = new Promise<{ code: number; details: string }>((resolve) => {
     call.on("status", (end) => resolve({ code: end.code, details: end.details }));
     call.on("error", (error: ServiceError) => resolve({ code: error.code, details: error.details }));
@@ -66,6 +76,57 @@ describe("the Chat stream", () => {
     // The client ends its side: the server ends the stream with OK.
     chat.call.end();
     expect((await chat.ended).code).toBe(status.OK);
+  });
+
+  it("handles the requests batched in one stream message in order, past the in-flight cap", async () => {
+    const store = new MemoryStore();
+    const bed = await start({ service: { store } });
+    const token = await rawLogin(bed, "ivan");
+    await rawLogin(bed, "judy");
+    const chat = openChat(bed, token);
+    await chat.attached;
+    // More requests in one message than the server handles at once: the rest wait for free places.
+    const total = MAX_CHAT_REQUESTS_IN_FLIGHT * 2 + 1;
+    const requests = Array.from({ length: total }, (_, index) => ({
+      requestId: index + 1,
+      send: { to: "judy", content: `b${index + 1}` },
+    }));
+    chat.call.write({ ...(requests[0] as BatchedChatRequest), more: { requests: requests.slice(1) } });
+    // A message with only `more`: its requests, and no request of its own to fail.
+    chat.call.write({ requestId: 0, more: { requests: [{ requestId: total + 1, ack: { upToSeq: 1 } }] } });
+    await eventually(() => chat.responses.length === total + 1);
+    const byId = new Map(chat.responses.map((response) => [response.requestId, response]));
+    expect(byId.size).toBe(total + 1);
+    for (let id = 1; id <= total; id++) expect(byId.get(id)?.sent?.seq).toBe(id);
+    expect(byId.get(total + 1)?.failure?.code).toBe(status.INVALID_ARGUMENT);
+    const stored = await store.readMessages("judy", 0, total + 1);
+    expect(stored.map((message) => message.content)).toEqual(requests.map((request) => request.send.content));
+    chat.call.end();
+    expect((await chat.ended).code).toBe(status.OK);
+  });
+
+  it("joins the messages ready at once into a few stream messages, each once and in order", async () => {
+    const bed = await start();
+    const token = await rawLogin(bed, "kate");
+    const sender = await rawLogin(bed, "leo");
+    const total = 50;
+    for (let index = 1; index <= total; index++) {
+      await unary(
+        bed.raw.sendMessage.bind(bed.raw),
+        { to: "kate", content: "z".repeat(512) },
+        bearer(sender),
+      );
+    }
+    const messages: ChatResponse[] = [];
+    const chat = openChat(bed, token);
+    chat.call.on("data", (message: ChatResponse) => messages.push(message));
+    await eventually(() => chat.responses.length === total);
+    expect(chat.responses.map((response) => response.message?.seq)).toEqual(
+      Array.from({ length: total }, (_, index) => index + 1),
+    );
+    // 50 stored messages of 512 bytes, ready at once, go in a few stream messages within the send limit.
+    expect(messages.length).toBeLessThan(total / 10);
+    chat.call.cancel();
   });
 
   it("refuses an oversize request with RESOURCE_EXHAUSTED, storing nothing; the session goes on", async () => {
@@ -157,8 +218,8 @@ describe("the Chat stream", () => {
     // The answers fill the stream's buffers, the server stops reading, and HTTP/2 holds the rest back.
     expect(handledWhileUnread).toBeGreaterThan(0);
     expect(handledWhileUnread).toBeLessThan(total);
-    const answers: ChatResponse[] = [];
-    chat.call.on("data", (response: ChatResponse) => answers.push(response));
+    const answers: BatchedChatResponse[] = [];
+    chat.call.on("data", (message: ChatResponse) => answers.push(...responsesOf(message)));
     await eventually(() => answers.length === total, 20_000);
     expect(new Set(answers.map((answer) => answer.requestId)).size).toBe(total);
     expect((await store.readMessages("frank", 0, total)).length).toBe(total);

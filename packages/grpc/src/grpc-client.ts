@@ -24,7 +24,10 @@ import {
   type ServiceError,
   status,
 } from "@grpc/grpc-js";
+import { batchBudget, joinRequests, requestBytes, responsesOf } from "./chat-batch.js";
 import {
+  type BatchedChatRequest,
+  type BatchedChatResponse,
   type ChatMessage,
   type ChatRequest,
   type ChatResponse,
@@ -38,6 +41,7 @@ import { clientChannelOptions, DEFAULT_GRPC_CLIENT_LIMITS, type GrpcClientLimits
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { AUTHORIZATION_KEY } from "./session-token.js";
 import { fromGrpcStatus } from "./status.js";
+import { StreamBatcher } from "./stream-batcher.js";
 import { type ChannelTls, channelTls } from "./tls-credentials.js";
 
 /** Default number of received messages the client holds before it stops reading the stream. */
@@ -125,6 +129,8 @@ export class GrpcClient extends ChatClientBase {
     | undefined;
   private streamPaused = false;
   private readonly maxBuffered: number;
+  /** Largest `Chat` stream message of requests this client joins (within its send limit). */
+  private readonly batchBytes: number;
   /** The best-effort logouts under way (their own deadline, outside the base's requests). */
   private readonly goodbyes = new Set<ClientRequest<unknown>>();
   /** The session's `Chat` stream, once attached; `undefined` with `Subscribe` and the unary calls. */
@@ -132,9 +138,11 @@ export class GrpcClient extends ChatClientBase {
   /** Requests on the `Chat` stream waiting for their answer, by request id. */
   private readonly answers = new Map<number, StreamAnswer>();
   private nextRequestId = 1;
-  /** Requests held back while the stream's write buffer is full (HTTP/2 flow control), sent on drain. */
-  private readonly held: ChatRequest[] = [];
-  private chatBlocked = false;
+  /**
+   * The `Chat` stream's outgoing requests: those issued in one turn of the event loop share a stream
+   * message; held while the stream's write buffer is full (HTTP/2 flow control), sent on drain.
+   */
+  private requestBatcher: StreamBatcher<BatchedChatRequest> | undefined;
   /** The server answered `Chat` with UNIMPLEMENTED: this server has only `Subscribe` and the unary calls. */
   private chatUnsupported = false;
 
@@ -165,6 +173,7 @@ export class GrpcClient extends ChatClientBase {
     // Built once: every channel of this client (each reconnect opens one) shakes hands with the same.
     this.tls = tls === undefined ? undefined : channelTls(tls, options.host ?? "127.0.0.1");
     this.maxBuffered = options.maxBufferedMessages ?? DEFAULT_MAX_BUFFERED_MESSAGES;
+    this.batchBytes = batchBudget({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...options.limits }.maxSendMessageBytes);
   }
 
   /**
@@ -499,22 +508,22 @@ export class GrpcClient extends ChatClientBase {
       attached = true;
       if (this.stream !== chat) return;
       this.chat = chat;
+      this.requestBatcher = new StreamBatcher({
+        write: (requests) => chat.write(joinRequests(requests)),
+        sizeOf: requestBytes,
+        maxBytes: this.batchBytes,
+      });
       pending.resolve({ username });
     });
-    chat.on("data", (response: ChatResponse) => {
+    chat.on("data", (message: ChatResponse) => {
       if (this.stream !== chat) return;
-      if (response.message) this.receive(response.message, chat);
-      else this.answered(response);
+      for (const response of responsesOf(message)) {
+        if (response.message) this.receive(response.message, chat);
+        else this.answered(response);
+      }
     });
     chat.on("drain", () => {
-      if (this.chat !== chat) return;
-      this.chatBlocked = false;
-      while (this.held.length > 0) {
-        if (!chat.write(this.held.shift() as ChatRequest)) {
-          this.chatBlocked = true;
-          return;
-        }
-      }
+      if (this.chat === chat) this.requestBatcher?.drained();
     });
     chat.on("error", (error: ServiceError) => {
       const reason = fromGrpcStatus(error);
@@ -551,22 +560,20 @@ export class GrpcClient extends ChatClientBase {
   }
 
   /** Sends a request on the `Chat` stream, or holds it while the stream's buffer is full. */
-  private onStream(answer: StreamAnswer, request: Omit<ChatRequest, "requestId">): void {
+  private onStream(answer: StreamAnswer, request: Omit<BatchedChatRequest, "requestId">): void {
     const chat = this.chat as ClientDuplexStream<ChatRequest, ChatResponse>;
     const requestId = this.nextRequestId++;
     this.answers.set(requestId, answer);
-    const message: ChatRequest = { requestId, ...request };
     // Its answer must be read, even if the consumer is behind on messages.
     if (this.streamPaused) {
       this.streamPaused = false;
       chat.resume();
     }
-    if (this.chatBlocked) this.held.push(message);
-    else if (!chat.write(message)) this.chatBlocked = true;
+    this.requestBatcher?.add({ requestId, ...request });
   }
 
   /** Settles the request `response` answers. */
-  private answered(response: ChatResponse): void {
+  private answered(response: BatchedChatResponse): void {
     const answer = this.answers.get(response.requestId);
     if (answer === undefined) return;
     this.answers.delete(response.requestId);
@@ -584,8 +591,8 @@ export class GrpcClient extends ChatClientBase {
   private chatEnded(chat: ClientDuplexStream<ChatRequest, ChatResponse>, reason: ChatError): void {
     if (this.chat !== chat) return;
     this.chat = undefined;
-    this.held.length = 0;
-    this.chatBlocked = false;
+    this.requestBatcher?.clear();
+    this.requestBatcher = undefined;
     const waiting = [...this.answers.values()];
     this.answers.clear();
     for (const answer of waiting) answer.request.reject(reason);

@@ -25,6 +25,7 @@ import {
   type ServerWritableStream,
 } from "@grpc/grpc-js";
 import { callConnection, peerAddressOf } from "./call-connection.js";
+import { batchBudget, joinResponses, responseBytes } from "./chat-batch.js";
 import { ChatCall, sendMessageResponse } from "./chat-call.js";
 import type {
   AckRequest,
@@ -55,7 +56,13 @@ import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
 import { refusalOf } from "./strict-utf8.js";
-import { chatDelivery, type DeliveryCall, SubscribeStream, subscribeResponse } from "./subscribe-stream.js";
+import {
+  chatDelivery,
+  type DeliveryCall,
+  type ResponseBatching,
+  SubscribeStream,
+  subscribeResponse,
+} from "./subscribe-stream.js";
 import { serverTlsCredentials } from "./tls-credentials.js";
 
 /**
@@ -129,6 +136,8 @@ export class GrpcServer {
   private readonly logger: ServerLogger;
   private readonly sessions: SessionTable;
   private readonly drainTimeoutMs: number;
+  /** How `Chat` streams join the responses ready at once (within the send limit). */
+  private readonly chatBatching: ResponseBatching<ChatResponse>;
   private readonly credentials: ServerCredentials;
   /** Whether the listener speaks TLS (`tls` or secure `credentials`). */
   readonly secure: boolean;
@@ -152,6 +161,11 @@ export class GrpcServer {
       logger: this.logger,
     });
     const limits: GrpcServerLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...options.limits };
+    this.chatBatching = {
+      join: joinResponses,
+      sizeOf: responseBytes,
+      maxBytes: batchBudget(limits.maxSendMessageBytes),
+    };
     this.server = new Server(serverChannelOptions(limits));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
@@ -378,7 +392,7 @@ export class GrpcServer {
 
   /** `Chat`: a Subscribe stream that also takes the session's sends and acks (see {@link ChatCall}). */
   private chat(call: ServerDuplexStream<ChatRequest, ChatResponse>): void {
-    const opened = this.openDeliveryStream("Chat", call, chatDelivery);
+    const opened = this.openDeliveryStream("Chat", call, chatDelivery, this.chatBatching);
     if (opened) new ChatCall(call, opened.stream, opened.session, (error) => this.failure("Chat", error));
   }
 
@@ -390,6 +404,7 @@ export class GrpcServer {
     method: string,
     call: DeliveryCall<Response>,
     toResponse: (message: IncomingMessage) => Response,
+    batching?: ResponseBatching<Response>,
   ): { stream: SubscribeStream<Response>; session: GrpcSession } | undefined {
     let session: GrpcSession;
     try {
@@ -415,6 +430,7 @@ export class GrpcServer {
         logger: this.logger,
         username: session.username,
         toResponse,
+        ...(batching === undefined ? {} : { batching }),
       },
     );
     try {

@@ -2,7 +2,13 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PASSWORD } from "@chat/core/testing";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChatResponse, LoginResponse, SubscribeResponse } from "./gen/chat/v1/chat.js";
+import { responsesOf } from "./chat-batch.js";
+import {
+  type BatchedChatResponse,
+  ChatResponse,
+  LoginResponse,
+  SubscribeResponse,
+} from "./gen/chat/v1/chat.js";
 import { bearer, rawLogin, startTestBed, type TestBed } from "./testing/grpc-test-kit.js";
 
 /**
@@ -146,11 +152,13 @@ describe("gRPC requests with invalid UTF-8 in a string field", () => {
     "on the Chat stream, a send with invalid UTF-8 in %s is answered INVALID_ARGUMENT and the stream goes on",
     async (_, build) => {
       const chat = client.makeBidiStreamRequest("/chat.v1.ChatService/Chat", asIs, raw, bearer(token));
-      const responses: ChatResponse[] = [];
+      const responses: BatchedChatResponse[] = [];
       const answered = new Promise<void>((resolve) => {
         chat.on("data", (bytes: Buffer) => {
-          const response = ChatResponse.decode(bytes);
-          if (response.message === undefined) responses.push(response);
+          // Answers ready at once may share a stream message (`more`).
+          for (const response of responsesOf(ChatResponse.decode(bytes))) {
+            if (response.message === undefined) responses.push(response);
+          }
           if (responses.length === 2) resolve();
         });
       });
@@ -167,4 +175,32 @@ describe("gRPC requests with invalid UTF-8 in a string field", () => {
       chat.cancel();
     },
   );
+
+  it("on the Chat stream, invalid UTF-8 in one request of a batch refuses every request of that message", async () => {
+    const chat = client.makeBidiStreamRequest("/chat.v1.ChatService/Chat", asIs, raw, bearer(token));
+    const responses: BatchedChatResponse[] = [];
+    const answered = new Promise<void>((resolve) => {
+      chat.on("data", (bytes: Buffer) => {
+        for (const response of responsesOf(ChatResponse.decode(bytes))) {
+          if (response.message === undefined) responses.push(response);
+        }
+        if (responses.length === 3) resolve();
+      });
+    });
+    chat.on("error", () => {});
+    // Request 7 is valid; request 9, in the same message's `more` (field 4, its `requests` field 1), is not.
+    const batched = chatSend(9, [1, utf8("bob")], [2, repeated(0xff, 10)]);
+    const writer = new BinaryWriter();
+    writer.raw(chatSend(7, [1, utf8("bob")], [2, utf8("fine")]));
+    writer.uint32((4 << 3) | 2).bytes(message([1, batched]));
+    chat.write(writer.finish());
+    chat.write(chatSend(10, [1, utf8("bob")], [2, utf8("valid")]));
+    await answered;
+    const byId = new Map(responses.map((response) => [response.requestId, response]));
+    expect(byId.get(7)?.failure?.code).toBe(status.INVALID_ARGUMENT);
+    expect(byId.get(9)?.failure?.code).toBe(status.INVALID_ARGUMENT);
+    expect(byId.get(10)?.sent).toBeDefined();
+    chat.end();
+    chat.cancel();
+  });
 });

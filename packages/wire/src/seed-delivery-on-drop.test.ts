@@ -1,4 +1,4 @@
-import { type ChatService, MemoryStore } from "@chat/core";
+import { type ChatService, MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALL_FEATURES, Feature } from "./features.js";
@@ -19,6 +19,8 @@ const FRAME_TIMEOUT_MS = 20_000;
 const TEST_TIMEOUT_MS = 120_000;
 /** Every feature but compact framing: the raw client sends its login right behind its `hel`. */
 const FIXED_FRAMING_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
+/** The flood is far past the per-session send rate on purpose: that one limit is raised, nothing else. */
+const FLOOD_LIMITS = { sendsPerSession: UNLIMITED_RATE };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -33,7 +35,10 @@ interface Bed {
   client(): Promise<WireClient>;
 }
 
-async function start(options: WireServerOptions = {}, service = createTestService()): Promise<Bed> {
+async function start(
+  options: WireServerOptions = {},
+  service = createTestService({ limits: FLOOD_LIMITS }),
+): Promise<Bed> {
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   cleanups.push(() => server.close());
@@ -151,7 +156,7 @@ describe("a seed client's deliveries: acknowledged on its behalf only once it mu
     async () => {
       const horizonBytes = 64 * 1024;
       const store = new MemoryStore();
-      const service = createTestService({ store });
+      const service = createTestService({ store, limits: FLOOD_LIMITS });
       const bed = await start({ seedAckHorizonBytes: horizonBytes }, service);
       const alice = await sender(bed);
       const bob = await loginBob(bed, "seed");
@@ -181,7 +186,7 @@ describe("a seed client's deliveries: acknowledged on its behalf only once it mu
 
   it("all of them when the client closes cleanly after reading, none when it resets with unread data", async () => {
     const store = new MemoryStore();
-    const bed = await start({}, createTestService({ store }));
+    const bed = await start({}, createTestService({ store, limits: FLOOD_LIMITS }));
     const alice = await sender(bed);
     const reader = await loginBob(bed, "seed");
     const total = 500;

@@ -1,3 +1,4 @@
+import type { ChatLimits } from "@chat/core";
 import type { ServerTlsFiles } from "../tls/tls-files.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import type { LogFormat, LogLevel } from "./create-logger.js";
@@ -45,6 +46,11 @@ export interface ServeOptions {
    * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.
    */
   readonly insecureTestHashing?: boolean;
+  /**
+   * The service's abuse limits instead of core's defaults (no flag: for programs that run the server
+   * themselves, like the bench, which passes `NO_ABUSE_LIMITS` because it floods on purpose).
+   */
+  readonly limits?: Partial<ChatLimits>;
 }
 
 /** The transports a {@link ServeTransport} choice starts, in the order they start and print. */

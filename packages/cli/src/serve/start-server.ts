@@ -102,6 +102,7 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
     ...(options.insecureTestHashing
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
       : {}),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
     onError: (error) => logger.error({ err: error }, "service error"),
   });
   metrics?.track(service, store);

@@ -146,7 +146,7 @@ export interface SubscribeRequest {
 }
 
 export interface SubscribeResponse {
-  message: ChatMessage | undefined;
+  message?: ChatMessage | undefined;
 }
 
 export interface ChatRequest {
@@ -157,6 +157,29 @@ export interface ChatRequest {
     | SendMessageRequest
     | undefined;
   /** Acknowledged as Ack would be, answered by `acked` or `failure`. */
+  ack?:
+    | AckRequest
+    | undefined;
+  /**
+   * Further requests in the same stream message, handled as if each had come in a message of its own,
+   * in order, after this one's own request (a ChatRequest with only `more` has none). Several requests
+   * per message cost one HTTP/2 write and one decode instead of one each.
+   */
+  more?: ChatRequestBatch | undefined;
+}
+
+/**
+ * The further requests of one ChatRequest. A message of its own, not a repeated field of ChatRequest, so
+ * that a ChatRequest without any stays what it was in every language's generated code.
+ */
+export interface ChatRequestBatch {
+  requests: BatchedChatRequest[];
+}
+
+/** One further request: a ChatRequest's fields, without a batch of its own (batches do not nest). */
+export interface BatchedChatRequest {
+  requestId: number;
+  send?: SendMessageRequest | undefined;
   ack?: AckRequest | undefined;
 }
 
@@ -176,6 +199,27 @@ export interface ChatResponse {
     | AckResponse
     | undefined;
   /** The request failed; the stream goes on. */
+  failure?:
+    | ChatFailure
+    | undefined;
+  /**
+   * Further responses in the same stream message, in order, after this one's own (a ChatResponse with
+   * only `more` has none): the server sends the answers and messages that are ready at once together.
+   */
+  more?: ChatResponseBatch | undefined;
+}
+
+/** The further responses of one ChatResponse (a message of its own for the reason ChatRequestBatch is). */
+export interface ChatResponseBatch {
+  responses: BatchedChatResponse[];
+}
+
+/** One further response: a ChatResponse's fields, without a batch of its own. */
+export interface BatchedChatResponse {
+  requestId: number;
+  message?: ChatMessage | undefined;
+  sent?: SendMessageResponse | undefined;
+  acked?: AckResponse | undefined;
   failure?: ChatFailure | undefined;
 }
 
@@ -1036,7 +1080,7 @@ export const SubscribeResponse: MessageFns<SubscribeResponse> = {
 };
 
 function createBaseChatRequest(): ChatRequest {
-  return { requestId: 0, send: undefined, ack: undefined };
+  return { requestId: 0, send: undefined, ack: undefined, more: undefined };
 }
 
 export const ChatRequest: MessageFns<ChatRequest> = {
@@ -1049,6 +1093,9 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     }
     if (message.ack !== undefined) {
       AckRequest.encode(message.ack, writer.uint32(26).fork()).join();
+    }
+    if (message.more !== undefined) {
+      ChatRequestBatch.encode(message.more, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1090,6 +1137,128 @@ export const ChatRequest: MessageFns<ChatRequest> = {
             message.ack = AckRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.more = ChatRequestBatch.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseChatRequestBatch(): ChatRequestBatch {
+  return { requests: [] };
+}
+
+export const ChatRequestBatch: MessageFns<ChatRequestBatch> = {
+  encode(message: ChatRequestBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      BatchedChatRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatRequestBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatRequestBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(BatchedChatRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseBatchedChatRequest(): BatchedChatRequest {
+  return { requestId: 0, send: undefined, ack: undefined };
+}
+
+export const BatchedChatRequest: MessageFns<BatchedChatRequest> = {
+  encode(message: BatchedChatRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.send !== undefined) {
+      SendMessageRequest.encode(message.send, writer.uint32(18).fork()).join();
+    }
+    if (message.ack !== undefined) {
+      AckRequest.encode(message.ack, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchedChatRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchedChatRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.send = SendMessageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ack = AckRequest.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1104,7 +1273,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
 };
 
 function createBaseChatResponse(): ChatResponse {
-  return { requestId: 0, message: undefined, sent: undefined, acked: undefined, failure: undefined };
+  return { requestId: 0, message: undefined, sent: undefined, acked: undefined, failure: undefined, more: undefined };
 }
 
 export const ChatResponse: MessageFns<ChatResponse> = {
@@ -1124,6 +1293,9 @@ export const ChatResponse: MessageFns<ChatResponse> = {
     if (message.failure !== undefined) {
       ChatFailure.encode(message.failure, writer.uint32(42).fork()).join();
     }
+    if (message.more !== undefined) {
+      ChatResponseBatch.encode(message.more, writer.uint32(50).fork()).join();
+    }
     return writer;
   },
 
@@ -1137,6 +1309,150 @@ export const ChatResponse: MessageFns<ChatResponse> = {
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseChatResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = ChatMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sent = SendMessageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acked = AckResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.failure = ChatFailure.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.more = ChatResponseBatch.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseChatResponseBatch(): ChatResponseBatch {
+  return { responses: [] };
+}
+
+export const ChatResponseBatch: MessageFns<ChatResponseBatch> = {
+  encode(message: ChatResponseBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.responses) {
+      BatchedChatResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatResponseBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatResponseBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.responses.push(BatchedChatResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseBatchedChatResponse(): BatchedChatResponse {
+  return { requestId: 0, message: undefined, sent: undefined, acked: undefined, failure: undefined };
+}
+
+export const BatchedChatResponse: MessageFns<BatchedChatResponse> = {
+  encode(message: BatchedChatResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.message !== undefined) {
+      ChatMessage.encode(message.message, writer.uint32(18).fork()).join();
+    }
+    if (message.sent !== undefined) {
+      SendMessageResponse.encode(message.sent, writer.uint32(26).fork()).join();
+    }
+    if (message.acked !== undefined) {
+      AckResponse.encode(message.acked, writer.uint32(34).fork()).join();
+    }
+    if (message.failure !== undefined) {
+      ChatFailure.encode(message.failure, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchedChatResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchedChatResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -1356,7 +1672,9 @@ export const ChatServiceService = {
    * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
    * reading). Flow control holds both ways: the server stops reading requests while it has
    * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
-   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   * the client does not read. Either side may carry several requests (responses) in one stream message
+   * (`more`): the server does so with whatever is ready at once, so a client reads `more` of every
+   * response. The unary calls stay for tools that speak one call at a time.
    */
   chat: {
     path: "/chat.v1.ChatService/Chat" as const,
@@ -1403,7 +1721,9 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
    * reading). Flow control holds both ways: the server stops reading requests while it has
    * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
-   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   * the client does not read. Either side may carry several requests (responses) in one stream message
+   * (`more`): the server does so with whatever is ready at once, so a client reads `more` of every
+   * response. The unary calls stay for tools that speak one call at a time.
    */
   chat: handleBidiStreamingCall<ChatRequest, ChatResponse>;
 }
@@ -1542,7 +1862,9 @@ export interface ChatServiceClient extends Client {
    * with a status for what ends the session's stream (logout, replacement, shutdown, a client that stops
    * reading). Flow control holds both ways: the server stops reading requests while it has
    * MAX_CHAT_REQUESTS_IN_FLIGHT (64) unanswered or its answers are not read, and stops delivering while
-   * the client does not read. The unary calls stay for tools that speak one call at a time.
+   * the client does not read. Either side may carry several requests (responses) in one stream message
+   * (`more`): the server does so with whatever is ready at once, so a client reads `more` of every
+   * response. The unary calls stay for tools that speak one call at a time.
    */
   chat(): ClientDuplexStream<ChatRequest, ChatResponse>;
   chat(options: Partial<CallOptions>): ClientDuplexStream<ChatRequest, ChatResponse>;
