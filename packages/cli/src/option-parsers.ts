@@ -14,6 +14,17 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/**
+ * Parses a count flag (a limit): a whole number of at least 1, digits only, so `1e3` or `0x10` are
+ * refused rather than read as something the operator did not mean.
+ */
+export function parsePositiveCount(value: string): number {
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError("must be a whole number of at least 1.");
+  }
+  return Number(value);
+}
+
 /** Formats a host and port for people: IPv6 addresses get brackets so the port stays readable. */
 export function formatAddress(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;

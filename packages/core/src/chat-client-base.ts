@@ -104,6 +104,14 @@ class RetriedCall<T> {
  * message to {@link deliver}, reports a lost connection with {@link connectionLost} and a fatal problem
  * with {@link fail}.
  */
+/** A `send` as the base hands it to its transport. */
+export interface OutgoingSend {
+  readonly to: string;
+  readonly content: string;
+  /** The client message id: the caller's, or one the base picked for a send it may repeat after a reconnect. */
+  readonly clientMessageId: Uint8Array | undefined;
+}
+
 export abstract class ChatClientBase implements ChatClient {
   /** Incoming messages; {@link deliver} pushes, `messages` takes. Ended when the client ends. */
   protected readonly incoming = new AsyncQueue<IncomingMessage>();
@@ -246,11 +254,13 @@ export abstract class ChatClientBase implements ChatClient {
     const given = options?.clientMessageId;
     if (this.policy === undefined) {
       return this.dispatch<SendResult>(options, "once", (request) =>
-        this.carrySend(to, content, given, request),
+        this.carrySend({ to, content, clientMessageId: given }, request),
       );
     }
     const id = given ?? randomBytes(GENERATED_CLIENT_MESSAGE_ID_BYTES);
-    return this.dispatch<SendResult>(options, "send", (request) => this.carrySend(to, content, id, request));
+    return this.dispatch<SendResult>(options, "send", (request) =>
+      this.carrySend({ to, content, clientMessageId: id }, request),
+    );
   }
 
   /** @inheritDoc */
@@ -313,12 +323,7 @@ export abstract class ChatClientBase implements ChatClient {
   /** Carries `listAccounts`. */
   protected abstract carryListAccounts(query: AccountQuery, request: ClientRequest<AccountPage>): void;
   /** Carries `send`, with the client message id when there is one. */
-  protected abstract carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void;
+  protected abstract carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void;
   /** Carries `ack`. */
   protected abstract carryAck(upToSeq: number, request: ClientRequest<void>): void;
 

@@ -8,7 +8,7 @@
 export type { AccountPage, AccountQuery, FullAccountListing } from "./account-page.js";
 export { AsyncQueue } from "./async-queue.js";
 export type { ChatClient } from "./chat-client.js";
-export { ChatClientBase } from "./chat-client-base.js";
+export { ChatClientBase, type OutgoingSend } from "./chat-client-base.js";
 export {
   type ChatClientOptions,
   type ClientState,
@@ -128,11 +128,13 @@ export type {
   AppendLimits,
   AppendOnceResult,
   NewMessage,
+  RecordedReceipt,
   SendDedupe,
   SendReceipt,
   Store,
   StoredMessage,
 } from "./store.js";
+export { recordedReceipt } from "./store.js";
 export type { BucketShape } from "./token-bucket.js";
 export type {
   TransportAddress,

@@ -1,5 +1,5 @@
 import type { AccountPage, AccountQuery } from "./account-page.js";
-import { ChatClientBase } from "./chat-client-base.js";
+import { ChatClientBase, type OutgoingSend } from "./chat-client-base.js";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import type { ChatConnection, LoginResult } from "./chat-connection.js";
 import { ChatError } from "./chat-error.js";
@@ -107,13 +107,8 @@ export class LocalClient extends ChatClientBase {
     settle(request, () => this.open.listAccounts(query));
   }
 
-  protected carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void {
-    settle(request, () => this.open.send(to, content, clientMessageId));
+  protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
+    settle(request, () => this.open.send(send.to, send.content, send.clientMessageId));
   }
 
   protected carryAck(upToSeq: number, request: ClientRequest<void>): void {

@@ -1,19 +1,16 @@
 import { ChatError } from "./chat-error.js";
-import type {
-  AccountListRange,
-  AccountRecord,
-  AppendLimits,
-  AppendOnceResult,
-  NewMessage,
-  SendDedupe,
-  SendReceipt,
-  Store,
-  StoredMessage,
+import {
+  type AccountListRange,
+  type AccountRecord,
+  type AppendLimits,
+  type AppendOnceResult,
+  type NewMessage,
+  type RecordedReceipt,
+  recordedReceipt,
+  type SendDedupe,
+  type Store,
+  type StoredMessage,
 } from "./store.js";
-
-interface MemoryReceipt extends SendReceipt {
-  readonly expiresAt: number;
-}
 
 interface MemoryAccount {
   record: AccountRecord;
@@ -27,14 +24,14 @@ interface MemoryAccount {
   head: number;
   lastSeq: number;
   /** Receipts of this account's idempotent sends, by client message id (hex); dropped with the account. */
-  readonly receipts: Map<string, MemoryReceipt>;
+  readonly receipts: Map<string, RecordedReceipt>;
 }
 
 /** A receipt in the order it was written, for pruning expired ones oldest first. */
 interface ReceiptExpiry {
   readonly account: MemoryAccount;
   readonly id: string;
-  readonly receipt: MemoryReceipt;
+  readonly receipt: RecordedReceipt;
 }
 
 function hexOf(bytes: Uint8Array): string {
@@ -149,14 +146,7 @@ export class MemoryStore implements Store {
     // Synchronous from here on: the append and the receipt happen in one step, or neither does.
     const stored = this.append(recipientKey, message, limits);
     if (sender !== undefined) {
-      const receipt: MemoryReceipt = {
-        recipientKey,
-        seq: stored.seq,
-        sentAt: stored.sentAt,
-        delivery: dedupe.delivery,
-        contentDigest: dedupe.contentDigest,
-        expiresAt: dedupe.expiresAt,
-      };
+      const receipt = recordedReceipt(recipientKey, stored, dedupe);
       sender.receipts.set(id, receipt);
       this.expiries.push({ account: sender, id, receipt });
     }

@@ -70,6 +70,27 @@ export interface SendReceipt {
   readonly contentDigest: string;
 }
 
+/** What a store keeps of an idempotent send that appended `stored`: its receipt, and until when. */
+export interface RecordedReceipt extends SendReceipt {
+  readonly expiresAt: number;
+}
+
+/** The receipt an idempotent send that appended `stored` for `recipientKey` records, by every store's rule. */
+export function recordedReceipt(
+  recipientKey: string,
+  stored: StoredMessage,
+  dedupe: SendDedupe,
+): RecordedReceipt {
+  return {
+    recipientKey,
+    seq: stored.seq,
+    sentAt: stored.sentAt,
+    delivery: dedupe.delivery,
+    contentDigest: dedupe.contentDigest,
+    expiresAt: dedupe.expiresAt,
+  };
+}
+
 /** The outcome of `Store.appendMessageOnce`. */
 export type AppendOnceResult =
   /** The id was new (or its record had expired): the message was appended and the receipt recorded. */

@@ -23,6 +23,12 @@ export interface TransportServer {
 export interface TransportServerOptions {
   /** Where connections, logins and errors are logged. Default silent. */
   readonly logger?: ServerLogger;
+  /**
+   * Most simultaneous connections from one remote address. Default 16 (`DEFAULT_MAX_CONNECTIONS_PER_ADDRESS`
+   * of `@chat/core/adapter`); raised where many clients share one address on purpose (a bench on loopback,
+   * a gateway in front of the server).
+   */
+  readonly maxConnectionsPerAddress?: number;
   /** Serve implicit TLS (the handshake first, no plaintext) instead of plaintext. Default plaintext. */
   readonly tls?: ServerTlsOptions;
 }

@@ -1,6 +1,6 @@
 import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { responsesOf } from "./chat-batch.js";
 import { MAX_CHAT_REQUESTS_IN_FLIGHT } from "./chat-call.js";
 import type {
@@ -10,19 +10,16 @@ import type {
   ChatResponse,
 } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
-import { bearer, eventually, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
+import {
+  bearer,
+  closedAfterEachTest,
+  eventually,
+  rawLogin,
+  type TestBed,
+  unary,
+} from "./testing/grpc-test-kit.js";
 
-const beds: TestBed[] = [];
-
-async function start(options?: Parameters<typeof startTestBed>[0]): Promise<TestBed> {
-  const bed = await startTestBed(options);
-  beds.push(bed);
-  return bed;
-}
-
-afterEach(async () => {
-  await Promise.all(beds.splice(0).map((bed) => bed.close()));
-});
+const start = closedAfterEachTest();
 
 /**
  * A raw Chat stream of the session `token`, its responses collected (those batched in one stream message
@@ -213,8 +210,14 @@ describe("the Chat stream", () => {
     for (let index = 1; index <= total; index++) {
       chat.call.write({ requestId: index, send: { to: "frank", content: "y" } });
     }
+    // Waited for, not slept on: a loaded machine may take a while to handle the first send.
+    let handledWhileUnread = 0;
+    while (handledWhileUnread === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      handledWhileUnread = (await store.readMessages("frank", 0, total)).length;
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const handledWhileUnread = (await store.readMessages("frank", 0, total)).length;
+    handledWhileUnread = (await store.readMessages("frank", 0, total)).length;
     // The answers fill the stream's buffers, the server stops reading, and HTTP/2 holds the rest back.
     expect(handledWhileUnread).toBeGreaterThan(0);
     expect(handledWhileUnread).toBeLessThan(total);

@@ -9,6 +9,7 @@ import {
   clientTlsOptions,
   type IncomingMessage,
   type LoginResult,
+  type OutgoingSend,
   type SendResult,
 } from "@chat/core";
 import {
@@ -98,6 +99,21 @@ type StreamAnswer =
   | { readonly kind: "send"; readonly request: ClientRequest<SendResult> }
   | { readonly kind: "ack"; readonly request: ClientRequest<void> };
 
+/** A session's delivery stream: `Subscribe`, or `Chat` (which also carries sends and acks). */
+type DeliveryStream = ClientReadableStream<SubscribeResponse> | ClientDuplexStream<ChatRequest, ChatResponse>;
+
+/** What opening a session's delivery stream (`Chat` or `Subscribe`) works with. */
+interface StreamOpening {
+  readonly client: ChatServiceClient;
+  /** The session token's metadata. */
+  readonly auth: Metadata;
+  /** The login (or resume) that the server attaching the stream settles. */
+  readonly pending: ClientRequest<LoginResult>;
+  readonly username: string;
+  /** What to do instead when the server no longer knows the token (a resume); without it the login fails. */
+  readonly unknownSession: (() => void) | undefined;
+}
+
 /** Calls without a session carry no metadata; grpc-js clones what it is given, so one instance serves all. */
 const NO_METADATA = new Metadata();
 /**
@@ -123,10 +139,7 @@ export class GrpcClient extends ChatClientBase {
    */
   private auth: Metadata | undefined;
   /** The session's delivery stream: `Subscribe`, or `Chat` (which also carries sends and acks). */
-  private stream:
-    | ClientReadableStream<SubscribeResponse>
-    | ClientDuplexStream<ChatRequest, ChatResponse>
-    | undefined;
+  private stream: DeliveryStream | undefined;
   private streamPaused = false;
   private readonly maxBuffered: number;
   /** Largest `Chat` stream message of requests this client joins (within its send limit). */
@@ -251,7 +264,15 @@ export class GrpcClient extends ChatClientBase {
           auth.set(AUTHORIZATION_KEY, `Bearer ${reply.token}`);
           this.auth = auth;
           if (pending.isSettled) void this.endSession();
-          else this.openDeliveryStream(client, auth, pending, reply.username, undefined);
+          else {
+            this.openDeliveryStream({
+              client,
+              auth,
+              pending,
+              username: reply.username,
+              unknownSession: undefined,
+            });
+          }
         }
       },
     );
@@ -272,9 +293,15 @@ export class GrpcClient extends ChatClientBase {
       this.carryLogin(username, password, pending);
       return;
     }
-    this.openDeliveryStream(this.channel, auth, pending, username, () => {
-      this.auth = undefined;
-      this.carryLogin(username, password, pending);
+    this.openDeliveryStream({
+      client: this.channel,
+      auth,
+      pending,
+      username,
+      unknownSession: () => {
+        this.auth = undefined;
+        this.carryLogin(username, password, pending);
+      },
     });
   }
 
@@ -305,12 +332,8 @@ export class GrpcClient extends ChatClientBase {
     );
   }
 
-  protected carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void {
+  protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
+    const { to, content, clientMessageId } = send;
     const message =
       clientMessageId === undefined
         ? { to, content }
@@ -396,16 +419,11 @@ export class GrpcClient extends ChatClientBase {
   }
 
   /**
-   * Opens the Subscribe stream; settles `pending` once the server has attached it (its headers arrived).
-   * `unknownSession`, when given, is what to do instead when the server no longer knows the token.
+   * Opens the Subscribe stream; settles the opening's login once the server has attached it (its headers
+   * arrived).
    */
-  private subscribe(
-    client: ChatServiceClient,
-    auth: Metadata,
-    pending: ClientRequest<LoginResult>,
-    username: string,
-    unknownSession: (() => void) | undefined,
-  ): void {
+  private subscribe(opening: StreamOpening): void {
+    const { client, auth, pending, username } = opening;
     const method = CHAT_SERVICE_DEFINITION.subscribe;
     const stream = client.makeServerStreamRequest(
       method.path,
@@ -414,52 +432,73 @@ export class GrpcClient extends ChatClientBase {
       {},
       auth,
     );
-    this.stream = stream;
-    this.streamPaused = false;
-    // Given up before the stream is attached: the session the login opened is logged out again.
-    pending.cancelWith({ cancel: () => void this.endSession() });
-    let attached = false;
-    stream.once("metadata", () => {
-      attached = true;
-      pending.resolve({ username });
-    });
+    const attachment = this.adoptStream(stream, pending, () => pending.resolve({ username }));
     stream.on("data", (response: SubscribeResponse) => {
       if (this.stream === stream && response.message) this.receive(response.message, stream);
     });
     stream.on("error", (error: ServiceError) => {
-      const reason = fromGrpcStatus(error);
-      if (!attached) {
-        if (pending.isSettled || this.stream !== stream) return;
-        this.stream = undefined;
-        if (error.code === status.UNAUTHENTICATED && unknownSession) unknownSession();
-        else if (error.code === status.UNAVAILABLE && this.reconnects) {
-          // The connection failed under the subscribe: the session is still ours, to resume next time.
-          this.connectionLost(reason);
-          pending.reject(reason);
-        } else {
-          pending.reject(reason);
-          void this.endSession();
-        }
+      if (!attachment.attached) {
+        this.refusedBeforeAttach(stream, error, opening);
         return;
       }
       // Our own cancel (logout, close, a dropped channel) is not news; anything else loses the connection.
       if (this.stream !== stream || error.code === status.CANCELLED) return;
       this.stream = undefined;
-      this.connectionLost(reason);
+      this.connectionLost(fromGrpcStatus(error));
     });
   }
 
-  /** `Chat` unless told otherwise or the server lacks it; else `Subscribe` (see {@link subscribe}). */
-  private openDeliveryStream(
-    client: ChatServiceClient,
-    auth: Metadata,
+  /**
+   * Makes `stream` the session's delivery stream, not yet attached by the server; `onAttached` runs when
+   * the server attaches it (its headers arrive). The result tells the stream's error handler whether it has.
+   */
+  private adoptStream(
+    stream: DeliveryStream,
     pending: ClientRequest<LoginResult>,
-    username: string,
-    unknownSession: (() => void) | undefined,
+    onAttached: () => void,
+  ): { readonly attached: boolean } {
+    this.stream = stream;
+    this.streamPaused = false;
+    // Given up before the stream is attached: the session the login opened is logged out again.
+    pending.cancelWith({ cancel: () => void this.endSession() });
+    const attachment = { attached: false };
+    stream.once("metadata", () => {
+      attachment.attached = true;
+      onAttached();
+    });
+    return attachment;
+  }
+
+  /**
+   * The server refused `stream` before attaching it: what the login that opened it gets. `unimplemented`,
+   * when given, is what to do instead when the server does not offer the call.
+   */
+  private refusedBeforeAttach(
+    stream: DeliveryStream,
+    error: ServiceError,
+    { pending, unknownSession }: StreamOpening,
+    unimplemented?: () => void,
   ): void {
+    if (pending.isSettled || this.stream !== stream) return;
+    this.stream = undefined;
+    const reason = fromGrpcStatus(error);
+    if (error.code === status.UNIMPLEMENTED && unimplemented) unimplemented();
+    else if (error.code === status.UNAUTHENTICATED && unknownSession) unknownSession();
+    else if (error.code === status.UNAVAILABLE && this.reconnects) {
+      // The connection failed under the stream: the session is still ours, to resume next time.
+      this.connectionLost(reason);
+      pending.reject(reason);
+    } else {
+      pending.reject(reason);
+      void this.endSession();
+    }
+  }
+
+  /** `Chat` unless told otherwise or the server lacks it; else `Subscribe` (see {@link subscribe}). */
+  private openDeliveryStream(opening: StreamOpening): void {
     if (this.options.chatStream === false || this.chatUnsupported) {
-      this.subscribe(client, auth, pending, username, unknownSession);
-    } else this.openChat(client, auth, pending, username, unknownSession);
+      this.subscribe(opening);
+    } else this.openChat(opening);
   }
 
   /**
@@ -485,13 +524,8 @@ export class GrpcClient extends ChatClientBase {
    * (UNIMPLEMENTED) gets `Subscribe` instead, and so does every later login of this client. The rest is
    * as for {@link subscribe}.
    */
-  private openChat(
-    client: ChatServiceClient,
-    auth: Metadata,
-    pending: ClientRequest<LoginResult>,
-    username: string,
-    unknownSession: (() => void) | undefined,
-  ): void {
+  private openChat(opening: StreamOpening): void {
+    const { client, auth, pending, username } = opening;
     const method = CHAT_SERVICE_DEFINITION.chat;
     const chat = client.makeBidiStreamRequest(
       method.path,
@@ -500,12 +534,7 @@ export class GrpcClient extends ChatClientBase {
       auth,
     );
     // Read like Subscribe: `stream` is what `messages` pauses and resumes, and what a logout cancels.
-    this.stream = chat;
-    this.streamPaused = false;
-    pending.cancelWith({ cancel: () => void this.endSession() });
-    let attached = false;
-    chat.once("metadata", () => {
-      attached = true;
+    const attachment = this.adoptStream(chat, pending, () => {
       if (this.stream !== chat) return;
       this.chat = chat;
       this.requestBatcher = new StreamBatcher({
@@ -527,20 +556,11 @@ export class GrpcClient extends ChatClientBase {
     });
     chat.on("error", (error: ServiceError) => {
       const reason = fromGrpcStatus(error);
-      if (!attached) {
-        if (pending.isSettled || this.stream !== chat) return;
-        this.stream = undefined;
-        if (error.code === status.UNIMPLEMENTED) {
+      if (!attachment.attached) {
+        this.refusedBeforeAttach(chat, error, opening, () => {
           this.chatUnsupported = true;
-          this.subscribe(client, auth, pending, username, unknownSession);
-        } else if (error.code === status.UNAUTHENTICATED && unknownSession) unknownSession();
-        else if (error.code === status.UNAVAILABLE && this.reconnects) {
-          this.connectionLost(reason);
-          pending.reject(reason);
-        } else {
-          pending.reject(reason);
-          void this.endSession();
-        }
+          this.subscribe(opening);
+        });
         return;
       }
       // Our own cancel (logout, close, a dropped channel) is not news; anything else loses the connection,

@@ -16,15 +16,12 @@ const LOGGED_IN_ELSEWHERE_GRACE_MS = 10_000;
 
 describeDeliveryUnderFaults({
   name: "gRPC",
-  async startServer(service) {
-    const server = new GrpcServer(service, {
+  createServer: (service) =>
+    new GrpcServer(service, {
       shutdownTimeoutMs: 1_000,
       sessionIdleTimeoutMs: SESSION_LEASE_MS,
       limits: { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS },
-    });
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    return { port, close: () => server.close() };
-  },
+    }),
   makeClient: (port) =>
     new GrpcClient({
       host: "127.0.0.1",

@@ -9,7 +9,9 @@ import {
   silentLogger,
 } from "@chat/core";
 import {
+  ConnectionLimiter,
   DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_LEASE_RENEWAL_LIMIT_MS,
   DEFAULT_SESSION_LEASE_MS,
   GracefulClose,
   reportFailure,
@@ -25,8 +27,10 @@ import {
   type ServerWritableStream,
 } from "@grpc/grpc-js";
 import { callConnection, peerAddressOf } from "./call-connection.js";
+import { type CallGuardCounts, callGuard } from "./call-guard.js";
 import { batchBudget, joinResponses, responseBytes } from "./chat-batch.js";
 import { ChatCall, sendMessageResponse } from "./chat-call.js";
+import { ConnectionGuard } from "./connection-guard.js";
 import type {
   AckRequest,
   AckResponse,
@@ -50,6 +54,7 @@ import type {
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
 import { ChatHealth } from "./health.js";
+import { onHttp2ServerCreated } from "./http2-server-hook.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
 import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
@@ -70,6 +75,12 @@ import { serverTlsCredentials } from "./tls-credentials.js";
  * lease (`DEFAULT_SESSION_LEASE_MS` of `@chat/core/adapter`), the same on every transport.
  */
 export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = DEFAULT_SESSION_LEASE_MS;
+/**
+ * Default time unary calls alone can keep a session that has no `Subscribe`/`Chat` stream: core's lease
+ * renewal limit (`DEFAULT_LEASE_RENEWAL_LIMIT_MS`), counted from the login or from the end of its last
+ * stream. Past it the session expires however often it calls, so it cannot block its account for ever.
+ */
+export const DEFAULT_SESSION_RENEWAL_LIMIT_MS = DEFAULT_LEASE_RENEWAL_LIMIT_MS;
 /** Default time a `Subscribe` stream may stay full before it is ended with `RESOURCE_EXHAUSTED` (core's). */
 export { DEFAULT_DRAIN_TIMEOUT_MS };
 /** Default time `close()` waits for calls in progress before cutting connections. */
@@ -89,6 +100,12 @@ export interface GrpcServerOptions {
    * not keep its account logged in. Default {@link DEFAULT_SESSION_IDLE_TIMEOUT_MS}.
    */
   readonly sessionIdleTimeoutMs?: number;
+  /**
+   * Calls renew the idle timeout of a session with no open stream only this long after its login or its
+   * last stream's end; then it expires. An open stream holds a session indefinitely. Default
+   * {@link DEFAULT_SESSION_RENEWAL_LIMIT_MS}.
+   */
+  readonly sessionRenewalLimitMs?: number;
   /** How long a full `Subscribe` stream may stay full. Default {@link DEFAULT_DRAIN_TIMEOUT_MS}. */
   readonly drainTimeoutMs?: number;
   /** How long `close()` waits for calls in progress. Default {@link DEFAULT_SHUTDOWN_TIMEOUT_MS}. */
@@ -120,6 +137,22 @@ export interface GrpcListenOptions {
   readonly port?: number;
 }
 
+/** A snapshot of what a {@link GrpcServer}'s connection and call limits have done. */
+export interface GrpcServerStats {
+  /** Open client connections. */
+  readonly connections: number;
+  /** Connections refused (server full, or too many from one address). */
+  readonly refusedConnections: number;
+  /** Connections closed for sending no HTTP/2 preface in time. */
+  readonly silentConnectionsClosed: number;
+  /** Calls ended with `DEADLINE_EXCEEDED` because their request did not arrive in time. */
+  readonly requestTimeouts: number;
+  /** Calls refused for carrying more than one `authorization` header. */
+  readonly repeatedAuthorizationRefused: number;
+  /** Logged-in gRPC sessions. */
+  readonly sessions: number;
+}
+
 /** The address a {@link GrpcServer} is listening on. */
 export interface GrpcAddress {
   readonly host: string;
@@ -143,6 +176,8 @@ export class GrpcServer {
   readonly secure: boolean;
   private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
+  private readonly connectionGuard: ConnectionGuard;
+  private readonly callCounts: CallGuardCounts = { requestTimeouts: 0, repeatedAuthorization: 0 };
 
   constructor(
     private readonly service: ChatService,
@@ -158,6 +193,7 @@ export class GrpcServer {
     });
     this.sessions = new SessionTable({
       leaseMs: options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+      renewalLimitMs: options.sessionRenewalLimitMs ?? DEFAULT_SESSION_RENEWAL_LIMIT_MS,
       logger: this.logger,
     });
     const limits: GrpcServerLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...options.limits };
@@ -166,7 +202,19 @@ export class GrpcServer {
       sizeOf: responseBytes,
       maxBytes: batchBudget(limits.maxSendMessageBytes),
     };
-    this.server = new Server(serverChannelOptions(limits));
+    this.connectionGuard = new ConnectionGuard({
+      limiter: new ConnectionLimiter({
+        maxConnections: limits.maxConnections,
+        maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+      }),
+      prefaceTimeoutMs: limits.prefaceTimeoutMs,
+      logger: this.logger,
+    });
+    this.server = new Server({
+      ...serverChannelOptions(limits),
+      interceptors: [callGuard(limits.requestTimeoutMs, this.callCounts)],
+    });
+    onHttp2ServerCreated(this.server, (http2Server) => this.connectionGuard.attach(http2Server));
     this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
     if (options.health ?? true) {
@@ -186,6 +234,18 @@ export class GrpcServer {
   /** How many gRPC sessions are logged in. */
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** What the connection and call limits have done so far. */
+  stats(): GrpcServerStats {
+    return {
+      connections: this.connectionGuard.connections,
+      refusedConnections: this.connectionGuard.counts.refused,
+      silentConnectionsClosed: this.connectionGuard.counts.silentClosed,
+      requestTimeouts: this.callCounts.requestTimeouts,
+      repeatedAuthorizationRefused: this.callCounts.repeatedAuthorization,
+      sessions: this.sessions.size,
+    };
   }
 
   /** Starts listening. Resolves with the bound address (the real port when 0 was asked for). */

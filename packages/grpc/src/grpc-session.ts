@@ -19,7 +19,10 @@ export interface GrpcSessionOwner {
  */
 export class GrpcSession {
   private stream: SubscribeStream<unknown> | undefined;
-  /** Held by the open stream and by each call in progress; see the adapter kit's session-lease policy. */
+  /**
+   * Held by the open stream; each call in progress keeps it from running out and renews it, but only up
+   * to the renewal limit after the login or the last stream's end (the adapter kit's one lease rule).
+   */
   private readonly lease: SessionLease;
   private closed = false;
 
@@ -30,10 +33,10 @@ export class GrpcSession {
     readonly connection: ChatConnection,
     /** The account's registered spelling, for logs. */
     readonly username: string,
-    leaseMs: number,
+    lease: { readonly leaseMs: number; readonly renewalLimitMs: number },
     private readonly owner: GrpcSessionOwner,
   ) {
-    this.lease = new SessionLease(leaseMs, () => owner.expire(this));
+    this.lease = new SessionLease(lease.leaseMs, () => owner.expire(this), lease.renewalLimitMs);
   }
 
   /** Whether a `Subscribe` stream is open. */
@@ -41,14 +44,14 @@ export class GrpcSession {
     return this.stream !== undefined;
   }
 
-  /** A call of this session started: it is in use, whatever the lease says. */
+  /** A call of this session started: the session cannot expire while it runs. */
   callStarted(): void {
-    this.lease.hold();
+    this.lease.callStarted();
   }
 
-  /** A call of this session finished: the lease runs again from now. */
+  /** A call of this session finished: the lease runs again from now, up to the renewal limit. */
   callEnded(): void {
-    this.lease.release();
+    this.lease.callEnded();
   }
 
   /**

@@ -17,7 +17,11 @@ const OWN_CONNECTION = { "grpc.use_local_subchannel_pool": 1 } as const;
 export const grpcTransport: TransportDescriptor<"grpc"> = {
   name: "grpc",
   defaultPort: DEFAULT_GRPC_PORT,
-  createServer: (service, options = {}) => new GrpcServer(service, options),
+  createServer: (service, { maxConnectionsPerAddress, ...options } = {}) =>
+    new GrpcServer(service, {
+      ...options,
+      ...(maxConnectionsPerAddress === undefined ? {} : { limits: { maxConnectionsPerAddress } }),
+    }),
   createClient: ({ host, port }, options = {}) =>
     new GrpcClient({ ...options, host, port, channelOptions: OWN_CONNECTION }),
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
 import type { ChannelOptions } from "@grpc/grpc-js";
 
 /**
@@ -13,8 +14,32 @@ export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024;
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024;
 
+/** Default most simultaneous gRPC connections over all addresses (the wire server's default too). */
+export const DEFAULT_MAX_GRPC_CONNECTIONS = 10_000;
+/**
+ * Default time a new connection has to send the HTTP/2 preface (24 bytes; over TLS, the first 24 bytes of
+ * its handshake). A real client sends it at once.
+ */
+export const DEFAULT_PREFACE_TIMEOUT_MS = 10_000;
+/**
+ * Default time a call has to deliver its whole request (unary calls and `Subscribe`; `Chat` needs none):
+ * a real client sends it with the headers.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
 /** The transport limits of a {@link GrpcServer}; every field has a hardened default. */
 export interface GrpcServerLimits {
+  /** Most simultaneous connections; one more is closed at once. */
+  readonly maxConnections: number;
+  /** Most simultaneous connections from one remote address; one more is closed at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** A connection that has not sent the HTTP/2 preface this long after it opened is closed, in ms. */
+  readonly prefaceTimeoutMs: number;
+  /**
+   * A call whose request has not fully arrived this long after it started ends with
+   * `DEADLINE_EXCEEDED`, in milliseconds (unary calls and `Subscribe`).
+   */
+  readonly requestTimeoutMs: number;
   /** Largest request message accepted, in bytes; larger ones fail with `RESOURCE_EXHAUSTED`. */
   readonly maxReceiveMessageBytes: number;
   /** Largest response message sent, in bytes. */
@@ -41,6 +66,10 @@ export interface GrpcServerLimits {
 
 /** The defaults of {@link GrpcServerLimits}. */
 export const DEFAULT_GRPC_SERVER_LIMITS: GrpcServerLimits = {
+  maxConnections: DEFAULT_MAX_GRPC_CONNECTIONS,
+  maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  prefaceTimeoutMs: DEFAULT_PREFACE_TIMEOUT_MS,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   maxReceiveMessageBytes: DEFAULT_MAX_REQUEST_BYTES,
   maxSendMessageBytes: DEFAULT_MAX_RESPONSE_BYTES,
   // One Subscribe stream plus a handful of concurrent calls is all a chat client needs.

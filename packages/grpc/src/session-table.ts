@@ -9,6 +9,8 @@ import type { GrpcStatus } from "./status.js";
 export interface SessionTableOptions {
   /** The session lease: a session with no open stream and no call for this long expires, in milliseconds. */
   readonly leaseMs: number;
+  /** How long calls alone may renew the lease of a session with no stream, in milliseconds. */
+  readonly renewalLimitMs: number;
   readonly logger: ServerLogger;
 }
 
@@ -40,10 +42,7 @@ export class SessionTable implements GrpcSessionOwner {
     }
     const token = createSessionToken();
     const tokenHash = hashSessionToken(token);
-    this.sessions.set(
-      tokenHash,
-      new GrpcSession(tokenHash, connection, username, this.options.leaseMs, this),
-    );
+    this.sessions.set(tokenHash, new GrpcSession(tokenHash, connection, username, this.options, this));
     return token;
   }
 

@@ -1,4 +1,5 @@
 import { LuaScript } from "./lua-script.js";
+import { ACK_LOG, READ_LOG } from "./store-scripts.js";
 
 /*
  * The session directory's scripts, each on the keys of ONE account (one hash tag, one cluster slot), each
@@ -62,13 +63,8 @@ export const FENCED_READ = new LuaScript(
   "fenced read",
   `
 if redis.call('HGET', KEYS[3], 'token') ~= ARGV[1] then return false end
-local acked = redis.call('HGET', KEYS[1], 'ackedSeq')
-local limit = tonumber(ARGV[3])
-if not acked or limit <= 0 then return {} end
-local start = tonumber(ARGV[2]) - tonumber(acked)
-if start < 0 then start = 0 end
-return redis.call('LRANGE', KEYS[2], start, start + limit - 1)
-`,
+local afterSeq, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+${READ_LOG}`,
 );
 
 /** KEYS: account, log, lease. ARGV: token, upToSeq. Acks as ACK_MESSAGES; -1 when the lease is not held. */
@@ -76,15 +72,8 @@ export const FENCED_ACK = new LuaScript(
   "fenced ack",
   `
 if redis.call('HGET', KEYS[3], 'token') ~= ARGV[1] then return -1 end
-local state = redis.call('HMGET', KEYS[1], 'ackedSeq', 'lastSeq')
-if not state[1] then return 0 end
-local acked = tonumber(state[1])
-local upTo = math.min(tonumber(ARGV[2]), tonumber(state[2]))
-if upTo <= acked then return 0 end
-redis.call('LTRIM', KEYS[2], upTo - acked, -1)
-redis.call('HSET', KEYS[1], 'ackedSeq', upTo)
-return upTo - acked
-`,
+local upToSeq = tonumber(ARGV[2])
+${ACK_LOG}`,
 );
 
 /**

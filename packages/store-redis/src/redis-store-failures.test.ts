@@ -1,4 +1,5 @@
-import { ChatError } from "@chat/core";
+import type { ChatError } from "@chat/core";
+import { expectChatError } from "@chat/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { REDIS_RECONNECT_MAX_DELAY_MS } from "./redis-connection.js";
 import { openRedisStore, type RedisStore } from "./redis-store.js";
@@ -25,15 +26,6 @@ async function open(server: RedisServerProcess, unsafe = false): Promise<RedisSt
   return store;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  return error as ChatError;
-}
-
 /** Concurrent writers in the crash test. */
 const WRITERS = 8;
 /** Answered writes before the crash test kills Redis, so the kill lands mid-stream. */
@@ -48,8 +40,10 @@ describe("RedisStore start-up check of the Redis settings", () => {
     ["maxmemory-policy", "allkeys-lru"],
   ])("refuses a Redis with %s %s in one line naming the setting, unless unsafe", async (name, value) => {
     const server = await startServer({ [name]: value });
-    const error = await rejection(openRedisStore({ target: { url: server.url } }));
-    expect(error.code).toBe("FAILED_PRECONDITION");
+    const error = await expectChatError(
+      openRedisStore({ target: { url: server.url } }),
+      "FAILED_PRECONDITION",
+    );
     expect(error.message).toContain(`${name} ${value}`);
     expect(error.message).not.toContain("\n");
     const store = await open(server, true);
@@ -65,8 +59,7 @@ describe("RedisStore start-up check of the Redis settings", () => {
 
   it("fails with UNAVAILABLE when no Redis listens at the address", async () => {
     const port = await findFreePort();
-    const error = await rejection(openRedisStore({ target: { url: `redis://127.0.0.1:${port}` } }));
-    expect(error.code).toBe("UNAVAILABLE");
+    await expectChatError(openRedisStore({ target: { url: `redis://127.0.0.1:${port}` } }), "UNAVAILABLE");
   });
 });
 
@@ -101,8 +94,8 @@ describe("RedisStore when Redis goes away", () => {
 
     // Down: each call is refused at once, without waiting for the server to come back.
     for (let attempt = 0; attempt < 3; attempt++) {
-      expect((await rejection(store.getAccount("rita"))).code).toBe("UNAVAILABLE");
-      expect((await rejection(store.readMessages("rita", 0, 10))).code).toBe("UNAVAILABLE");
+      await expectChatError(store.getAccount("rita"), "UNAVAILABLE");
+      await expectChatError(store.readMessages("rita", 0, 10), "UNAVAILABLE");
     }
 
     await server.restart();

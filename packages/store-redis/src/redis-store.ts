@@ -14,7 +14,12 @@ import {
 import { checkRedisDurability } from "./durability-check.js";
 import { ACCOUNT_INDEX_KEY, accountKeys, receiptKey } from "./key-schema.js";
 import type { LuaScript } from "./lua-script.js";
-import { connectRedis, type RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
+import {
+  connectRedis,
+  type RedisConnection,
+  type RedisConnectionOptions,
+  type RedisReply,
+} from "./redis-connection.js";
 import { toChatError } from "./redis-errors.js";
 import {
   ACK_MESSAGES,
@@ -160,14 +165,13 @@ export class RedisStore implements Store {
 
   createAccount(account: AccountRecord): Promise<void> {
     return this.run(async () => {
-      const keys = accountKeys(account.key);
       // Indexed first, so a crash right after the creation cannot leave an account that no listing shows.
       await this.redis.send(ACCOUNT_INDEX_KEY, ["ZADD", ACCOUNT_INDEX_KEY, "0", account.key], false);
-      const created = await CREATE_ACCOUNT.run(
-        this.redis,
-        [keys.account, keys.log],
-        [account.username, account.passwordHash, String(account.createdAt)],
-      );
+      const created = await this.runOnAccount(CREATE_ACCOUNT, account.key, [
+        account.username,
+        account.passwordHash,
+        String(account.createdAt),
+      ]);
       if (asInteger(created, "create account") === 0) {
         throw new ChatError("ALREADY_EXISTS", `username ${account.username} is already taken`);
       }
@@ -190,8 +194,7 @@ export class RedisStore implements Store {
 
   setPasswordHash(key: string, passwordHash: string): Promise<void> {
     return this.run(async () => {
-      const keys = accountKeys(key);
-      const updated = await SET_PASSWORD_HASH.run(this.redis, [keys.account, keys.log], [passwordHash]);
+      const updated = await this.runOnAccount(SET_PASSWORD_HASH, key, [passwordHash]);
       if (asInteger(updated, "set password hash") === 0) throw new ChatError("NOT_FOUND", "no such account");
     });
   }
@@ -258,18 +261,8 @@ export class RedisStore implements Store {
 
   appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage> {
     return this.run(async () => {
-      const keys = accountKeys(recipientKey);
       const seq = asInteger(
-        await APPEND_MESSAGE.run(
-          this.redis,
-          [keys.account, keys.log],
-          [
-            String(message.sentAt),
-            JSON.stringify(message.from),
-            message.content,
-            String(limits?.maxBacklog ?? -1),
-          ],
-        ),
+        await this.runOnAccount(APPEND_MESSAGE, recipientKey, appendArguments(message, limits)),
         "append message",
       );
       const failure = appendFailure(seq);
@@ -340,13 +333,7 @@ export class RedisStore implements Store {
           await APPEND_MESSAGE_ONCE.run(
             this.redis,
             [keys.account, keys.log, receiptKey(recipientKey, nonce)],
-            [
-              String(message.sentAt),
-              JSON.stringify(message.from),
-              message.content,
-              String(limits?.maxBacklog ?? -1),
-              ttlMs,
-            ],
+            [...appendArguments(message, limits), ttlMs],
           ),
           "append message once",
         );
@@ -369,11 +356,10 @@ export class RedisStore implements Store {
 
   readMessages(recipientKey: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
     return this.run(async () => {
-      const keys = accountKeys(recipientKey);
       const elements = asStrings(
-        await READ_MESSAGES.run(
-          this.redis,
-          [keys.account, keys.log],
+        await this.runOnAccount(
+          READ_MESSAGES,
+          recipientKey,
           [String(Math.max(0, Math.trunc(afterSeq))), String(Math.max(0, Math.trunc(limit)))],
           true,
         ),
@@ -385,12 +371,22 @@ export class RedisStore implements Store {
 
   ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
     return this.run(async () => {
-      const keys = accountKeys(recipientKey);
       return asInteger(
-        await ACK_MESSAGES.run(this.redis, [keys.account, keys.log], [String(Math.trunc(upToSeq))]),
+        await this.runOnAccount(ACK_MESSAGES, recipientKey, [String(Math.trunc(upToSeq))]),
         "ack messages",
       );
     });
+  }
+
+  /** Runs one of the scripts whose keys are an account's hash and log (store-scripts.ts). */
+  private runOnAccount(
+    script: LuaScript,
+    accountKey: string,
+    args: readonly string[],
+    readonly = false,
+  ): Promise<RedisReply> {
+    const keys = accountKeys(accountKey);
+    return script.run(this.redis, [keys.account, keys.log], args, readonly);
   }
 
   async close(): Promise<void> {
@@ -398,6 +394,16 @@ export class RedisStore implements Store {
     this.closed = true;
     if (this.ownsConnection) await this.redis.close();
   }
+}
+
+/** ARGV of APPEND_MESSAGE, and the first ones of APPEND_MESSAGE_ONCE. */
+function appendArguments(message: NewMessage, limits: AppendLimits | undefined): string[] {
+  return [
+    String(message.sentAt),
+    JSON.stringify(message.from),
+    message.content,
+    String(limits?.maxBacklog ?? -1),
+  ];
 }
 
 function asStringsOrNull(reply: unknown): Array<string | null> {

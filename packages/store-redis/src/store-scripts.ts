@@ -40,21 +40,62 @@ return existed
 `,
 );
 
+/*
+ * The log's three operations, each written once in Lua and run by more than one script: the plain ones
+ * below, the idempotent send's append, and the session directory's fenced read and ack
+ * (directory-scripts.ts), which check their lease first. Each fragment reads Lua locals its script sets
+ * before it.
+ */
+
 /**
- * ARGV: sentAt, JSON-encoded sender, content, maxBacklog (-1: none). Appends one log element
+ * Lua, given `sentAt`, `sender` (JSON), `content` and `maxBacklog` (-1: none): appends one log element
  * "seq\\nsentAt\\nsender\\ncontent" (the JSON sender holds no raw newline, so the first three newlines split it)
- * and returns its seq; -1 when the recipient does not exist, -2 when its backlog is at maxBacklog.
+ * and leaves its number in `seq`; returns -1 when the recipient does not exist, -2 when its backlog is at
+ * maxBacklog.
+ */
+const APPEND_TO_LOG = `
+local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'ackedSeq')
+if not state[1] then return -1 end
+local cap = tonumber(maxBacklog)
+if cap >= 0 and tonumber(state[1]) - tonumber(state[2]) >= cap then return -2 end
+local seq = tonumber(state[1]) + 1
+redis.call('HSET', KEYS[1], 'lastSeq', seq)
+redis.call('RPUSH', KEYS[2], string.format('%d', seq) .. '\\n' .. sentAt .. '\\n' .. sender .. '\\n' .. content)
+`;
+
+/**
+ * Lua, given the numbers `afterSeq` and `limit`: returns up to `limit` log elements with seq above
+ * `afterSeq`, oldest first.
+ */
+export const READ_LOG = `
+local acked = redis.call('HGET', KEYS[1], 'ackedSeq')
+if not acked or limit <= 0 then return {} end
+local start = afterSeq - tonumber(acked)
+if start < 0 then start = 0 end
+return redis.call('LRANGE', KEYS[2], start, start + limit - 1)
+`;
+
+/** Lua, given the number `upToSeq`: drops the log's elements up to `upToSeq` and returns how many. */
+export const ACK_LOG = `
+local state = redis.call('HMGET', KEYS[1], 'ackedSeq', 'lastSeq')
+if not state[1] then return 0 end
+local acked = tonumber(state[1])
+local upTo = math.min(upToSeq, tonumber(state[2]))
+if upTo <= acked then return 0 end
+redis.call('LTRIM', KEYS[2], upTo - acked, -1)
+redis.call('HSET', KEYS[1], 'ackedSeq', upTo)
+return upTo - acked
+`;
+
+/**
+ * ARGV: sentAt, JSON-encoded sender, content, maxBacklog (-1: none). Appends the message to the log (see
+ * APPEND_TO_LOG) and returns its seq; -1 when the recipient does not exist, -2 when its backlog is full.
  */
 export const APPEND_MESSAGE = new LuaScript(
   "append message",
   `
-local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'ackedSeq')
-if not state[1] then return -1 end
-local cap = tonumber(ARGV[4])
-if cap >= 0 and tonumber(state[1]) - tonumber(state[2]) >= cap then return -2 end
-local seq = tonumber(state[1]) + 1
-redis.call('HSET', KEYS[1], 'lastSeq', seq)
-redis.call('RPUSH', KEYS[2], string.format('%d', seq) .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3])
+local sentAt, sender, content, maxBacklog = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+${APPEND_TO_LOG}
 return seq
 `,
 );
@@ -63,28 +104,16 @@ return seq
 export const READ_MESSAGES = new LuaScript(
   "read messages",
   `
-local acked = redis.call('HGET', KEYS[1], 'ackedSeq')
-local limit = tonumber(ARGV[2])
-if not acked or limit <= 0 then return {} end
-local start = tonumber(ARGV[1]) - tonumber(acked)
-if start < 0 then start = 0 end
-return redis.call('LRANGE', KEYS[2], start, start + limit - 1)
-`,
+local afterSeq, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+${READ_LOG}`,
 );
 
 /** ARGV: upToSeq. Drops the log's elements up to `upToSeq` and returns how many. */
 export const ACK_MESSAGES = new LuaScript(
   "ack messages",
   `
-local state = redis.call('HMGET', KEYS[1], 'ackedSeq', 'lastSeq')
-if not state[1] then return 0 end
-local acked = tonumber(state[1])
-local upTo = math.min(tonumber(ARGV[1]), tonumber(state[2]))
-if upTo <= acked then return 0 end
-redis.call('LTRIM', KEYS[2], upTo - acked, -1)
-redis.call('HSET', KEYS[1], 'ackedSeq', upTo)
-return upTo - acked
-`,
+local upToSeq = tonumber(ARGV[1])
+${ACK_LOG}`,
 );
 
 /**
@@ -96,14 +125,9 @@ export const APPEND_MESSAGE_ONCE = new LuaScript(
   "append message once",
   `
 if redis.call('EXISTS', KEYS[3]) == 1 then return -3 end
-local state = redis.call('HMGET', KEYS[1], 'lastSeq', 'ackedSeq')
-if not state[1] then return -1 end
-local cap = tonumber(ARGV[4])
-if cap >= 0 and tonumber(state[1]) - tonumber(state[2]) >= cap then return -2 end
-local seq = tonumber(state[1]) + 1
-redis.call('HSET', KEYS[1], 'lastSeq', seq)
-redis.call('RPUSH', KEYS[2], string.format('%d', seq) .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3])
-redis.call('SET', KEYS[3], string.format('%d', seq) .. '\\n' .. ARGV[1], 'PX', ARGV[5])
+local sentAt, sender, content, maxBacklog, receiptTtlMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+${APPEND_TO_LOG}
+redis.call('SET', KEYS[3], string.format('%d', seq) .. '\\n' .. sentAt, 'PX', receiptTtlMs)
 return seq
 `,
 );

@@ -1,5 +1,6 @@
 import { renameSync, unlinkSync } from "node:fs";
-import { ChatError, type LogFields, type ServerLogger } from "@chat/core";
+import type { ChatError, LogFields, ServerLogger } from "@chat/core";
+import { expectChatError } from "@chat/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "./index.js";
 import { createTempDir } from "./testing/temp-dir.js";
@@ -27,15 +28,6 @@ function recordingLogger(): { logger: ServerLogger; lines: LogLine[] } {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  return error as ChatError;
-}
-
 async function storeWithMessages(path: string, logger: ServerLogger): Promise<SqliteStore> {
   const store = await openSqliteStore(path, { logger });
   await store.createAccount({ username: "rita", key: "rita", passwordHash: "h", createdAt: 1 });
@@ -59,11 +51,11 @@ describe("SqliteStore: database file removed or replaced under it", () => {
       expect(result.status === "rejected" && (result.reason as ChatError).code).toBe("UNAVAILABLE");
     }
     // Later writes of every kind fail at once, without touching the orphaned file.
-    expect((await rejection(store.ackMessages("rita", 1))).code).toBe("UNAVAILABLE");
-    expect(
-      (await rejection(store.createAccount({ username: "x", key: "x", passwordHash: "h", createdAt: 1 })))
-        .code,
-    ).toBe("UNAVAILABLE");
+    await expectChatError(store.ackMessages("rita", 1), "UNAVAILABLE");
+    await expectChatError(
+      store.createAccount({ username: "x", key: "x", passwordHash: "h", createdAt: 1 }),
+      "UNAVAILABLE",
+    );
     const errors = lines.filter((line) => line.level === "error");
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/removed/);
@@ -79,8 +71,10 @@ describe("SqliteStore: database file removed or replaced under it", () => {
     await replacement.close();
     const store = await storeWithMessages(path, logger);
     renameSync(other, path);
-    const error = await rejection(store.appendMessage("rita", { from: "sam", content: "lost?", sentAt: 2 }));
-    expect(error.code).toBe("UNAVAILABLE");
+    const error = await expectChatError(
+      store.appendMessage("rita", { from: "sam", content: "lost?", sentAt: 2 }),
+      "UNAVAILABLE",
+    );
     expect(error.message).toMatch(/database file/);
     expect(lines.filter((line) => line.level === "error")[0]?.fields).toMatchObject({ fault: "replaced" });
     // Reads go on (from the file the store has open).

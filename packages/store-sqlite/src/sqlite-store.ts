@@ -7,6 +7,7 @@ import {
   ChatError,
   type DeliveryMode,
   type NewMessage,
+  recordedReceipt,
   type SendDedupe,
   type ServerLogger,
   type Store,
@@ -396,12 +397,7 @@ export class SqliteStore implements Store {
         statements.recordReceipt.run({
           senderKey: dedupe.senderKey,
           clientMessageId,
-          recipientKey,
-          seq: stored.seq,
-          sentAt: stored.sentAt,
-          delivery: dedupe.delivery,
-          contentDigest: dedupe.contentDigest,
-          expiresAt: dedupe.expiresAt,
+          ...recordedReceipt(recipientKey, stored, dedupe),
         });
         return { repeated: false, message: stored };
       })();

@@ -9,6 +9,7 @@ import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { FrameReader } from "./frame-reader.js";
 import { anyFrame } from "./testing/frame-arbitraries.js";
+import { concat, readChunks, split } from "./testing/frame-streams.js";
 import { readVarint, type VarintRead, varintSize, writeVarint } from "./varint.js";
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
@@ -138,17 +139,8 @@ describe("compact frames", () => {
     );
   });
 
-  it("throws nothing but DecodeError for random bytes and for valid frames with one byte changed", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), (bytes) => {
-        try {
-          decodeCompactFrame(bytes);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DecodeError);
-        }
-      }),
-      { numRuns: 3000 },
-    );
+  // Random bytes: frame-codec.test.ts, for both framings.
+  it("throws nothing but DecodeError for valid frames with one byte changed", () => {
     fc.assert(
       fc.property(anyFrame, fc.nat(), fc.integer({ min: 0, max: 255 }), (frame, at, byte) => {
         const bytes = encodeCompactFrame(frame);
@@ -174,14 +166,10 @@ describe("FrameReader in compact framing", () => {
         (frames, cuts) => {
           const hello = encodeFrame({ type: "hel", version: 1, features: 0x7f });
           const parts = [hello, ...frames.map((frame) => encodeCompactFrame(frame))];
-          const stream = Buffer.concat(parts);
-          const points = [...new Set(cuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
           const reader = new FrameReader();
           const got: Frame[] = [];
-          let last = 0;
-          for (const point of [...points, stream.length]) {
-            reader.feed(stream.subarray(last, point));
-            last = point;
+          for (const chunk of split(concat(parts), cuts)) {
+            reader.feed(chunk);
             for (let frame = reader.next(); frame !== undefined; frame = reader.next()) {
               got.push(frame);
               if (frame.type === "hel" && got.length === 1) reader.useCompactFraming();
@@ -205,51 +193,10 @@ describe("FrameReader in compact framing", () => {
     ]);
     const reader = new FrameReader();
     reader.useCompactFraming();
-    const got: Array<Frame | string> = [];
-    for (const byte of stream) {
-      reader.feed(Uint8Array.of(byte));
-      for (;;) {
-        try {
-          const frame = reader.next();
-          if (frame === undefined) break;
-          got.push(frame);
-        } catch (error) {
-          got.push(`bad ${(error as DecodeError).field}`);
-        }
-      }
-    }
-    expect(got).toEqual([{ type: "del" }, "bad wildcard", { type: "acd" }]);
+    const bytes = Array.from(stream, (byte) => Uint8Array.of(byte));
+    expect(readChunks(reader, bytes)).toEqual([{ type: "del" }, "bad wildcard", { type: "acd" }]);
     reader.feed(Uint8Array.of(0xff, 0xff));
     expect(() => reader.next()).toThrow(expect.objectContaining({ fatal: true }));
     expect(reader.failed).toBe(true);
-  });
-
-  it("throws nothing but DecodeError on random garbage, in random pieces", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 3000 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (bytes, cuts) => {
-          const reader = new FrameReader();
-          reader.useCompactFraming();
-          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-          let last = 0;
-          for (const point of [...points, bytes.length]) {
-            reader.feed(bytes.subarray(last, point));
-            last = point;
-            for (;;) {
-              try {
-                if (reader.next() === undefined) break;
-              } catch (error) {
-                expect(error).toBeInstanceOf(DecodeError);
-                if ((error as DecodeError).fatal) return;
-              }
-            }
-            expect(reader.bufferedBytes).toBeLessThanOrEqual(MAX_COMPACT_FRAME_SIZE);
-          }
-        },
-      ),
-      { numRuns: 1000 },
-    );
   });
 });

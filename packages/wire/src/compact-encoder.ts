@@ -1,28 +1,11 @@
-import { MAX_COMPACT_FRAME_SIZE } from "./compact-layout.js";
+import { MAX_COMPACT_FRAME_SIZE, U16_MAX, U32_MAX } from "./compact-layout.js";
 import { EncodeError } from "./encode-error.js";
 import { writeText, writeU8 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
-import {
-  checkClientMessageId,
-  checkNameCount,
-  deliveryByte,
-  listRequestFlags,
-  pageEndCursor,
-  pageName,
-} from "./frame-encoder.js";
-import {
-  CONTENT_WIDTH,
-  CURSOR_WIDTH,
-  FrameCode,
-  PASSWORD_WIDTH,
-  TEXT_WIDTH,
-  USERNAME_WIDTH,
-  WILDCARD_WIDTH,
-} from "./frame-layout.js";
+import { type FieldWriter, writeFields } from "./frame-fields.js";
+import { FrameCode } from "./frame-layout.js";
 import { writeVarint } from "./varint.js";
 
-const U16_MAX = 0xffff;
-const U32_MAX = 0xffffffff;
 /** The largest value a one-byte varint holds; longer lengths take two bytes. */
 const ONE_BYTE_VARINT_MAX = 0x7f;
 
@@ -42,15 +25,53 @@ function prefixLength(target: Uint8Array, at: number, length: number): number {
   return at + 2 + length;
 }
 
-/** Writes a string as `varint length | UTF-8` at `at`, refusing what its fixed field would refuse. */
-function text(target: Uint8Array, at: number, width: number, value: unknown, field: string): number {
-  if (width <= ONE_BYTE_VARINT_MAX) {
-    const length = writeText(target, at + 1, width, value, field);
-    target[at] = length;
-    return at + 1 + length;
+/**
+ * Writes fields at their own size: a string as `varint length | UTF-8`, an integer wider than a byte as a
+ * varint, bytes after their count.
+ */
+class CompactFieldWriter implements FieldWriter {
+  target: Uint8Array = new Uint8Array(0);
+  at = 0;
+
+  /** A string as `varint length | UTF-8`, refusing what its fixed field would refuse. */
+  text(value: unknown, width: number, field: string): void {
+    const at = this.at;
+    if (width <= ONE_BYTE_VARINT_MAX) {
+      const length = writeText(this.target, at + 1, width, value, field);
+      this.target[at] = length;
+      this.at = at + 1 + length;
+    } else this.at = prefixLength(this.target, at, writeText(this.target, at + 2, width, value, field));
   }
-  return prefixLength(target, at, writeText(target, at + 2, width, value, field));
+
+  u8(value: unknown, field: string): void {
+    writeU8(this.target, this.at++, value, field);
+  }
+
+  u16(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, U16_MAX, field);
+  }
+
+  u32(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, U32_MAX, field);
+  }
+
+  u64(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, Number.MAX_SAFE_INTEGER, field);
+  }
+
+  /** Bytes, not text: a varint count (below 128, so one byte) and the bytes, without padding. */
+  bytes(value: Uint8Array): void {
+    this.target[this.at++] = value.length;
+    this.target.set(value, this.at);
+    this.at += value.length;
+  }
+
+  /** Compact framing leaves unused slots out. */
+  unusedSlot(): void {}
 }
+
+/** Reused by every encode (encoding is synchronous). */
+const fields = new CompactFieldWriter();
 
 /**
  * Encodes `frame` in compact framing into `target` at `offset` and returns the bytes written. `target` must
@@ -67,92 +88,10 @@ export function encodeCompactFrameInto(frame: Frame, target: Uint8Array, offset:
   // The code goes two bytes in, where a two-byte length prefix would end; prefixLength moves it back.
   const start = offset + 2;
   target[start] = code;
-  let at = start + 1;
-  switch (frame.type) {
-    case "reg":
-    case "log":
-      at = text(target, at, USERNAME_WIDTH, frame.username, "username");
-      at = text(target, at, PASSWORD_WIDTH, frame.password, "password");
-      break;
-    case "acf":
-      at = text(target, at, WILDCARD_WIDTH, frame.pattern, "wildcard");
-      break;
-    case "msg":
-      at = text(target, at, USERNAME_WIDTH, frame.to, "to");
-      at = text(target, at, CONTENT_WIDTH, frame.content, "content");
-      break;
-    case "nms":
-      at = text(target, at, USERNAME_WIDTH, frame.from, "from");
-      at = text(target, at, CONTENT_WIDTH, frame.content, "content");
-      break;
-    case "err":
-    case "suc":
-      at = text(target, at, TEXT_WIDTH, frame.text, "text");
-      break;
-    case "hel":
-    case "hey":
-      at = writeVarint(target, at, frame.version, U16_MAX, "version");
-      at = writeVarint(target, at, frame.features, U32_MAX, "features");
-      break;
-    case "lsq":
-      target[at++] = listRequestFlags(frame);
-      at = writeVarint(target, at, frame.pageSize ?? 0, U32_MAX, "pageSize");
-      at = text(target, at, WILDCARD_WIDTH, frame.pattern, "pattern");
-      at = text(target, at, CURSOR_WIDTH, frame.cursor ?? "", "cursor");
-      break;
-    case "lsn": {
-      const count = checkNameCount(frame.names);
-      target[at++] = count;
-      for (let index = 0; index < count; index++) {
-        at = text(target, at, USERNAME_WIDTH, pageName(frame.names, index), `names[${index}]`);
-      }
-      break;
-    }
-    case "lse":
-      at = text(target, at, CURSOR_WIDTH, pageEndCursor(frame.cursor), "cursor");
-      break;
-    case "dlv":
-      at = writeVarint(target, at, frame.seq, Number.MAX_SAFE_INTEGER, "seq");
-      at = writeVarint(target, at, frame.sentAt, Number.MAX_SAFE_INTEGER, "sentAt");
-      at = text(target, at, USERNAME_WIDTH, frame.from, "from");
-      at = text(target, at, CONTENT_WIDTH, frame.content, "content");
-      break;
-    case "ack":
-      at = writeVarint(target, at, frame.upToSeq, Number.MAX_SAFE_INTEGER, "upToSeq");
-      break;
-    case "png":
-    case "pog":
-      at = writeVarint(target, at, frame.nonce, U32_MAX, "nonce");
-      break;
-    case "erx":
-    case "bye":
-      writeU8(target, at++, frame.status, "status");
-      at = text(target, at, TEXT_WIDTH, frame.text, "text");
-      break;
-    case "lin":
-      at = text(target, at, USERNAME_WIDTH, frame.username, "username");
-      break;
-    case "snt":
-      at = writeVarint(target, at, frame.seq, Number.MAX_SAFE_INTEGER, "seq");
-      at = writeVarint(target, at, frame.sentAt, Number.MAX_SAFE_INTEGER, "sentAt");
-      target[at++] = deliveryByte(frame.delivery);
-      break;
-    case "mid": {
-      at = text(target, at, USERNAME_WIDTH, frame.to, "to");
-      // Bytes, not text: a varint count (1-32) and the bytes, where the fixed layout has a length byte.
-      const id = checkClientMessageId(frame.clientMessageId);
-      target[at++] = id.length;
-      target.set(id, at);
-      at = text(target, at + id.length, CONTENT_WIDTH, frame.content, "content");
-      break;
-    }
-    case "del":
-    case "acd":
-    case "out":
-    case "ok":
-      break;
-  }
-  return prefixLength(target, offset, at - start) - offset;
+  fields.target = target;
+  fields.at = start + 1;
+  writeFields(frame, fields);
+  return prefixLength(target, offset, fields.at - start) - offset;
 }
 
 /** Scratch room for {@link encodeCompactFrame}; the result is copied out of it. */

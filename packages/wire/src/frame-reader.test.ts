@@ -1,33 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MAX_COMPACT_FRAME_SIZE } from "./compact-layout.js";
 import { DecodeError } from "./decode-error.js";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { MAX_FRAME_SIZE } from "./frame-layout.js";
 import { FrameReader } from "./frame-reader.js";
 import { anyFrame } from "./testing/frame-arbitraries.js";
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-/** Splits `bytes` at the given cut points (any order, duplicates allowed). */
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let last = 0;
-  for (const point of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(last, point));
-    last = point;
-  }
-  return chunks;
-}
+import { concat, readChunks, split } from "./testing/frame-streams.js";
 
 describe("FrameReader", () => {
   it("gives the same frames however the stream is split", () => {
@@ -70,23 +50,11 @@ describe("FrameReader", () => {
     bad[2] = 0x28;
     const stream = concat([encodeFrame({ type: "del" }), bad, encodeFrame({ type: "acd" })]);
     for (const chunks of [[stream], split(stream, [1, 5, 10])]) {
-      const reader = new FrameReader();
-      const got: Array<Frame | string> = [];
-      for (const chunk of chunks) {
-        reader.feed(chunk);
-        for (;;) {
-          try {
-            const frame = reader.next();
-            if (frame === undefined) break;
-            got.push(frame);
-          } catch (error) {
-            expect(error).toBeInstanceOf(DecodeError);
-            expect((error as DecodeError).fatal).toBe(false);
-            got.push(`bad ${(error as DecodeError).field}`);
-          }
-        }
-      }
-      expect(got).toEqual([{ type: "del" }, "bad wildcard", { type: "acd" }]);
+      expect(readChunks(new FrameReader(), chunks)).toEqual([
+        { type: "del" },
+        "bad wildcard",
+        { type: "acd" },
+      ]);
     }
   });
 
@@ -99,28 +67,35 @@ describe("FrameReader", () => {
     expect(reader.failed).toBe(true);
   });
 
-  it("throws nothing but DecodeError on random garbage, in random pieces", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 3000 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (bytes, cuts) => {
-          const reader = new FrameReader();
-          for (const chunk of split(bytes, cuts)) {
-            reader.feed(chunk);
-            for (;;) {
-              try {
-                if (reader.next() === undefined) break;
-              } catch (error) {
-                expect(error).toBeInstanceOf(DecodeError);
-                if ((error as DecodeError).fatal) return;
+  it.each([
+    ["fixed", MAX_FRAME_SIZE],
+    ["compact", MAX_COMPACT_FRAME_SIZE],
+  ] as const)(
+    "throws nothing but DecodeError on random garbage in %s framing, in random pieces",
+    (framing, maxBuffered) => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ maxLength: 3000 }),
+          fc.array(fc.nat(), { maxLength: 20 }),
+          (bytes, cuts) => {
+            const reader = new FrameReader();
+            if (framing === "compact") reader.useCompactFraming();
+            for (const chunk of split(bytes, cuts)) {
+              reader.feed(chunk);
+              for (;;) {
+                try {
+                  if (reader.next() === undefined) break;
+                } catch (error) {
+                  expect(error).toBeInstanceOf(DecodeError);
+                  if ((error as DecodeError).fatal) return;
+                }
               }
+              expect(reader.bufferedBytes).toBeLessThanOrEqual(maxBuffered);
             }
-            expect(reader.bufferedBytes).toBeLessThanOrEqual(MAX_FRAME_SIZE);
-          }
-        },
-      ),
-      { numRuns: 1000 },
-    );
-  });
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    },
+  );
 });

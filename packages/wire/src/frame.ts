@@ -1,6 +1,6 @@
 /*
  * The decoded form of every frame: a plain object tagged with its type name. Encoding and decoding are
- * exact inverses for every value the encoder accepts (see frame-encoder.ts and frame-decoder.ts).
+ * exact inverses for every value the encoder accepts (see frame-fields.ts, and its two framings).
  */
 
 /** Seed 0 `reg`: register an account. */

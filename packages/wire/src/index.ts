@@ -17,5 +17,11 @@ export {
   type WireClientOptions,
 } from "./wire-client-options.js";
 export { type WireAddress, type WireListenOptions, WireServer, type WireServerStats } from "./wire-server.js";
-export { MIN_WRITE_HIGH_WATER_MARK, type WireServerOptions } from "./wire-server-options.js";
+export {
+  DEFAULT_FIRST_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_WRITE_HIGH_WATER_MARK,
+  MIN_WRITE_HIGH_WATER_MARK,
+  type WireServerOptions,
+} from "./wire-server-options.js";
 export { DEFAULT_WIRE_PORT, wireTransport } from "./wire-transport.js";

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import { type ChatConnection, ChatError, type IncomingMessage, type ServerLogger } from "@chat/core";
 import { DeliveryChannel, reportFailure, SessionLease, serverShuttingDown } from "@chat/core/adapter";
 import { DecodeError } from "./decode-error.js";
@@ -15,6 +16,14 @@ import { SeedAckHorizon } from "./seed-ack-horizon.js";
 import { SeedAcknowledger } from "./seed-acknowledger.js";
 import type { ResolvedWireServerOptions } from "./wire-server-options.js";
 
+/** What a {@link ServerConnection} tells its server's counters. */
+export interface ConnectionEvents {
+  /** Closed for sending no complete first frame in time. */
+  silentClosed(): void;
+  /** Dropped for leaving its output unread past the drain timeout. */
+  stalledDropped(): void;
+}
+
 /**
  * One client socket of a `WireServer`: translates frames into calls on its own `ChatConnection` and on the
  * adapter kit, and `ChatError`s into frames. Reading ({@link FrameIntake}), running requests in order
@@ -28,7 +37,10 @@ export class ServerConnection {
   private readonly queue: RequestQueue<Frame | DecodeError>;
   private readonly heartbeat: Heartbeat;
   private readonly channel: DeliveryChannel;
-  /** Held while logged in or running requests; runs out after `idleTimeoutMs` without either. */
+  /**
+   * Held while logged in; requests keep it from running out while they run and renew it, up to
+   * `leaseRenewalLimitMs` after the connection opened or logged out. Runs out after `idleTimeoutMs`.
+   */
   private readonly lease: SessionLease;
   private readonly acknowledger: SeedAcknowledger;
   /** When a message written without sequenced delivery counts as delivered (see {@link SeedAckHorizon}). */
@@ -40,6 +52,7 @@ export class ServerConnection {
   private ending = false;
   private endTimer: NodeJS.Timeout | undefined;
   private readonly closedPromise: Promise<void>;
+  private readonly openedAt = performance.now();
 
   constructor(
     /** A number naming this connection in logs. */
@@ -48,6 +61,7 @@ export class ServerConnection {
     private readonly chat: ChatConnection,
     private readonly options: ResolvedWireServerOptions,
     private readonly log: ServerLogger,
+    private readonly events: ConnectionEvents,
   ) {
     this.acknowledger = new SeedAcknowledger(chat, log, id);
     this.horizon = new SeedAckHorizon(options.seedAckHorizonBytes, (seq, epoch) =>
@@ -61,18 +75,23 @@ export class ServerConnection {
       logger: log,
       logFields: { connection: id },
       // Not reading: a goodbye would only wait behind the unread bytes.
-      onStalled: () => this.destroy(),
+      onStalled: () => {
+        this.events.stalledDropped();
+        this.destroy();
+      },
       onEnded: (reason) => this.end(reason),
     });
-    this.lease = new SessionLease(options.idleTimeoutMs, () =>
-      this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request")),
+    this.lease = new SessionLease(
+      options.idleTimeoutMs,
+      () => this.end(new ChatError("UNAVAILABLE", "closed after a long time without a login or a request")),
+      options.leaseRenewalLimitMs,
     );
     this.context = {
       chat,
       id,
       log,
       features: 0,
-      send: (frame) => this.send(frame),
+      send: (frame) => this.answer(frame),
       loggedIn: () => this.loggedIn(),
       sessionEnded: () => this.sessionEnded(),
     };
@@ -81,11 +100,13 @@ export class ServerConnection {
       run: (item) => this.run(item),
       failed: (error) => this.replyError(error),
       taken: () => this.intake.readMore(),
-      busy: (busy) => (busy ? this.lease.hold() : this.lease.release()),
+      busy: (busy) => (busy ? this.lease.callStarted() : this.lease.callEnded()),
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, options.keepAliveDelayMs);
     this.intake = new FrameIntake(socket, {
+      // Over the output bound requests wait (see waitForOutput), so the queue fills and reading stops there;
+      // until then control frames (a heartbeat `png`) are still read and answered.
       hasRoom: () => this.queue.hasRoom,
       take: (item) => this.take(item),
       afterRead: () => this.queue.start(),
@@ -191,6 +212,15 @@ export class ServerConnection {
     }
   }
 
+  /**
+   * A request's answer: staged like any frame, and one that leaves the output over the bound starts the
+   * drain clock, so answers the client never reads get it dropped just as unread deliveries do.
+   */
+  private answer(frame: Frame): void {
+    this.send(frame);
+    if (!this.hasRoom()) this.channel.blocked();
+  }
+
   /** One message of session `epoch` to the client; false when the socket buffer is full. */
   private deliver(message: IncomingMessage, epoch: number): boolean {
     if (this.negotiated.sequenced) {
@@ -223,9 +253,19 @@ export class ServerConnection {
 
   // ---- Timers, ending -----------------------------------------------------------------------------------
 
-  /** Called periodically by the server: the half-sent frame and the heartbeat. */
+  /** Called periodically by the server: the first frame, the half-sent frame and the heartbeat. */
   sweep(now: number): void {
     if (this.ending) return;
+    if (this.intake.framesRead === 0 && now - this.openedAt > this.options.firstFrameTimeoutMs) {
+      this.events.silentClosed();
+      this.end(
+        new ChatError(
+          "UNAVAILABLE",
+          `no complete frame within ${this.options.firstFrameTimeoutMs} ms of connecting`,
+        ),
+      );
+      return;
+    }
     const partialAge = this.intake.partialFrameAge(now);
     if (partialAge !== undefined && partialAge > this.options.partialFrameTimeoutMs) {
       this.end(new ChatError("UNAVAILABLE", "a frame was left half-sent for too long"));

@@ -39,6 +39,14 @@ async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Prom
   return address.port;
 }
 
+/** A real WireServer on a free loopback port, closed after the test; returns its port. */
+async function realServer(): Promise<number> {
+  const server = new WireServer(createTestService());
+  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+  cleanups.push(() => server.close());
+  return port;
+}
+
 /** The scripted servers speak fixed framing only, so like any server without it they never grant compact. */
 const FIXED_SERVER_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 
@@ -68,10 +76,7 @@ async function client(
 
 describe("WireClient", () => {
   it("pipelines requests and gets the answers in order", async () => {
-    const service = createTestService();
-    const server = new WireServer(service);
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(() => server.close());
+    const port = await realServer();
     const alice = await client(port);
     await Promise.all([alice.register("alice", PASSWORD), alice.register("bob", PASSWORD)]);
     await alice.login("alice", PASSWORD);
@@ -162,10 +167,7 @@ describe("WireClient", () => {
   });
 
   it("speaks compact framing with a server that grants it, fixed when told to or when the server lacks it", async () => {
-    const service = createTestService();
-    const server = new WireServer(service);
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(() => server.close());
+    const port = await realServer();
     const compact = await client(port);
     const fixed = new WireClient({ host: "127.0.0.1", port, framing: "fixed" });
     cleanups.push(() => fixed.close());

@@ -10,6 +10,7 @@ import {
   type ClientTlsOptions,
   clientTlsOptions,
   type LoginResult,
+  type OutgoingSend,
   type SendResult,
 } from "@chat/core";
 import { nodeClientTlsOptions } from "@chat/core/adapter";
@@ -148,12 +149,8 @@ export class WireClient extends ChatClientBase {
     this.request("list", frame, request);
   }
 
-  protected carrySend(
-    to: string,
-    content: string,
-    clientMessageId: Uint8Array | undefined,
-    request: ClientRequest<SendResult>,
-  ): void {
+  protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
+    const { to, content, clientMessageId } = send;
     const frame: Frame =
       clientMessageId === undefined
         ? { type: "msg", to, content }

@@ -19,13 +19,7 @@ async function setup(): Promise<Setup> {
   const service = createTestService();
   const server = new WireServer(service);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  const proxy = await FaultProxy.start({
-    targetPort: port,
-    mode: "cut",
-    seed: 1,
-    faultAfterMs: { min: 0, max: 0 },
-  });
-  proxy.setFaulting(false);
+  const proxy = await FaultProxy.startQuiet(port);
   cleanups.push(async () => {
     await proxy.close();
     await server.close();
@@ -47,6 +41,26 @@ async function until(client: WireClient, state: string): Promise<void> {
   while (client.state !== state) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
+/** Cuts `client` off: the proxy drops its connection and refuses new ones until `setRefusing(false)`. */
+async function cutOff({ proxy }: Setup, client: WireClient): Promise<void> {
+  proxy.setRefusing(true);
+  proxy.cutAll();
+  await until(client, "reconnecting");
+}
+
+/** Resolves once the server has let go of the session of `username` (the cut reached it). */
+async function untilLoggedOut({ service }: Setup, username: string): Promise<void> {
+  while (service.isLoggedIn(username)) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** Another device of the same person: a client straight to the server, past the proxy. */
+async function otherDevice({ directPort }: Setup): Promise<WireClient> {
+  const other = new WireClient({ host: "127.0.0.1", port: directPort });
+  cleanups.push(() => other.close());
+  await other.connect();
+  return other;
+}
+
 async function loggedInThroughProxy({ service, proxy }: Setup, options = {}): Promise<WireClient> {
   await service.register("alice", PASSWORD);
   const client = new WireClient({
@@ -65,14 +79,10 @@ describe("WireClient reconnect outcomes", () => {
     const world = await setup();
     const client = await loggedInThroughProxy(world);
     const seen = statuses(client);
-    world.proxy.setRefusing(true);
-    world.proxy.cutAll();
-    await until(client, "reconnecting");
+    await cutOff(world, client);
     // Another device logs in while this one is away.
-    const other = new WireClient({ host: "127.0.0.1", port: world.directPort });
-    cleanups.push(() => other.close());
-    await other.connect();
-    while (world.service.isLoggedIn("alice")) await new Promise((resolve) => setTimeout(resolve, 5));
+    const other = await otherDevice(world);
+    await untilLoggedOut(world, "alice");
     await other.login("alice", PASSWORD);
     world.proxy.setRefusing(false);
     const reason = await client.closed;
@@ -88,13 +98,9 @@ describe("WireClient reconnect outcomes", () => {
   it("stops reconnecting and closes with UNAUTHENTICATED when the account was deleted meanwhile", async () => {
     const world = await setup();
     const client = await loggedInThroughProxy(world);
-    world.proxy.setRefusing(true);
-    world.proxy.cutAll();
-    await until(client, "reconnecting");
-    while (world.service.isLoggedIn("alice")) await new Promise((resolve) => setTimeout(resolve, 5));
-    const other = new WireClient({ host: "127.0.0.1", port: world.directPort });
-    cleanups.push(() => other.close());
-    await other.connect();
+    await cutOff(world, client);
+    await untilLoggedOut(world, "alice");
+    const other = await otherDevice(world);
     await other.login("alice", PASSWORD);
     await other.deleteAccount();
     world.proxy.setRefusing(false);
@@ -106,9 +112,7 @@ describe("WireClient reconnect outcomes", () => {
   it("gives up after maxAttempts and says so; calls made meanwhile waited, or failed at once if asked", async () => {
     const world = await setup();
     const client = await loggedInThroughProxy(world, { maxAttempts: 3 });
-    world.proxy.setRefusing(true);
-    world.proxy.cutAll();
-    await until(client, "reconnecting");
+    await cutOff(world, client);
     const waiting = client.listAccounts();
     const impatient = client.listAccounts({}, { waitForConnection: false });
     const error = await impatient.catch((e: unknown) => e);
@@ -123,18 +127,14 @@ describe("WireClient reconnect outcomes", () => {
     const world = await setup();
     const client = await loggedInThroughProxy(world);
     const seen = statuses(client);
-    world.proxy.setRefusing(true);
-    world.proxy.cutAll();
-    await until(client, "reconnecting");
+    await cutOff(world, client);
     const page = client.listAccounts();
     world.proxy.setRefusing(false);
     expect((await page).usernames).toEqual(["alice"]);
     expect(client.state).toBe("open");
     expect(world.service.isOnline("alice")).toBe(true);
     expect(seen.map((status) => status.type)).toContain("reconnected");
-    world.proxy.setRefusing(true);
-    world.proxy.cutAll();
-    await until(client, "reconnecting");
+    await cutOff(world, client);
     await client.close();
     expect(await client.closed).toBeUndefined();
     expect(seen.at(-1)).toEqual({ type: "closed", reason: undefined });

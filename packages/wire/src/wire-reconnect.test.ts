@@ -8,14 +8,11 @@ const HEARTBEAT_TIMEOUT_MS = 300;
 
 describeDeliveryUnderFaults({
   name: "wire",
-  async startServer(service) {
-    const server = new WireServer(service, {
+  createServer: (service) =>
+    new WireServer(service, {
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-    });
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    return { port, close: () => server.close() };
-  },
+    }),
   makeClient: (port) =>
     new WireClient({
       host: "127.0.0.1",

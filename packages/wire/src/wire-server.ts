@@ -2,7 +2,14 @@ import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createServer as createTlsServer } from "node:tls";
 import { ChatError, type ChatService, silentLogger } from "@chat/core";
-import { GracefulClose, nodeServerTlsOptions, serverShuttingDown } from "@chat/core/adapter";
+import {
+  ConnectionLimiter,
+  type ConnectionSlot,
+  connectionRefusalText,
+  GracefulClose,
+  nodeServerTlsOptions,
+  serverShuttingDown,
+} from "@chat/core/adapter";
 import { seedErrorText } from "./error-frames.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { ServerConnection } from "./server-connection.js";
@@ -30,6 +37,12 @@ export interface WireAddress {
 export interface WireServerStats {
   /** Open client connections. */
   readonly connections: number;
+  /** Connections refused since the server started (server full, or too many from one address). */
+  readonly refusedConnections: number;
+  /** Connections closed because they sent no complete first frame in time. */
+  readonly silentConnectionsClosed: number;
+  /** Connections dropped because their unsent output stayed above the high-water mark too long. */
+  readonly stalledConnectionsDropped: number;
   /** Bytes waiting to be written, over all connections. */
   readonly bufferedBytes: number;
   /** Bytes waiting to be written on the one connection with the most. */
@@ -44,13 +57,17 @@ const MAX_SWEEP_MS = 1_000;
 /**
  * Serves a `ChatService` over TCP with the wire protocol: seed clients (codes 0–8) and extended clients
  * (after `hel`) alike. Each socket is one `ChatConnection`. Bad input never crashes the server; slow,
- * idle, silent and non-reading peers are dropped on configurable timeouts.
+ * idle, silent and non-reading peers are dropped on configurable timeouts, and connections are capped in
+ * all and per remote address (the adapter kit's `ConnectionLimiter`).
  */
 export class WireServer {
   private readonly options: ResolvedWireServerOptions;
   private readonly server: Server;
   private readonly connections = new Set<ServerConnection>();
   private readonly tls: boolean;
+  /** The global and per-address connection caps (the adapter kit's, shared with the gRPC server). */
+  private readonly limiter: ConnectionLimiter;
+  private readonly counters = { refused: 0, silent: 0, stalled: 0 };
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly closer: GracefulClose;
   /** Settles once the listener has stopped and every socket has closed. */
@@ -62,6 +79,10 @@ export class WireServer {
     options: WireServerOptions = {},
   ) {
     this.options = resolveServerOptions(options, silentLogger);
+    this.limiter = new ConnectionLimiter({
+      maxConnections: this.options.maxConnections,
+      maxConnectionsPerAddress: this.options.maxConnectionsPerAddress,
+    });
     this.tls = options.tls !== undefined;
     this.server = this.createListener(options);
     this.server.on("error", (error) => this.options.logger.error({ error: error.message }, "server error"));
@@ -107,7 +128,14 @@ export class WireServer {
       bufferedBytes += buffered;
       if (buffered > largestBufferedBytes) largestBufferedBytes = buffered;
     }
-    return { connections: this.connections.size, bufferedBytes, largestBufferedBytes };
+    return {
+      connections: this.connections.size,
+      refusedConnections: this.counters.refused,
+      silentConnectionsClosed: this.counters.silent,
+      stalledConnectionsDropped: this.counters.stalled,
+      bufferedBytes,
+      largestBufferedBytes,
+    };
   }
 
   /**
@@ -165,10 +193,14 @@ export class WireServer {
     const id = this.nextId++;
     const { logger } = this.options;
     socket.on("error", () => {});
-    if (this.closer.started || this.connections.size >= this.options.maxConnections) {
-      const reason = this.closer.started
-        ? serverShuttingDown()
-        : new ChatError("RESOURCE_EXHAUSTED", "the server is full; try again later");
+    // Asked before any work is done for the socket: a refused one costs an `err` frame and a close.
+    const admission = this.closer.started ? undefined : this.limiter.admit(socket.remoteAddress);
+    if (admission === undefined || !admission.admitted) {
+      const reason =
+        admission === undefined
+          ? serverShuttingDown()
+          : new ChatError("RESOURCE_EXHAUSTED", connectionRefusalText(admission.refusal));
+      this.counters.refused++;
       logger.warn(
         { connection: id, remote: socket.remoteAddress, reason: reason.message },
         "connection refused",
@@ -177,6 +209,7 @@ export class WireServer {
       setTimeout(() => socket.destroy(), this.options.shutdownTimeoutMs).unref();
       return;
     }
+    const { slot } = admission;
     let chat: ReturnType<ChatService["connect"]>;
     try {
       // The peer's address is what per-address limits in core count under.
@@ -186,23 +219,32 @@ export class WireServer {
           : { transport: "wire", peerAddress: socket.remoteAddress },
       );
     } catch (error) {
+      slot.release();
       socket.end(encodeFrame({ type: "err", text: seedErrorText(ChatError.from(error)) }));
       return;
     }
-    const connection = new ServerConnection(id, socket, chat, this.options, logger);
+    const connection = new ServerConnection(id, socket, chat, this.options, logger, {
+      silentClosed: () => this.counters.silent++,
+      stalledDropped: () => this.counters.stalled++,
+    });
     this.connections.add(connection);
     logger.info(
       { connection: id, remote: socket.remoteAddress, port: socket.remotePort },
       "connection opened",
     );
-    void connection.closed.then(() => this.connections.delete(connection));
+    void connection.closed.then(() => this.release(connection, slot));
+  }
+
+  private release(connection: ServerConnection, slot: ConnectionSlot): void {
+    this.connections.delete(connection);
+    slot.release();
   }
 
   private startSweeping(): void {
     if (this.sweepTimer !== undefined) return;
     // The idle and drain timeouts run on their own timers (the adapter kit's lease and delivery channel).
-    const { partialFrameTimeoutMs, heartbeatIntervalMs } = this.options;
-    const shortest = Math.min(partialFrameTimeoutMs, heartbeatIntervalMs);
+    const { partialFrameTimeoutMs, heartbeatIntervalMs, firstFrameTimeoutMs } = this.options;
+    const shortest = Math.min(partialFrameTimeoutMs, heartbeatIntervalMs, firstFrameTimeoutMs);
     const period = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, Math.floor(shortest / 4)));
     this.sweepTimer = setInterval(() => {
       const now = performance.now();

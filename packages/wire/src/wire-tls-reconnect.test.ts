@@ -21,15 +21,12 @@ afterAll(() => certificates.remove());
 
 describeDeliveryUnderFaults({
   name: "wire over TLS",
-  async startServer(service) {
-    const server = new WireServer(service, {
+  createServer: (service) =>
+    new WireServer(service, {
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
       tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca.cert },
-    });
-    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    return { port, close: () => server.close() };
-  },
+    }),
   makeClient: (port) =>
     new WireClient({
       host: "127.0.0.1",

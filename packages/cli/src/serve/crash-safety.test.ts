@@ -17,6 +17,11 @@ const KILLS = 4;
 const WINDOW = 128;
 /** Confirmed sends per round before the kill may come (then a random further moment). */
 const MIN_CONFIRMED_PER_ROUND = 600;
+/**
+ * The sender floods on purpose, far past the default send rate (`--sends-per-second`), which is not what
+ * this test is about: the server runs with that one limit raised (and every kill still lands mid-commit).
+ */
+const FLOOD_RATE = ["--send-burst", "1000000", "--sends-per-second", "1000000"];
 
 let dir = "";
 
@@ -95,7 +100,7 @@ async function readBacklog(
 describe("chat-cli serve on SQLite under SIGKILL", () => {
   it("delivers every confirmed message exactly once, in order, and nothing never sent", async () => {
     const db = join(dir, "chat.db");
-    let server = await startTestServer(["--db", db], { transport: "wire" });
+    let server = await startTestServer(["--db", db, ...FLOOD_RATE], { transport: "wire" });
     const setup = await connect(server);
     await setup.register("inbox", PASSWORD);
     await setup.register("sender", PASSWORD);
@@ -116,7 +121,7 @@ describe("chat-cli serve on SQLite under SIGKILL", () => {
       confirmed.push(...sending.confirmed());
       await sender.close();
 
-      server = await startTestServer(["--db", db], { transport: "wire" });
+      server = await startTestServer(["--db", db, ...FLOOD_RATE], { transport: "wire" });
       const { client, all } = await readBacklog(server, confirmed.length);
       const contents = all.map((message) => message.content);
       const seqs = all.map((message) => message.seq);
@@ -142,7 +147,7 @@ describe("chat-cli serve on SQLite under SIGKILL", () => {
     await first.client.close();
     server.process.kill("SIGKILL");
     await server.process.waitForExit();
-    server = await startTestServer(["--db", db], { transport: "wire" });
+    server = await startTestServer(["--db", db, ...FLOOD_RATE], { transport: "wire" });
     const second = await readBacklog(server, 1);
     expect(second.all).toEqual(first.all.filter((message) => message.seq > half.seq));
     await second.client.close();

@@ -54,6 +54,9 @@ describe("chat-cli serve", () => {
       ["serve", "--port", "70000"],
       ["serve", "--transport", "carrier-pigeon"],
       ["serve", "--memory", "--db", "x.db"],
+      ["serve", "--send-burst", "0"],
+      ["serve", "--sends-per-second", "1e3"],
+      ["serve", "--max-backlog", "-5"],
     ]) {
       const result = await runToExit(args);
       expect(result.code, args.join(" ")).toBe(2);

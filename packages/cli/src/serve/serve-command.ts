@@ -1,8 +1,8 @@
-import type { TransportDescriptor } from "@chat/core";
+import { DEFAULT_MAX_BACKLOG, DEFAULT_SENDS_PER_SESSION, type TransportDescriptor } from "@chat/core";
 import { Command, Option } from "commander";
 import { CliFailure, ExitCode } from "../cli-failure.js";
 import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
-import { parsePort } from "../option-parsers.js";
+import { parsePort, parsePositiveCount } from "../option-parsers.js";
 import {
   DEFAULT_TRANSPORT,
   portEnvironmentVariable,
@@ -50,6 +50,9 @@ export const SERVE_ENV = {
   logFormat: "CHAT_LOG_FORMAT",
   metricsPort: "CHAT_METRICS_PORT",
   metricsHost: "CHAT_METRICS_HOST",
+  sendBurst: "CHAT_SEND_BURST",
+  sendsPerSecond: "CHAT_SENDS_PER_SECOND",
+  maxBacklog: "CHAT_MAX_BACKLOG",
   tlsCert: "CHAT_TLS_CERT",
   tlsKey: "CHAT_TLS_KEY",
   tlsCa: "CHAT_TLS_CA",
@@ -72,6 +75,9 @@ interface ServeFlags {
   readonly logFormat: LogFormat;
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  readonly sendBurst: number;
+  readonly sendsPerSecond: number;
+  readonly maxBacklog: number;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly tlsCa?: string;
@@ -127,6 +133,8 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
       : { metrics: { host: flags.metricsHost ?? flags.host, port: flags.metricsPort } }),
     ...tlsFrom(flags),
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
+    limits: { sendsPerSession: { burst: flags.sendBurst, perSecond: flags.sendsPerSecond } },
+    maxBacklog: flags.maxBacklog,
   };
 }
 
@@ -225,6 +233,27 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
         new Option("--metrics-host <host>", "address of the metrics endpoint (default: the --host)").env(
           SERVE_ENV.metricsHost,
         ),
+      )
+      .addOption(
+        new Option("--send-burst <count>", "sends a session may make at once before the rate below applies")
+          .argParser(parsePositiveCount)
+          .default(DEFAULT_SENDS_PER_SESSION.burst)
+          .env(SERVE_ENV.sendBurst),
+      )
+      .addOption(
+        new Option("--sends-per-second <count>", "steady sends per second per session past the burst")
+          .argParser(parsePositiveCount)
+          .default(DEFAULT_SENDS_PER_SESSION.perSecond)
+          .env(SERVE_ENV.sendsPerSecond),
+      )
+      .addOption(
+        new Option(
+          "--max-backlog <count>",
+          "unacknowledged messages kept per recipient; sends past it are refused",
+        )
+          .argParser(parsePositiveCount)
+          .default(DEFAULT_MAX_BACKLOG)
+          .env(SERVE_ENV.maxBacklog),
       )
       // Hidden: the process tests would otherwise spend most of their time in production scrypt.
       .addOption(new Option("--insecure-test-hashing", "weak password hashing for tests").hideHelp())

@@ -47,10 +47,13 @@ export interface ServeOptions {
    */
   readonly insecureTestHashing?: boolean;
   /**
-   * The service's abuse limits instead of core's defaults (no flag: for programs that run the server
-   * themselves, like the bench, which passes `NO_ABUSE_LIMITS` because it floods on purpose).
+   * The service's abuse limits instead of core's defaults. The command line sets the send rate
+   * (`--send-burst`, `--sends-per-second`); programs that run the server themselves may set any of them,
+   * like the bench, which passes `NO_ABUSE_LIMITS` because it floods on purpose.
    */
   readonly limits?: Partial<ChatLimits>;
+  /** Unacknowledged messages kept per recipient (`--max-backlog`); absent, core's `DEFAULT_MAX_BACKLOG`. */
+  readonly maxBacklog?: number;
 }
 
 /** The transports a {@link ServeTransport} choice starts, in the order they start and print. */

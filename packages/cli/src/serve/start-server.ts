@@ -103,6 +103,7 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
       ? { hasher: createScryptHasher({ parameters: TEST_SCRYPT_PARAMETERS }) }
       : {}),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.maxBacklog === undefined ? {} : { maxBacklog: options.maxBacklog }),
     onError: (error) => logger.error({ err: error }, "service error"),
   });
   metrics?.track(service, store);

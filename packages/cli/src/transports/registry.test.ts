@@ -1,6 +1,6 @@
 import { type ChatClient, MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { createTestService, Inbox, PASSWORD } from "@chat/core/testing";
-import { DEFAULT_GRPC_SERVER_LIMITS } from "@chat/grpc";
+import { DEFAULT_GRPC_SERVER_LIMITS, GrpcServer } from "@chat/grpc";
 import { describe, expect, it } from "vitest";
 import { parseListenerLine } from "../serve/listener-line.js";
 import {
@@ -48,7 +48,8 @@ describe("the transport registry", () => {
       limits: { registrationsPerAddress: UNLIMITED_RATE },
     });
     const grpc = transportNamed("grpc");
-    const server = grpc.createServer(service);
+    // Every client connects from 127.0.0.1: one host with more devices than the per-address cap allows.
+    const server = new GrpcServer(service, { limits: { maxConnectionsPerAddress: clientCount + 1 } });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
     const clients: ChatClient[] = [];
     try {

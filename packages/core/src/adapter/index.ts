@@ -4,6 +4,15 @@
  */
 export { AckCoalescer, type AckCoalescerOptions } from "./ack-coalescer.js";
 export {
+  type Admission,
+  ConnectionLimiter,
+  type ConnectionLimiterOptions,
+  type ConnectionRefusal,
+  type ConnectionSlot,
+  connectionRefusalText,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+} from "./connection-limiter.js";
+export {
   DEFAULT_DRAIN_TIMEOUT_MS,
   DeliveryChannel,
   type DeliveryChannelOptions,
@@ -13,4 +22,8 @@ export { GracefulClose, type GracefulClosePlan } from "./graceful-close.js";
 export { nodeClientTlsOptions, nodeServerTlsOptions } from "./node-tls-options.js";
 export { reportFailure } from "./report-failure.js";
 export { serverShuttingDown } from "./server-shutdown-reason.js";
-export { DEFAULT_SESSION_LEASE_MS, SessionLease } from "./session-lease.js";
+export {
+  DEFAULT_LEASE_RENEWAL_LIMIT_MS,
+  DEFAULT_SESSION_LEASE_MS,
+  SessionLease,
+} from "./session-lease.js";

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatClient } from "../chat-client.js";
 import type { ChatService } from "../chat-service.js";
+import type { TransportServer } from "../transport-descriptor.js";
 import { runDeliveryUnderFaults } from "./delivery-under-faults.js";
 import { type FaultMode, FaultProxy } from "./fault-proxy.js";
 import { createTestService } from "./harness.js";
@@ -12,18 +13,12 @@ export const FAULTY_RUN_MIN_FAULTS = 40;
 /** Longest one faulty run may take, start to finish. */
 const FAULTY_RUN_TEST_TIMEOUT_MS = 120_000;
 
-/** A real server of the transport under test, listening on loopback. */
-export interface FaultyRunServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
 /** How {@link describeDeliveryUnderFaults} reaches one transport. */
 export interface FaultyRunTransport {
   /** Names the transport in the test titles and the printed figures. */
   readonly name: string;
-  /** Starts a server in front of `service` on a free loopback port. */
-  startServer(service: ChatService): Promise<FaultyRunServer>;
+  /** A real server of the transport in front of `service`; the run listens with it on a free loopback port. */
+  createServer(service: ChatService): TransportServer;
   /** A reconnecting client of the transport that connects to `port` (the proxy's). */
   makeClient(port: number): ChatClient;
 }
@@ -42,13 +37,14 @@ export function describeDeliveryUnderFaults(transport: FaultyRunTransport): void
 
   async function run(mode: FaultMode, seed: number) {
     const service = createTestService();
-    const server = await transport.startServer(service);
+    const server = transport.createServer(service);
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
     cleanups.push(async () => {
       await server.close();
       await service.close();
     });
     const proxy = await FaultProxy.start({
-      targetPort: server.port,
+      targetPort: port,
       mode,
       seed,
       faultAfterMs: mode === "cut" ? { min: 20, max: 150 } : { min: 50, max: 250 },

@@ -1,4 +1,5 @@
 import { connect as connectSocket, createServer, type Server, type Socket } from "node:net";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 
 /**
  * What a {@link FaultProxy} does to each connection at random moments: `cut` destroys both sides (as a
@@ -78,16 +79,24 @@ export class FaultProxy {
   /** Starts a proxy on a free loopback port. */
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
     const server = createServer();
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ host: "127.0.0.1", port: 0 }, () => {
-        const address = server.address();
-        if (address === null || typeof address === "string") reject(new Error("no port"));
-        else resolve(address.port);
-      });
-    });
+    const port = await listenOnLoopback(server);
     const proxy = new FaultProxy(server, options, port);
     server.on("connection", (client) => proxy.accept(client));
+    return proxy;
+  }
+
+  /**
+   * Starts a proxy that injects no fault of its own: the test makes its outages when it chooses, with
+   * {@link cutAll} and {@link setRefusing}.
+   */
+  static async startQuiet(targetPort: number): Promise<FaultProxy> {
+    const proxy = await FaultProxy.start({
+      targetPort,
+      mode: "cut",
+      seed: 1,
+      faultAfterMs: { min: 0, max: 0 },
+    });
+    proxy.setFaulting(false);
     return proxy;
   }
 

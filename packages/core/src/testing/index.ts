@@ -12,7 +12,6 @@ export {
   describeDeliveryUnderFaults,
   FAULTY_RUN_MESSAGES,
   FAULTY_RUN_MIN_FAULTS,
-  type FaultyRunServer,
   type FaultyRunTransport,
 } from "./describe-delivery-under-faults.js";
 export { expectChatError } from "./expect-chat-error.js";

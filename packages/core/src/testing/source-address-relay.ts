@@ -1,4 +1,5 @@
 import { connect as connectSocket, createServer, type Server, type Socket } from "node:net";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 
 /** Options of a {@link SourceAddressRelay}. Loopback only. */
 export interface SourceAddressRelayOptions {
@@ -34,14 +35,7 @@ export class SourceAddressRelay {
       throw new RangeError(`a relay's source address must be in 127.0.0.0/8 (got ${options.sourceAddress})`);
     }
     const server = createServer();
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ host: "127.0.0.1", port: 0 }, () => {
-        const address = server.address();
-        if (address === null || typeof address === "string") reject(new Error("no port"));
-        else resolve(address.port);
-      });
-    });
+    const port = await listenOnLoopback(server);
     const relay = new SourceAddressRelay(server, port);
     server.on("connection", (client) => relay.accept(client, options));
     return relay;

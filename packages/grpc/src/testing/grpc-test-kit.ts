@@ -12,6 +12,7 @@ import {
   Metadata,
   type ServiceError,
 } from "@grpc/grpc-js";
+import { afterEach } from "vitest";
 import { ChatServiceClient } from "../gen/chat/v1/chat.js";
 import { GrpcServer, type GrpcServerOptions } from "../grpc-server.js";
 
@@ -26,10 +27,14 @@ export interface TestBed {
   close(): Promise<void>;
 }
 
+/** What a {@link TestBed}'s server and service are made with, over the tests' defaults. */
+export interface TestBedOptions {
+  readonly server?: GrpcServerOptions;
+  readonly service?: Partial<ChatServiceOptions>;
+}
+
 /** Starts a {@link TestBed}. Tests only: it listens on 127.0.0.1 on a free port. */
-export async function startTestBed(
-  options: { server?: GrpcServerOptions; service?: Partial<ChatServiceOptions> } = {},
-): Promise<TestBed> {
+export async function startTestBed(options: TestBedOptions = {}): Promise<TestBed> {
   const service = createTestService(options.service);
   const server = new GrpcServer(service, { shutdownTimeoutMs: 500, ...options.server });
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
@@ -47,6 +52,22 @@ export async function startTestBed(
       await server.close();
       await service.close();
     },
+  };
+}
+
+/**
+ * {@link startTestBed} for a test file that starts beds in its tests: call it once at the top of the file;
+ * every bed the returned function starts is closed after the test that started it.
+ */
+export function closedAfterEachTest(): (options?: TestBedOptions) => Promise<TestBed> {
+  const beds: TestBed[] = [];
+  afterEach(async () => {
+    await Promise.all(beds.splice(0).map((bed) => bed.close()));
+  });
+  return async (options) => {
+    const bed = await startTestBed(options);
+    beds.push(bed);
+    return bed;
   };
 }
 

@@ -1,7 +1,7 @@
 // Guarantees across nodes on one Redis: the one-device rule, fencing of a stale node, and no answered send
 // lost when Redis itself is killed mid-stream.
-import { type ChatConnection, ChatError, type DeliverySink, type IncomingMessage } from "@chat/core";
-import { PASSWORD } from "@chat/core/testing";
+import type { ChatConnection, ChatError, DeliverySink, IncomingMessage } from "@chat/core";
+import { expectChatError, PASSWORD } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { accountKeys } from "../../src/key-schema.js";
 import { RedisServerProcess } from "../../src/testing/redis-server-process.js";
@@ -58,22 +58,12 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
   }
 }
 
-async function chatErrorOf(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ChatError);
-  return error as ChatError;
-}
-
 describe("one live device per account, cluster-wide", () => {
   it("refuses a login on node B while the account is live on node A, and allows it after logout", async () => {
     const [a, b] = [await node(), await node()];
     await a.service.connect().register("rita", PASSWORD);
     const onA = await loggedIn(a, "rita");
-    const refused = await chatErrorOf(b.service.connect().login("RITA", PASSWORD));
-    expect(refused.code).toBe("FAILED_PRECONDITION");
+    const refused = await expectChatError(b.service.connect().login("RITA", PASSWORD), "FAILED_PRECONDITION");
     expect(refused.message).toBe("rita is already logged in on another device; log out there first");
     await onA.logout();
     await until(() => !a.service.isLoggedIn("rita"), "the logout");
@@ -145,7 +135,8 @@ describe("a stale node is fenced off", () => {
     // removed from the log).
     await until(() => staleSink.endedWith.length > 0, "the stale session to end");
     expect(staleSink.endedWith[0]?.code).toBe("UNAUTHENTICATED");
-    expect((await chatErrorOf(Promise.resolve().then(() => staleConnection.ack(1)))).code).toBe(
+    await expectChatError(
+      Promise.resolve().then(() => staleConnection.ack(1)),
       "UNAUTHENTICATED",
     );
     expect(a.service.isLoggedIn("rita")).toBe(false);
@@ -169,8 +160,8 @@ describe("a stale node is fenced off", () => {
     if (!current) throw new Error("no lease");
     expect(current.token).toBeGreaterThan(old.token);
     expect(await a.directory.renew(old)).toEqual({ held: false });
-    expect((await chatErrorOf(a.directory.readMessages(old, 0, 10))).code).toBe("UNAUTHENTICATED");
-    expect((await chatErrorOf(a.directory.ackMessages(old, 1))).code).toBe("UNAUTHENTICATED");
+    await expectChatError(a.directory.readMessages(old, 0, 10), "UNAUTHENTICATED");
+    await expectChatError(a.directory.ackMessages(old, 1), "UNAUTHENTICATED");
     await a.directory.release(old);
     await a.directory.setDelivering(old, false);
     // The new lease is untouched by the stale node's release and setDelivering.

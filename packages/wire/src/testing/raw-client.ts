@@ -50,10 +50,15 @@ export class RawClient {
     );
   }
 
-  /** Connects to a server on 127.0.0.1. */
-  static open(port: number): Promise<RawClient> {
+  /**
+   * Connects to a server on 127.0.0.1, from `localAddress` when given (another loopback address such as
+   * 127.0.0.2, to act as a different host).
+   */
+  static open(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => resolve(new RawClient(socket)));
+      const options =
+        localAddress === undefined ? { host: "127.0.0.1", port } : { host: "127.0.0.1", port, localAddress };
+      const socket = connect(options, () => resolve(new RawClient(socket)));
       socket.once("error", reject);
     });
   }
