@@ -17,6 +17,7 @@ import { ChatError } from "./chat-error.js";
 import { ClientRequest, type RequestPurpose } from "./client-request.js";
 import { type ClientStatus, StatusHub } from "./client-status.js";
 import type { IncomingMessage, SendResult } from "./delivery.js";
+import { InFlightRequests } from "./in-flight-requests.js";
 import { randomBytes } from "./node-crypto.js";
 import { type ReconnectPolicy, reconnectDelay, reconnectPolicy } from "./reconnect-policy.js";
 
@@ -129,12 +130,13 @@ export abstract class ChatClientBase implements ChatClient {
   private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private ending: Promise<void> | undefined;
-  private readonly inFlight = new Set<ClientRequest<unknown>>();
+  /** The application's requests in flight, with their deadlines (on one timer for the client). */
+  private readonly inFlight = new InFlightRequests<ClientRequest<unknown>>();
   private resolveClosed: (reason: ChatError | undefined) => void = ignore;
 
   // Reconnecting (only used when `reconnect` is on).
   /** Transport work done for the base on the current connection: connect, log in again, calls' attempts. */
-  private readonly attempts = new Set<ClientRequest<unknown>>();
+  private readonly attempts = new InFlightRequests<ClientRequest<unknown>>();
   /** The connect or log-in-again step under way, failed at once when the connection is lost meanwhile. */
   private step: ClientRequest<unknown> | undefined;
   private credentials: Credentials | undefined;
@@ -253,9 +255,10 @@ export abstract class ChatClientBase implements ChatClient {
   send(to: string, content: string, options?: SendOptions): Promise<SendResult> {
     const given = options?.clientMessageId;
     if (this.policy === undefined) {
-      return this.dispatch<SendResult>(options, "once", (request) =>
-        this.carrySend({ to, content, clientMessageId: given }, request),
-      );
+      // The hot path of a client that does not reconnect: no closure, straight to the transport.
+      const request = this.direct<SendResult>(options);
+      if (!request.isSettled) this.carrySend({ to, content, clientMessageId: given }, request);
+      return request.promise;
     }
     const id = given ?? randomBytes(GENERATED_CLIENT_MESSAGE_ID_BYTES);
     return this.dispatch<SendResult>(options, "send", (request) =>
@@ -265,6 +268,11 @@ export abstract class ChatClientBase implements ChatClient {
 
   /** @inheritDoc */
   ack(upToSeq: number, options?: RequestOptions): Promise<void> {
+    if (this.policy === undefined) {
+      const request = this.direct<void>(options);
+      if (!request.isSettled) this.carryAck(upToSeq, request);
+      return request.promise;
+    }
     return this.dispatch<void>(
       options,
       "ack",
@@ -379,7 +387,8 @@ export abstract class ChatClientBase implements ChatClient {
     defaultTimeoutMs: number,
     purpose: RequestPurpose,
   ): ClientRequest<T> {
-    const timeoutMs = checkedTimeout(options?.timeoutMs ?? defaultTimeoutMs);
+    const given = options?.timeoutMs;
+    const timeoutMs = given === undefined ? defaultTimeoutMs : checkedTimeout(given);
     const request = new ClientRequest<T>(
       this.inFlight,
       timeoutMs ?? defaultTimeoutMs,
@@ -394,6 +403,18 @@ export abstract class ChatClientBase implements ChatClient {
     return request;
   }
 
+  /**
+   * The request of a call on a client that does not reconnect: there is one connection, and the transport
+   * settles the caller's request itself. Already rejected when the client is not open.
+   */
+  private direct<T>(options: RequestOptions | undefined): ClientRequest<T> {
+    const request = this.track<T>(options, this.requestTimeoutMs, "request");
+    if (!request.isSettled && this.lifecycle !== "open") {
+      request.reject(this.lifecycle === "closed" ? closedError() : notConnectedError());
+    }
+    return request;
+  }
+
   /** Starts one call: at once when open; when reconnecting, later or never, as the caller chose. */
   private dispatch<T>(
     options: RequestOptions | undefined,
@@ -402,16 +423,14 @@ export abstract class ChatClientBase implements ChatClient {
     onAnswer: (value: T) => void = ignore,
     seq = 0,
   ): Promise<T> {
-    const request = this.track<T>(options, this.requestTimeoutMs, "request");
-    if (request.isSettled) return request.promise;
     const policy = this.policy;
     if (policy === undefined) {
-      // Without reconnecting there is one connection: the transport settles the caller's request itself.
-      if (this.lifecycle !== "open")
-        request.reject(this.lifecycle === "closed" ? closedError() : notConnectedError());
-      else start(request);
+      const request = this.direct<T>(options);
+      if (!request.isSettled) start(request);
       return request.promise;
     }
+    const request = this.track<T>(options, this.requestTimeoutMs, "request");
+    if (request.isSettled) return request.promise;
     const call = new RetriedCall<T>(kind, request, start, onAnswer, (given) => this.forget(given), seq);
     request.cancelWith(call);
     if (this.lifecycle === "open") {
@@ -543,7 +562,7 @@ export abstract class ChatClientBase implements ChatClient {
   }
 
   private abandonAttempts(reason: ChatError): void {
-    for (const attempt of [...this.attempts]) attempt.abandon(reason);
+    for (const attempt of this.attempts.snapshot()) attempt.abandon(reason);
   }
 
   private dropQuietly(): void {
@@ -692,7 +711,7 @@ export abstract class ChatClientBase implements ChatClient {
     this.credentials = undefined;
     clearTimeout(this.reconnectTimer);
     this.wakeReconnect?.();
-    for (const request of [...this.inFlight]) request.abandon(inFlightError);
+    for (const request of this.inFlight.snapshot()) request.abandon(inFlightError);
     this.abandonAttempts(inFlightError);
     this.waiting = [];
     this.incoming.end();

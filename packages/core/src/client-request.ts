@@ -1,5 +1,5 @@
-import { NO_TIMEOUT } from "./chat-client-options.js";
 import { ChatError } from "./chat-error.js";
+import { InFlightRequests, type TrackedRequest } from "./in-flight-requests.js";
 
 /** Transport work a given-up request should stop: a gRPC call or stream, say. */
 export interface Cancellable {
@@ -10,11 +10,6 @@ export interface Cancellable {
 export type RequestPurpose = "connect" | "request";
 
 function ignore(): void {}
-
-/** Timer callback: a module function with the request as its argument, so arming a deadline allocates no closure. */
-function expire(request: { expire(): void }): void {
-  request.expire();
-}
 
 /**
  * The error of a request whose deadline passed. `UNAVAILABLE`, as gRPC's own client reports a passed
@@ -45,18 +40,26 @@ export function abortError(signal: AbortSignal): ChatError {
  * in its queue until its answer arrives and drops the answer then. A given-up request may still take effect
  * on the server: the outcome of a request that timed out or was aborted is unknown, as with gRPC.
  */
-export class ClientRequest<T> {
+export class ClientRequest<T> implements TrackedRequest {
   /** Settles with the answer or the error. */
   readonly promise: Promise<T>;
+  /** @internal Owned by {@link InFlightRequests}. */
+  older: TrackedRequest | undefined = undefined;
+  /** @internal Owned by {@link InFlightRequests}. */
+  newer: TrackedRequest | undefined = undefined;
+  /** @internal Owned by {@link InFlightRequests}. */
+  deadline = 0;
   private resolvePromise: (value: T) => void = ignore;
   private rejectPromise: (error: ChatError) => void = ignore;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private work: Cancellable | undefined;
+  private work: Cancellable | undefined = undefined;
   private settled = false;
 
-  /** @internal Made by `ChatClientBase`, which tracks it in `inFlight` until it settles. */
+  /**
+   * @internal Made by `ChatClientBase`, which tracks it in `inFlight` (with its deadline, on the
+   * tracker's one timer) until it settles.
+   */
   constructor(
-    private readonly inFlight: Set<ClientRequest<unknown>>,
+    private readonly inFlight: InFlightRequests<ClientRequest<unknown>>,
     private readonly timeoutMs: number,
     private readonly purpose: RequestPurpose,
     private readonly signal: AbortSignal | undefined,
@@ -65,15 +68,31 @@ export class ClientRequest<T> {
       this.resolvePromise = resolve;
       this.rejectPromise = reject;
     });
-    if (signal?.aborted) {
+    if (signal === undefined) {
+      inFlight.add(this as ClientRequest<unknown>, timeoutMs);
+      return;
+    }
+    if (signal.aborted) {
       this.settled = true;
       this.rejectPromise(abortError(signal));
       return;
     }
-    inFlight.add(this as ClientRequest<unknown>);
-    if (timeoutMs !== NO_TIMEOUT) this.timer = setTimeout(expire, timeoutMs, this);
+    inFlight.add(this as ClientRequest<unknown>, timeoutMs);
     // The request itself is the listener (`handleEvent`), so listening allocates no closure either.
-    signal?.addEventListener("abort", this, { once: true });
+    signal.addEventListener("abort", this, { once: true });
+  }
+
+  /**
+   * A request of a transport's own, outside the client's calls (a goodbye at close, say): tracked alone,
+   * with its own deadline.
+   */
+  static standalone<T>(timeoutMs: number, purpose: RequestPurpose): ClientRequest<T> {
+    return new ClientRequest<T>(
+      new InFlightRequests<ClientRequest<unknown>>(),
+      timeoutMs,
+      purpose,
+      undefined,
+    );
   }
 
   /** Whether it has settled; a transport sends nothing for a request that settled before it started. */
@@ -105,9 +124,8 @@ export class ClientRequest<T> {
     work?.cancel();
   }
 
-  /** @internal The deadline passed. */
+  /** @internal The deadline passed (called by {@link InFlightRequests}). */
   expire(): void {
-    this.timer = undefined;
     this.abandon(deadlineError(this.timeoutMs, this.purpose));
   }
 
@@ -116,13 +134,12 @@ export class ClientRequest<T> {
     if (this.signal) this.abandon(abortError(this.signal));
   }
 
-  /** Marks it settled and frees its timer and listener; false when it had already settled. */
+  /** Marks it settled and stops tracking it (its deadline, its listener); false when it had already settled. */
   private settle(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.signal?.removeEventListener("abort", this);
-    this.inFlight.delete(this as ClientRequest<unknown>);
+    this.inFlight.delete(this as ClientRequest<unknown>, this.timeoutMs);
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
     return true;
   }
 }

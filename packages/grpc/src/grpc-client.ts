@@ -144,8 +144,6 @@ export class GrpcClient extends ChatClientBase {
   private readonly maxBuffered: number;
   /** Largest `Chat` stream message of requests this client joins (within its send limit). */
   private readonly batchBytes: number;
-  /** The best-effort logouts under way (their own deadline, outside the base's requests). */
-  private readonly goodbyes = new Set<ClientRequest<unknown>>();
   /** The session's `Chat` stream, once attached; `undefined` with `Subscribe` and the unary calls. */
   private chat: ClientDuplexStream<ChatRequest, ChatResponse> | undefined;
   /** Requests on the `Chat` stream waiting for their answer, by request id. */
@@ -622,7 +620,7 @@ export class GrpcClient extends ChatClientBase {
   private async endSession(): Promise<void> {
     const client = this.client;
     if (client !== undefined) {
-      const goodbye = new ClientRequest<void>(this.goodbyes, GOODBYE_TIMEOUT_MS, "request", undefined);
+      const goodbye = ClientRequest.standalone<void>(GOODBYE_TIMEOUT_MS, "request");
       this.call(CHAT_SERVICE_DEFINITION.logout, {}, goodbye, () => undefined);
       try {
         await goodbye.promise;

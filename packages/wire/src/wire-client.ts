@@ -22,7 +22,7 @@ import { ALL_FEATURES, Feature, hasFeature, PROTOCOL_VERSION } from "./features.
 import type { Frame } from "./frame.js";
 import { FrameReader } from "./frame-reader.js";
 import { FrameWriter } from "./frame-writer.js";
-import type { AnswerTypes, PendingRequest } from "./pending-request.js";
+import { type AnswerKind, type AnswerTypes, PendingRequests } from "./pending-requests.js";
 import { unfitValueError } from "./unfit-value-error.js";
 import {
   DEFAULT_CLIENT_HEARTBEAT_INTERVAL_MS,
@@ -53,7 +53,17 @@ export class WireClient extends ChatClientBase {
   private socket: Socket | undefined;
   private writer: FrameWriter | undefined;
   private reader = new FrameReader();
-  private readonly pending: PendingRequest[] = [];
+  private readonly pending = new PendingRequests();
+  /**
+   * The frames of sends and acks, rewritten for each one: a frame is encoded as soon as it is written and
+   * not kept, so the hot path needs no frame object per request.
+   */
+  private readonly sendFrame: { type: "msg"; to: string; content: string } = {
+    type: "msg",
+    to: "",
+    content: "",
+  };
+  private readonly ackFrame: { type: "ack"; upToSeq: number } = { type: "ack", upToSeq: 0 };
   /** The connect attempt, until the server's `hey` answers the `hel`. */
   private handshake: ClientRequest<void> | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -82,7 +92,7 @@ export class WireClient extends ChatClientBase {
     this.handshake = attempt;
     this.reader = new FrameReader();
     this.negotiatedFraming = "fixed";
-    this.pending.length = 0;
+    this.pending.clear();
     const { host, port } = this.options;
     const tls = this.tls;
     const socket =
@@ -151,22 +161,30 @@ export class WireClient extends ChatClientBase {
 
   protected carrySend(send: OutgoingSend, request: ClientRequest<SendResult>): void {
     const { to, content, clientMessageId } = send;
-    const frame: Frame =
-      clientMessageId === undefined
-        ? { type: "msg", to, content }
-        : { type: "mid", to, clientMessageId, content };
+    if (clientMessageId !== undefined) {
+      this.request("send", { type: "mid", to, clientMessageId, content }, request);
+      return;
+    }
+    const frame = this.sendFrame;
+    frame.to = to;
+    frame.content = content;
     this.request("send", frame, request);
+    // Not kept past the write, but no reference to the caller's strings stays behind either.
+    frame.to = "";
+    frame.content = "";
   }
 
   protected carryAck(upToSeq: number, request: ClientRequest<void>): void {
-    this.request("ok", { type: "ack", upToSeq }, okRequest(request));
+    const frame = this.ackFrame;
+    frame.upToSeq = upToSeq;
+    this.request("ok", frame, okRequest(request));
   }
 
   /** Cuts the lost socket; its handlers are silenced first, so nothing of it reaches the base again. */
   protected dropTransport(): void {
     this.stopHeartbeat();
     this.handshake = undefined;
-    this.pending.length = 0;
+    this.pending.clear();
     const socket = this.socket;
     this.socket = undefined;
     this.writer = undefined;
@@ -177,7 +195,7 @@ export class WireClient extends ChatClientBase {
   protected async releaseTransport(reason: ChatError | undefined): Promise<void> {
     this.stopHeartbeat();
     this.handshake = undefined;
-    this.pending.length = 0;
+    this.pending.clear();
     const socket = this.socket;
     if (socket === undefined || socket.destroyed) return;
     if (reason !== undefined) {
@@ -206,8 +224,7 @@ export class WireClient extends ChatClientBase {
       request.reject(error instanceof EncodeError ? unfitValueError(frame, error) : ChatError.from(error));
       return;
     }
-    const entry: PendingRequest<K> = { kind, request };
-    this.pending.push(entry as unknown as PendingRequest);
+    this.pending.push(kind, request);
   }
 
   /**
@@ -299,32 +316,29 @@ export class WireClient extends ChatClientBase {
         // The server is going away (shutting down, or gave this connection up): a reason to reconnect.
         this.lost(chatErrorFrom(frame));
         return;
-      case "lsn": {
-        const head = this.expect("list", frame.type);
-        head.names ??= [];
-        head.names.push(...frame.names);
+      case "lsn":
+        this.expect("list", frame.type);
+        this.pending.collectNames(frame.names);
         return;
-      }
       case "lse": {
-        const head = this.expect("list", frame.type);
-        this.pending.shift();
-        const usernames = head.names ?? [];
-        head.request.resolve(
-          frame.cursor === undefined ? { usernames } : { usernames, nextCursor: frame.cursor },
-        );
+        this.expect("list", frame.type);
+        const usernames = this.pending.oldestNames;
+        this.pending
+          .take("list")
+          .resolve(frame.cursor === undefined ? { usernames } : { usernames, nextCursor: frame.cursor });
         return;
       }
       case "ok":
         this.expect("ok", frame.type);
-        (this.pending.shift() as PendingRequest<"ok">).request.resolve(undefined);
+        this.pending.take("ok").resolve(undefined);
         return;
       case "lin":
         this.expect("login", frame.type);
-        (this.pending.shift() as PendingRequest<"login">).request.resolve({ username: frame.username });
+        this.pending.take("login").resolve({ username: frame.username });
         return;
       case "snt":
         this.expect("send", frame.type);
-        (this.pending.shift() as PendingRequest<"send">).request.resolve({
+        this.pending.take("send").resolve({
           seq: frame.seq,
           sentAt: frame.sentAt,
           delivery: frame.delivery,
@@ -332,9 +346,9 @@ export class WireClient extends ChatClientBase {
         return;
       case "erx":
       case "err": {
-        const head = this.pending.shift();
+        const head = this.pending.takeAny();
         if (head === undefined) throw new ChatError("UNAVAILABLE", "an error arrived for no request");
-        head.request.reject(chatErrorFrom(frame));
+        head.reject(chatErrorFrom(frame));
         return;
       }
       default:
@@ -342,12 +356,12 @@ export class WireClient extends ChatClientBase {
     }
   }
 
-  private expect<K extends keyof AnswerTypes>(kind: K, got: string): PendingRequest<K> {
-    const head = this.pending[0];
-    if (head === undefined || head.kind !== kind) {
-      throw new ChatError("UNAVAILABLE", `got ${got} while waiting for ${head?.kind ?? "nothing"}`);
+  /** Checks that the oldest request waits for `kind`: an answer out of order is a protocol error. */
+  private expect(kind: AnswerKind, got: string): void {
+    const waiting = this.pending.oldestKind;
+    if (waiting !== kind) {
+      throw new ChatError("UNAVAILABLE", `got ${got} while waiting for ${waiting ?? "nothing"}`);
     }
-    return head as unknown as PendingRequest<K>;
   }
 
   private startHeartbeat(): void {
