@@ -94,6 +94,14 @@ class RetriedCall<T> {
   }
 }
 
+/** A `send` as the base hands it to its transport. */
+export interface OutgoingSend {
+  readonly to: string;
+  readonly content: string;
+  /** The client message id: the caller's, or one the base picked for a send it may repeat after a reconnect. */
+  readonly clientMessageId: Uint8Array | undefined;
+}
+
 /**
  * The life of a {@link ChatClient}, written once for every transport: its {@link ClientState}, `connect()`
  * once with its timeout, `close()` once, the `closed` promise, the queue behind `messages`, every request's
@@ -105,14 +113,6 @@ class RetriedCall<T> {
  * message to {@link deliver}, reports a lost connection with {@link connectionLost} and a fatal problem
  * with {@link fail}.
  */
-/** A `send` as the base hands it to its transport. */
-export interface OutgoingSend {
-  readonly to: string;
-  readonly content: string;
-  /** The client message id: the caller's, or one the base picked for a send it may repeat after a reconnect. */
-  readonly clientMessageId: Uint8Array | undefined;
-}
-
 export abstract class ChatClientBase implements ChatClient {
   /** Incoming messages; {@link deliver} pushes, `messages` takes. Ended when the client ends. */
   protected readonly incoming = new AsyncQueue<IncomingMessage>();
