@@ -55,10 +55,31 @@ async function waitForScreen(check: (lines: string[]) => boolean, what: string):
 const last = (lines: string[]): string => lines.at(-1) ?? "";
 const PROMPT_ALICE = userPrompt("alice");
 
+/** Types `text` as it is, pressing nothing after it. */
+function typeKeys(text: string): void {
+  tmux("send-keys", "-t", SESSION, "-l", text);
+}
+
+/** Presses one named key (`Enter`, `Tab`, `Up`, `C-u`, …). */
+function press(key: string): void {
+  tmux("send-keys", "-t", SESSION, key);
+}
+
 /** Types a line into the prompt and presses Enter. */
 function type(line: string): void {
-  tmux("send-keys", "-t", SESSION, "-l", line);
-  tmux("send-keys", "-t", SESSION, "Enter");
+  typeKeys(line);
+  press("Enter");
+}
+
+/** Opens the test's terminal (the tmux session), `WIDTH` columns by 24 rows, running `command`. */
+function startTerminal(command: string): void {
+  tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", command);
+}
+
+/** Runs `chat-cli connect` with `args` in the terminal; resolves with the screen once it shows the prompt. */
+function startPrompt(args: string): Promise<string[]> {
+  startTerminal(`${process.execPath} ${CLI_BIN} connect ${args}`);
+  return waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
 }
 
 beforeAll(async () => {
@@ -88,18 +109,7 @@ describe("the interactive prompt in a terminal", () => {
       // Bob, away, leaves a message for Alice.
       await bob.command("message alice while you slept", /^ok message alice \d+ stored$/);
 
-      tmux(
-        "new-session",
-        "-d",
-        "-s",
-        SESSION,
-        "-x",
-        String(WIDTH),
-        "-y",
-        "24",
-        `${process.execPath} ${CLI_BIN} connect --port ${port}`,
-      );
-      const banner = await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      const banner = await startPrompt(`--port ${port}`);
       expect(banner[0]).toMatch(
         new RegExp(`^chat-cli \\S+: connected to 127\\.0\\.0\\.1:${port} \\(wire\\)`),
       );
@@ -107,11 +117,11 @@ describe("the interactive prompt in a terminal", () => {
       // `login alice` without a password asks for it, and what is typed is not shown.
       type("login alice");
       await waitForScreen((lines) => last(lines) === "password for alice:", "the password question");
-      tmux("send-keys", "-t", SESSION, "-l", "password-alice");
+      typeKeys("password-alice");
       const typing = screen();
       expect(typing.join("\n")).not.toContain("password-alice");
       expect(last(typing)).toBe("password for alice:");
-      tmux("send-keys", "-t", SESSION, "Enter");
+      press("Enter");
       const loggedIn = await waitForScreen((lines) => lines.includes("logged in as alice"), "the login");
       // The prompt now says who is logged in; the stored message came with the login, marked as such.
       await waitForScreen((lines) => last(lines) === userPrompt("alice").trimEnd(), "alice's prompt");
@@ -123,29 +133,29 @@ describe("the interactive prompt in a terminal", () => {
       );
       expect(away.join("\n")).not.toContain("password-alice");
       // The history has the command without the password, and never the password on its own.
-      tmux("send-keys", "-t", SESSION, "Up");
+      press("Up");
       await waitForScreen(
         (lines) => last(lines) === `${PROMPT_ALICE}login alice`,
         "the login in the history",
       );
-      tmux("send-keys", "-t", SESSION, "Up");
+      press("Up");
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(screen().join("\n")).not.toContain("password-alice");
-      tmux("send-keys", "-t", SESSION, "C-u");
+      press("C-u");
 
       // Tab completes a command name, and the recipient of a message, each with its trailing space.
-      tmux("send-keys", "-t", SESSION, "-l", "del");
-      tmux("send-keys", "-t", SESSION, "Tab");
+      typeKeys("del");
+      press("Tab");
       await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}deleteacc`, "the completed command");
-      tmux("send-keys", "-t", SESSION, "C-u");
-      tmux("send-keys", "-t", SESSION, "-l", "message b");
-      tmux("send-keys", "-t", SESSION, "Tab");
-      tmux("send-keys", "-t", SESSION, "-l", "x");
+      press("C-u");
+      typeKeys("message b");
+      press("Tab");
+      typeKeys("x");
       await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob x`, "the completed name");
-      tmux("send-keys", "-t", SESSION, "C-u");
+      press("C-u");
 
       // Half a line typed, then a message arrives.
-      tmux("send-keys", "-t", SESSION, "-l", "message bob hel");
+      typeKeys("message bob hel");
       await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob hel`, "the typed text");
       await bob.command("message alice knock knock", /^ok message alice \d+ live$/);
       const knock = /^\[\d\d:\d\d\] bob: knock knock$/;
@@ -154,13 +164,12 @@ describe("the interactive prompt in a terminal", () => {
       expect(shown.findIndex((line) => knock.test(line))).toBe(shown.length - 2);
 
       // Typing goes on where it stopped, and the whole line is sent.
-      tmux("send-keys", "-t", SESSION, "-l", "lo there");
-      tmux("send-keys", "-t", SESSION, "Enter");
+      type("lo there");
       await bob.waitForLine("message alice hello there");
 
       // The same with a line long enough to wrap across two terminal rows.
       const long = `message bob ${"x".repeat(WIDTH)}`;
-      tmux("send-keys", "-t", SESSION, "-l", long);
+      typeKeys(long);
       await waitForScreen((lines) => lines.join("").includes("x".repeat(WIDTH - 20)), "the long line");
       await bob.command("message alice second knock", /^ok message alice \d+ live$/);
       const second = /^\[\d\d:\d\d\] bob: second knock$/;
@@ -171,11 +180,11 @@ describe("the interactive prompt in a terminal", () => {
       const at = wrapped.findIndex((line) => second.test(line));
       expect(wrapped.slice(at + 1).join("")).toBe(`${PROMPT_ALICE}${long}`);
       expect(wrapped.filter((line) => knock.test(line))).toHaveLength(1);
-      tmux("send-keys", "-t", SESSION, "Enter");
+      press("Enter");
       await bob.waitForLine(`message alice ${"x".repeat(WIDTH)}`);
 
       // deleteacc asks first: no keeps the account, yes deletes it and the prompt forgets alice.
-      tmux("send-keys", "-t", SESSION, "C-l");
+      press("C-l");
       type("deleteacc");
       await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the confirmation");
       type("n");
@@ -199,18 +208,7 @@ describe("the interactive prompt in a terminal", () => {
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = String(portOf(server, "wire"));
-      tmux(
-        "new-session",
-        "-d",
-        "-s",
-        SESSION,
-        "-x",
-        String(WIDTH),
-        "-y",
-        "24",
-        `${process.execPath} ${CLI_BIN} connect --yes --port ${port}`,
-      );
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      await startPrompt(`--yes --port ${port}`);
       type("register zed password-zed");
       await waitForScreen(
         (lines) => lines.some((line) => line.startsWith("registered zed")),
@@ -235,15 +233,14 @@ describe("the interactive prompt in a terminal", () => {
       // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
       // whole foreground process group (pnpm and the server) at once.
       // An interactive shell runs it as its own foreground job, as for a person at a prompt.
-      tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", "bash --norc --noprofile -i");
+      startTerminal("bash --norc --noprofile -i");
       const command = `cd ${dirname(PACKAGES_ROOT)} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
-      tmux("send-keys", "-t", SESSION, "-l", command);
-      tmux("send-keys", "-t", SESSION, "Enter");
+      type(command);
       await waitForScreen(
         (lines) => lines.some((line) => line.startsWith("grpc listening on")),
         "the server",
       );
-      tmux("send-keys", "-t", SESSION, "C-c");
+      press("C-c");
       // The terminal echoes the keypress as ^C just before the status line.
       const status = /^(\^C)?exit status (\d+)$/;
       const after = await waitForScreen((lines) => lines.some((line) => status.test(line)), "the exit");
@@ -260,34 +257,16 @@ describe("the interactive prompt in a terminal", () => {
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = portOf(server, "wire");
-      const proxy = await FaultProxy.start({
-        targetPort: port,
-        mode: "cut",
-        seed: 3,
-        faultAfterMs: { min: 0, max: 0 },
-      });
-      proxy.setFaulting(false);
+      const proxy = await FaultProxy.startQuiet(port);
       try {
         const bob = new CliProcess(["connect", "--port", String(port)]);
         await bob.command("register carol password-carol", "ok register carol");
         await bob.command("register bob password-bob", "ok register bob");
         await bob.command("login bob password-bob", "ok login bob");
-        tmux(
-          "new-session",
-          "-d",
-          "-s",
-          SESSION,
-          "-x",
-          String(WIDTH),
-          "-y",
-          "24",
-          `${process.execPath} ${CLI_BIN} connect --port ${proxy.port}`,
-        );
-        await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
-        tmux("send-keys", "-t", SESSION, "-l", "login carol password-carol");
-        tmux("send-keys", "-t", SESSION, "Enter");
+        await startPrompt(`--port ${proxy.port}`);
+        type("login carol password-carol");
         await waitForScreen((lines) => lines.includes("logged in as carol"), "the login");
-        tmux("send-keys", "-t", SESSION, "-l", "message bob half");
+        typeKeys("message bob half");
         await waitForScreen(
           (lines) => last(lines) === `${userPrompt("carol")}message bob half`,
           "the typed text",
@@ -309,11 +288,9 @@ describe("the interactive prompt in a terminal", () => {
         expect(back.filter((line) => line.startsWith("chat-cli: lost the connection"))).toHaveLength(1);
 
         // Typing goes on where it stopped; the session is logged in again.
-        tmux("send-keys", "-t", SESSION, "-l", " way");
-        tmux("send-keys", "-t", SESSION, "Enter");
+        type(" way");
         await bob.waitForLine("message carol half way");
-        tmux("send-keys", "-t", SESSION, "-l", "quit");
-        tmux("send-keys", "-t", SESSION, "Enter");
+        type("quit");
         await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
       } finally {
         await proxy.close();
