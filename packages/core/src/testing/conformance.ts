@@ -12,6 +12,7 @@ import { describeConformanceModel } from "./conformance-model.js";
 import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
 import type { StartConformanceServer } from "./harness.js";
+import { listEveryPage } from "./list-every-page.js";
 
 /** A client message id for conformance sends: `text`'s bytes. */
 function messageId(text: string): Uint8Array {
@@ -276,19 +277,7 @@ export function describeConformance(transport: string, startServer: StartConform
 
       it("pages with a cursor through every name exactly once", async () => {
         const client = await world.client();
-        const seen: string[] = [];
-        let cursor: string | undefined;
-        let pages = 0;
-        do {
-          const page = await client.listAccounts({
-            pageSize: 3,
-            ...(cursor === undefined ? {} : { cursor }),
-          });
-          expect(page.usernames.length).toBeLessThanOrEqual(3);
-          seen.push(...page.usernames);
-          cursor = page.nextCursor;
-          pages++;
-        } while (cursor !== undefined && pages < 10);
+        const { usernames: seen, pages } = await listEveryPage(client, 3, 3);
         expect(seen).toEqual((await client.listAccounts()).usernames);
         expect(pages).toBeGreaterThanOrEqual(3);
       });
