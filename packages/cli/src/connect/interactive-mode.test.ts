@@ -71,6 +71,22 @@ function type(line: string): void {
   press("Enter");
 }
 
+/** Waits until the screen's last line is `text`, trailing spaces aside (the screen capture drops them). */
+function waitForLastLine(text: string, what: string): Promise<string[]> {
+  return waitForScreen((lines) => last(lines) === text.trimEnd(), what);
+}
+
+/** Waits until one of the screen's lines is exactly `line`. */
+function waitForLineShown(line: string, what: string): Promise<string[]> {
+  return waitForScreen((lines) => lines.includes(line), what);
+}
+
+/** Types `command` (`quit` or `exit`) and waits for the CLI to end, and the terminal session with it. */
+async function endWith(command: "quit" | "exit"): Promise<void> {
+  type(command);
+  await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+}
+
 /** Opens the test's terminal (the tmux session), `WIDTH` columns by 24 rows, running `command`. */
 function startTerminal(command: string): void {
   tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", command);
@@ -79,7 +95,7 @@ function startTerminal(command: string): void {
 /** Runs `chat-cli connect` with `args` in the terminal; resolves with the screen once it shows the prompt. */
 function startPrompt(args: string): Promise<string[]> {
   startTerminal(`${process.execPath} ${CLI_BIN} connect ${args}`);
-  return waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+  return waitForLastLine(PROMPT, "the prompt");
 }
 
 beforeAll(async () => {
@@ -116,15 +132,15 @@ describe("the interactive prompt in a terminal", () => {
 
       // `login alice` without a password asks for it, and what is typed is not shown.
       type("login alice");
-      await waitForScreen((lines) => last(lines) === "password for alice:", "the password question");
+      await waitForLastLine("password for alice:", "the password question");
       typeKeys("password-alice");
       const typing = screen();
       expect(typing.join("\n")).not.toContain("password-alice");
       expect(last(typing)).toBe("password for alice:");
       press("Enter");
-      const loggedIn = await waitForScreen((lines) => lines.includes("logged in as alice"), "the login");
+      const loggedIn = await waitForLineShown("logged in as alice", "the login");
       // The prompt now says who is logged in; the stored message came with the login, marked as such.
-      await waitForScreen((lines) => last(lines) === userPrompt("alice").trimEnd(), "alice's prompt");
+      await waitForLastLine(userPrompt("alice"), "alice's prompt");
       expect(loggedIn.join("\n")).not.toContain("password-alice");
       const away = await waitForScreen(
         (lines) =>
@@ -146,17 +162,17 @@ describe("the interactive prompt in a terminal", () => {
       // Tab completes a command name, and the recipient of a message, each with its trailing space.
       typeKeys("del");
       press("Tab");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}deleteacc`, "the completed command");
+      await waitForLastLine(`${PROMPT_ALICE}deleteacc`, "the completed command");
       press("C-u");
       typeKeys("message b");
       press("Tab");
       typeKeys("x");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob x`, "the completed name");
+      await waitForLastLine(`${PROMPT_ALICE}message bob x`, "the completed name");
       press("C-u");
 
       // Half a line typed, then a message arrives.
       typeKeys("message bob hel");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob hel`, "the typed text");
+      await waitForLastLine(`${PROMPT_ALICE}message bob hel`, "the typed text");
       await bob.command("message alice knock knock", /^ok message alice \d+ live$/);
       const knock = /^\[\d\d:\d\d\] bob: knock knock$/;
       const shown = await waitForScreen((lines) => lines.some((line) => knock.test(line)), "the message");
@@ -186,20 +202,19 @@ describe("the interactive prompt in a terminal", () => {
       // deleteacc asks first: no keeps the account, yes deletes it and the prompt forgets alice.
       press("C-l");
       type("deleteacc");
-      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the confirmation");
+      await waitForLastLine(DELETE_QUESTION, "the confirmation");
       type("n");
-      await waitForScreen((lines) => lines.includes("kept your account"), "the account kept");
+      await waitForLineShown("kept your account", "the account kept");
       await bob.command("accfilter alice", "accounts alice");
       type("deleteacc");
-      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the second confirmation");
+      await waitForLastLine(DELETE_QUESTION, "the second confirmation");
       type("yes");
-      await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      await waitForLineShown("account deleted", "the deletion");
+      await waitForLastLine(PROMPT, "the anonymous prompt");
       await bob.command("accfilter alice", "accounts");
 
-      type("exit");
       // `exit`, like `quit`, ends the CLI, and the tmux session with it.
-      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+      await endWith("exit");
     },
   );
 
@@ -215,15 +230,14 @@ describe("the interactive prompt in a terminal", () => {
         "the registration",
       );
       type("login zed password-zed");
-      await waitForScreen((lines) => last(lines) === userPrompt("zed").trimEnd(), "zed's prompt");
+      await waitForLastLine(userPrompt("zed"), "zed's prompt");
       type("deleteacc");
-      const deleted = await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
+      const deleted = await waitForLineShown("account deleted", "the deletion");
       expect(deleted.join("\n")).not.toContain(DELETE_QUESTION.trim());
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      await waitForLastLine(PROMPT, "the anonymous prompt");
       const checker = new CliProcess(["connect", "--port", port]);
       await checker.command("accdump", "accounts");
-      type("quit");
-      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+      await endWith("quit");
     },
   );
 
@@ -265,7 +279,7 @@ describe("the interactive prompt in a terminal", () => {
         await bob.command("login bob password-bob", "ok login bob");
         await startPrompt(`--port ${proxy.port}`);
         type("login carol password-carol");
-        await waitForScreen((lines) => lines.includes("logged in as carol"), "the login");
+        await waitForLineShown("logged in as carol", "the login");
         typeKeys("message bob half");
         await waitForScreen(
           (lines) => last(lines) === `${userPrompt("carol")}message bob half`,
@@ -290,8 +304,7 @@ describe("the interactive prompt in a terminal", () => {
         // Typing goes on where it stopped; the session is logged in again.
         type(" way");
         await bob.waitForLine("message carol half way");
-        type("quit");
-        await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+        await endWith("quit");
       } finally {
         await proxy.close();
       }
