@@ -1,7 +1,14 @@
 // Guarantees across nodes on one Redis: the one-device rule, fencing of a stale node, and no answered send
 // lost when Redis itself is killed mid-stream.
-import type { ChatConnection, ChatError, DeliverySink, IncomingMessage } from "@chat/core";
-import { expectChatError, PASSWORD } from "@chat/core/testing";
+import {
+  type ChatConnection,
+  type ChatError,
+  type ChatLimits,
+  type DeliverySink,
+  type IncomingMessage,
+  UNLIMITED_RATE,
+} from "@chat/core";
+import { createTestService, expectChatError, PASSWORD } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { accountKeys } from "../../src/key-schema.js";
 import { RedisServerProcess } from "../../src/testing/redis-server-process.js";
@@ -23,8 +30,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function node(): Promise<TestNode> {
-  const started = await startNode(redis.url, wire);
+async function node(limits?: Partial<ChatLimits>): Promise<TestNode> {
+  const started = await startNode(redis.url, wire, {
+    createService: (options) => createTestService({ ...options, ...(limits ? { limits } : {}) }),
+  });
   nodes.push(started);
   return started;
 }
@@ -182,10 +191,12 @@ const CRASH_ROUNDS = 3;
 const SENDS_PER_ROUND = 150;
 /** Concurrent sends in flight from the sender. */
 const SENDERS = 4;
+/** The senders keep going as fast as the nodes answer, past the default send rate, which is not what this is about. */
+const FLOOD_LIMITS: Partial<ChatLimits> = { sendsPerSession: UNLIMITED_RATE };
 
 describe("Redis killed mid-stream", () => {
   it(`loses no answered send across ${CRASH_ROUNDS} rounds of SIGKILL and restart, sender and recipient on different nodes`, async () => {
-    const [a, b] = [await node(), await node()];
+    const [a, b] = [await node(FLOOD_LIMITS), await node(FLOOD_LIMITS)];
     const setup = await a.connect();
     await setup.register("sender", PASSWORD);
     await setup.register("reader", PASSWORD);
