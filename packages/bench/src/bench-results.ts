@@ -2,6 +2,7 @@ import type { BenchSection } from "./bench-sections.js";
 import type { Variant } from "./bench-variant.js";
 import type { LatencySummary } from "./latency-recorder.js";
 import type { ScaleOutResults } from "./scale-out-results.js";
+import type { TlsCostResult } from "./tls-cost.js";
 
 /** The machine a run was measured on. */
 export interface MachineFacts {
@@ -127,6 +128,8 @@ export interface BenchResults {
   readonly stores: readonly StoreResult[];
   /** The scale-out section; absent when it did not run. */
   readonly scaleOut?: ScaleOutResults;
+  /** The TLS section: each measured variant in plaintext and over TLS; absent when it did not run. */
+  readonly tls?: readonly TlsCostResult[];
   /** The offered rate every variant's latency-under-load steps include: the verdict table's p99 column. */
   readonly commonLoadRate: number;
   readonly ratios: readonly BaselineRatio[];

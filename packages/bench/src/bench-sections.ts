@@ -3,9 +3,10 @@ import { BenchFailure } from "./bench-failure.js";
 /**
  * The parts of the bench `--only` can pick, in the order a run runs them. `transports`: the four protocol
  * variants with their bare-runtime baselines (payload sizes, paddle, relay, latency under load); `stores`:
- * stored-message throughput; `scale-out`: nodes on one Redis next to one node on SQLite and on memory.
+ * stored-message throughput; `scale-out`: nodes on one Redis next to one node on SQLite and on memory;
+ * `tls`: each transport's default client in plaintext and over TLS, back to back.
  */
-export const BENCH_SECTIONS = ["transports", "stores", "scale-out"] as const;
+export const BENCH_SECTIONS = ["transports", "tls", "stores", "scale-out"] as const;
 
 /** One of {@link BENCH_SECTIONS}. */
 export type BenchSection = (typeof BENCH_SECTIONS)[number];

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { startChatBenchServer } from "./chat-bench-server.js";
 import { startGrpcBaselineServer } from "./grpc-baseline-server.js";
 import { startNetBaselineServers } from "./net-baseline-server.js";
@@ -9,7 +10,8 @@ import { isServerKind, type ServerReady } from "./server-kind.js";
  * server in its own process, so the load generator and the server never share an event loop: what is
  * measured is the server, over real loopback sockets.
  *
- * Usage: node bench-server.js <chat|net|grpc-baseline|chat-node STORAGE>. Prints one JSON line (`ServerReady`) on stdout
+ * Usage: node bench-server.js <chat|net|grpc-baseline|chat-node STORAGE>, or `chat-tls CERT_FILE KEY_FILE`.
+ * Prints one JSON line (`ServerReady`) on stdout
  * once listening; exits when its stdin closes (so it can never outlive the bench) or on SIGTERM.
  */
 
@@ -21,8 +23,17 @@ async function main(): Promise<void> {
   }
   let close: () => Promise<void>;
   let ports: Record<string, number>;
-  if (kind === "chat") {
-    const server = await startChatBenchServer();
+  if (kind === "chat" || kind === "chat-tls") {
+    const [certFile, keyFile] = process.argv.slice(3);
+    if (kind === "chat-tls" && (certFile === undefined || keyFile === undefined)) {
+      process.stderr.write("bench-server: chat-tls needs a certificate file and a key file\n");
+      process.exit(2);
+    }
+    const tls =
+      certFile === undefined || keyFile === undefined
+        ? undefined
+        : { cert: await readFile(certFile), key: await readFile(keyFile) };
+    const server = await startChatBenchServer(tls);
     ports = { ...server.ports };
     close = () => server.close();
   } else if (kind === "chat-node") {

@@ -1,5 +1,5 @@
 import type { TransportName } from "@chat/cli";
-import type { ChatClient } from "@chat/core";
+import type { ChatClient, ClientTls } from "@chat/core";
 import { GrpcClient } from "@chat/grpc";
 import { WireClient } from "@chat/wire";
 
@@ -41,19 +41,20 @@ const OWN_CONNECTION = { "grpc.use_local_subchannel_pool": 1 } as const;
 
 /**
  * A client of `variant` for a server (or proxy) on 127.0.0.1: the transport's own client with the one
- * option that makes the variant, every other setting at its default. Each has its own TCP connection.
+ * option that makes the variant, every other setting at its default (and `tls` for a TLS server). Each has
+ * its own TCP connection.
  */
-export function variantClient(variant: Variant, port: number): ChatClient {
+export function variantClient(variant: Variant, port: number, tls: ClientTls = false): ChatClient {
   const host = "127.0.0.1";
   switch (variant) {
     case "wire-fixed":
-      return new WireClient({ host, port, framing: "fixed" });
+      return new WireClient({ host, port, framing: "fixed", tls });
     case "wire-compact":
-      return new WireClient({ host, port, framing: "compact" });
+      return new WireClient({ host, port, framing: "compact", tls });
     case "grpc-unary":
-      return new GrpcClient({ host, port, chatStream: false, channelOptions: OWN_CONNECTION });
+      return new GrpcClient({ host, port, chatStream: false, channelOptions: OWN_CONNECTION, tls });
     case "grpc-stream":
-      return new GrpcClient({ host, port, chatStream: true, channelOptions: OWN_CONNECTION });
+      return new GrpcClient({ host, port, chatStream: true, channelOptions: OWN_CONNECTION, tls });
   }
 }
 

@@ -89,6 +89,7 @@ describe("pnpm bench --quick", () => {
     expect(run.stderr).toContain("[bench");
     expect(run.stdout).toContain("| CPU | cores | Node |");
     expect(run.stdout).toContain("### Targets");
+    expect(run.stdout).toContain("### TLS cost");
     // The verdict comes first, with the four variants and the paragraph that answers the question.
     expect(run.stdout.indexOf("### Verdict")).toBeLessThan(run.stdout.indexOf("### Machine"));
     expect(run.stdout).toContain("**Which to pick when.**");
@@ -104,6 +105,18 @@ describe("pnpm bench --quick", () => {
     expect(results.sections).toEqual([...BENCH_SECTIONS]);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(results.machine.nodeVersion).toBe(process.version);
+
+    // TLS cost: each default client in plaintext and over TLS, every figure measured.
+    const tls = results.tls ?? [];
+    expect(tls.map((row) => row.variant)).toEqual(["wire-compact", "grpc-stream"]);
+    for (const row of tls) {
+      for (const side of [row.plain, row.tls]) {
+        expect(side.paddle.roundTripsPerSecond).toBeGreaterThan(0);
+        expect(side.relay.messagesPerSecond).toBeGreaterThan(0);
+        expect(side.connectP50Ms).toBeGreaterThan(0);
+      }
+      expect(row.tls.paddle.name).toBe(`${row.variant} paddle over TLS`);
+    }
 
     // Payload sizes: every operation on every variant.
     for (const variant of VARIANTS) {
@@ -287,7 +300,7 @@ describe("pnpm bench --quick", () => {
     const run = await runBench(["--only", "transports,nonsense"]);
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(
-      'chat-bench: --only takes a comma-separated list of transports, stores, scale-out; got "transports,nonsense"',
+      'chat-bench: --only takes a comma-separated list of transports, tls, stores, scale-out; got "transports,nonsense"',
     );
   });
 

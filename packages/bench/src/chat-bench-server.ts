@@ -4,6 +4,7 @@ import {
   createScryptHasher,
   MemoryStore,
   NO_ABUSE_LIMITS,
+  type ServerTlsOptions,
   type TransportServer,
 } from "@chat/core";
 import { TEST_SCRYPT_PARAMETERS } from "@chat/core/testing/hashing";
@@ -26,9 +27,10 @@ export interface ChatBenchServer {
  * measurement does not dominate the run. The abuse limits refuse nothing (`NO_ABUSE_LIMITS`: their checks
  * still run, so their cost is measured), since the bench floods from one address and a few sessions on
  * purpose; for the same reason the per-address connection cap is raised to
- * {@link BENCH_MAX_CONNECTIONS_PER_ADDRESS}. Nothing else differs from `chat-cli serve`.
+ * {@link BENCH_MAX_CONNECTIONS_PER_ADDRESS}. Nothing else differs from `chat-cli serve`. With `tls` (the
+ * bench's TLS section) every listener speaks TLS.
  */
-export async function startChatBenchServer(): Promise<ChatBenchServer> {
+export async function startChatBenchServer(tls?: ServerTlsOptions): Promise<ChatBenchServer> {
   const store = new MemoryStore();
   const service = new ChatService({
     store,
@@ -38,8 +40,10 @@ export async function startChatBenchServer(): Promise<ChatBenchServer> {
   const servers: TransportServer[] = [];
   const ports: Partial<Record<TransportName, number>> = {};
   for (const transport of TRANSPORTS) {
+    // With `tls`, every transport speaks TLS: the descriptor carries it, as for `chat-cli serve --tls-cert`.
     const server = transport.createServer(service, {
       maxConnectionsPerAddress: BENCH_MAX_CONNECTIONS_PER_ADDRESS,
+      ...(tls === undefined ? {} : { tls }),
     });
     servers.push(server);
     ports[transport.name] = (await server.listen({ host: "127.0.0.1", port: 0 })).port;

@@ -1,4 +1,4 @@
-import type { ChatClient, IncomingMessage } from "@chat/core";
+import type { ChatClient, ClientTls, IncomingMessage } from "@chat/core";
 import { type Variant, variantClient } from "./bench-variant.js";
 
 /** The password of every bench account (any valid one would do; hashing uses cheap test parameters). */
@@ -9,8 +9,8 @@ export const BENCH_PASSWORD = "bench-password";
  * stands for a separate device, so each has its own TCP connection (for gRPC, 64 receivers' streams on one
  * shared grpc-js connection would never all open).
  */
-export function createChatClient(variant: Variant, port: number): ChatClient {
-  return variantClient(variant, port);
+export function createChatClient(variant: Variant, port: number, tls: ClientTls = false): ChatClient {
+  return variantClient(variant, port, tls);
 }
 
 /**
@@ -24,9 +24,14 @@ export function splitPorts(ports: ClientPorts): { readonly senders: number; read
   return typeof ports === "number" ? { senders: ports, receivers: ports } : ports;
 }
 
-/** Connects, registers and logs in a fresh account; resolves with the client. */
-export async function loggedInClient(variant: Variant, port: number, username: string): Promise<ChatClient> {
-  const client = createChatClient(variant, port);
+/** Connects, registers and logs in a fresh account (over TLS with `tls`); resolves with the client. */
+export async function loggedInClient(
+  variant: Variant,
+  port: number,
+  username: string,
+  tls: ClientTls = false,
+): Promise<ChatClient> {
+  const client = createChatClient(variant, port, tls);
   await client.connect();
   await client.register(username, BENCH_PASSWORD);
   await client.login(username, BENCH_PASSWORD);

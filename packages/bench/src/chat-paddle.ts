@@ -1,4 +1,4 @@
-import type { ChatClient } from "@chat/core";
+import type { ChatClient, ClientTls } from "@chat/core";
 import type { PaddleResult } from "./bench-results.js";
 import { ranAs, VARIANT_TAGS, type Variant } from "./bench-variant.js";
 import { closeAll, contentOf, inboxOf, loggedInClient } from "./chat-clients.js";
@@ -88,18 +88,16 @@ export async function paddleBetween(
 
 /**
  * The seed's paddle: one client sends a message to itself and waits for its delivery (and the send's
- * reply), over and over.
+ * reply), over and over. With `tls` the client speaks TLS (to a TLS server) and the result is named so.
  */
 export async function chatPaddle(
   variant: Variant,
   port: number,
   bounds: PaddleBounds,
+  tls: ClientTls = false,
 ): Promise<PaddleResult> {
   const username = `paddle_${VARIANT_TAGS[variant]}`;
-  const client = await loggedInClient(variant, port, username);
-  return paddleBetween(`${variant} paddle`, variant, bounds, {
-    sender: client,
-    receiver: client,
-    to: username,
-  });
+  const client = await loggedInClient(variant, port, username, tls);
+  const name = tls === false ? `${variant} paddle` : `${variant} paddle over TLS`;
+  return paddleBetween(name, variant, bounds, { sender: client, receiver: client, to: username });
 }

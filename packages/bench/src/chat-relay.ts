@@ -1,4 +1,4 @@
-import type { ChatClient, IncomingMessage } from "@chat/core";
+import type { ChatClient, ClientTls, IncomingMessage } from "@chat/core";
 import type { RelayResult } from "./bench-results.js";
 import type { Variant } from "./bench-variant.js";
 import {
@@ -58,6 +58,7 @@ export async function chatRelay(
   ports: ClientPorts,
   settings: RelaySettings,
   runId: string,
+  tls: ClientTls = false,
 ): Promise<RelayResult> {
   const indexes = Array.from({ length: settings.pairs }, (_, index) => index);
   const pairs: { sender: ChatClient; to: string }[] = [];
@@ -72,10 +73,10 @@ export async function chatRelay(
   try {
     await forEachLimited(indexes, 8, async (index) => {
       const to = `r${runId}_${index}`;
-      const receiver = await loggedInClient(variant, port.receivers, to);
+      const receiver = await loggedInClient(variant, port.receivers, to, tls);
       clients.push(receiver);
       consumers.push(consume(receiver, () => delivered++));
-      const sender = await loggedInClient(variant, port.senders, `s${runId}_${index}`);
+      const sender = await loggedInClient(variant, port.senders, `s${runId}_${index}`, tls);
       clients.push(sender);
       pairs.push({ sender, to });
     });
@@ -109,7 +110,7 @@ export async function chatRelay(
     while (inFlight > 0 && performance.now() < deadline) await sleep(10);
     if (count === 0) throw new Error(`${variant} relay: nothing was delivered (${failures} sends failed)`);
     return {
-      name: `${variant} relay`,
+      name: tls === false ? `${variant} relay` : `${variant} relay over TLS`,
       variant,
       pairs: settings.pairs,
       window: settings.window,

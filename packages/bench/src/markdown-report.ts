@@ -3,6 +3,7 @@ import type { BenchResults, DirectionBytes, OperationBytes } from "./bench-resul
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
 import { scaleOutMarkdown } from "./scale-out-report.js";
+import { tlsCostSection } from "./tls-cost-report.js";
 
 const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 const ms = (value: number): string => value.toFixed(value < 10 ? 3 : 1);
@@ -165,6 +166,7 @@ export function markdownReport(results: BenchResults): string {
     "",
   );
   if (transports) parts.push(...transportTables(results));
+  if (results.tls) parts.push(...tlsCostSection(results.tls));
   if (results.sections.includes("stores")) parts.push(...storeTable(results));
   if (results.scaleOut) parts.push(...scaleOutMarkdown(results.scaleOut));
   parts.push(

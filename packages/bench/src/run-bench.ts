@@ -28,6 +28,7 @@ import type { ServerKind } from "./server-kind.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { measureStores } from "./store-throughput.js";
 import { svgChart } from "./svg-chart.js";
+import { measureTlsCost, requireOpenssl, TLS_RELAY_PAIRS } from "./tls-cost.js";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -63,6 +64,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const sections = BENCH_SECTIONS.filter((section) => (options.sections ?? BENCH_SECTIONS).includes(section));
   // A missing redis-server is reported before anything runs, not after minutes of other sections.
   if (sections.includes("scale-out")) await redisServerVersion();
+  if (sections.includes("tls")) await requireOpenssl();
   const began = performance.now();
   const startedAt = new Date().toISOString();
   const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -179,6 +181,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
   }
 
+  if (sections.includes("tls")) progress("TLS cost: plaintext and TLS servers, back to back");
+  const tls = sections.includes("tls")
+    ? await measureTlsCost({
+        bounds,
+        relay: relaySettings(TLS_RELAY_PAIRS),
+        startServer: (kind, args) => startServerProcess(entry, kind, nodeArgs, args),
+        progress,
+      })
+    : undefined;
+
   if (sections.includes("stores"))
     progress(`stores: ${integer(profile.storeMessages)} messages, append then drain`);
   const stores: StoreResult[] = sections.includes("stores") ? await measureStores(profile.storeMessages) : [];
@@ -205,6 +217,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     relay,
     load,
     stores,
+    ...(tls ? { tls } : {}),
     ...(scaleOut ? { scaleOut } : {}),
     commonLoadRate: profile.commonLoadRate,
     ratios: baselineRatios(inputs),

@@ -1,8 +1,9 @@
 /**
  * Which server a bench child process runs. `chat-node` is one node of the scale-out section, on the storage
- * given as the next argument (see `scale-out-node.ts`).
+ * given as the next argument (see `scale-out-node.ts`). `chat-tls` is `chat` with TLS on every listener; its
+ * certificate and key files follow the kind on the command line.
  */
-export type ServerKind = "chat" | "net" | "grpc-baseline" | "chat-node";
+export type ServerKind = "chat" | "chat-tls" | "net" | "grpc-baseline" | "chat-node";
 
 /** The line a bench child prints on stdout once it listens: the ports it bound. */
 export interface ServerReady {
@@ -12,5 +13,11 @@ export interface ServerReady {
 
 /** Whether a string names a server kind. */
 export function isServerKind(value: string | undefined): value is ServerKind {
-  return value === "chat" || value === "net" || value === "grpc-baseline" || value === "chat-node";
+  return (
+    value === "chat" ||
+    value === "chat-tls" ||
+    value === "net" ||
+    value === "grpc-baseline" ||
+    value === "chat-node"
+  );
 }

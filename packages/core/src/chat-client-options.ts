@@ -93,8 +93,14 @@ export const RECONNECT_BACKOFF_FACTOR = 2;
  * `[d × (1 − RECONNECT_JITTER), d]`, so clients cut off together do not come back together.
  */
 export const RECONNECT_JITTER = 0.5;
-/** Default of {@link ReconnectOptions.loggedInElsewhereGraceMs}: longer than a wire server's default heartbeat timeout. */
-export const LOGGED_IN_ELSEWHERE_GRACE_MS = 60_000;
+/**
+ * Default of {@link ReconnectOptions.loggedInElsewhereGraceMs}: longer than the longest a session our lost
+ * connection leaves behind can outlive it on a server with default settings, so that refusal is never read
+ * as a takeover. That is the session lease (`DEFAULT_SESSION_LEASE_MS`, 60 s): over gRPC a cut that swallows
+ * the answer to a login leaves a session whose token the client never learnt, and it lives until its lease
+ * ends; the wire's heartbeat timeout (45 s) is shorter. Plus a margin for the reconnect backoff's last step.
+ */
+export const LOGGED_IN_ELSEWHERE_GRACE_MS = 90_000;
 /** Bytes of the random client message id a reconnecting client gives each send without one. */
 export const GENERATED_CLIENT_MESSAGE_ID_BYTES = 16;
 

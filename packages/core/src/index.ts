@@ -138,9 +138,19 @@ export { recordedReceipt } from "./store.js";
 export type { BucketShape } from "./token-bucket.js";
 export type {
   TransportAddress,
+  TransportClientOptions,
   TransportDescriptor,
   TransportServer,
   TransportServerOptions,
 } from "./transport-descriptor.js";
+export {
+  type ClientTls,
+  type ClientTlsOptions,
+  clientTlsOptions,
+  DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+  MIN_TLS_VERSION,
+  type Pem,
+  type ServerTlsOptions,
+} from "./transport-tls.js";
 export { asciiLowerCase, isWellFormedUtf16, utf8ByteLength } from "./utf8.js";
 export { compileWildcard, matchesWildcard, type Wildcard } from "./wildcard.js";

@@ -2,6 +2,7 @@ import type { ChatClient } from "./chat-client.js";
 import type { ChatClientOptions } from "./chat-client-options.js";
 import type { ChatService } from "./chat-service.js";
 import type { ServerLogger } from "./server-logger.js";
+import type { ClientTls, ServerTlsOptions } from "./transport-tls.js";
 
 /** Where a transport's server listens, or where its client connects. */
 export interface TransportAddress {
@@ -28,6 +29,14 @@ export interface TransportServerOptions {
    * a gateway in front of the server).
    */
   readonly maxConnectionsPerAddress?: number;
+  /** Serve implicit TLS (the handshake first, no plaintext) instead of plaintext. Default plaintext. */
+  readonly tls?: ServerTlsOptions;
+}
+
+/** The options every transport's client understands: core's client settings, and TLS. */
+export interface TransportClientOptions extends ChatClientOptions {
+  /** Speak TLS to the server (`true`: the system's CAs; or {@link ClientTlsOptions}). Default plaintext. */
+  readonly tls?: ClientTls;
 }
 
 /**
@@ -46,9 +55,10 @@ export interface TransportDescriptor<Name extends string = string> {
   /**
    * A client of this transport, not yet connected. Every client it creates has a TCP connection of its own
    * (never one shared with other clients of the process), so two clients are two separate devices.
-   * `options` are core's client settings (deadlines, `reconnect`); the transport's own keep their defaults.
+   * `options` are core's client settings (deadlines, `reconnect`) and TLS; the transport's own keep their
+   * defaults. A client with TLS reconnects over TLS too.
    */
-  createClient(address: TransportAddress, options?: ChatClientOptions): ChatClient;
+  createClient(address: TransportAddress, options?: TransportClientOptions): ChatClient;
   /**
    * How a client of this transport speaks once connected (for the wire: `compact frames` or `fixed
    * frames`), for status lines; absent when there is nothing to say.

@@ -5,6 +5,8 @@ import {
   type ChatClientOptions,
   ChatError,
   ClientRequest,
+  type ClientTls,
+  clientTlsOptions,
   type IncomingMessage,
   type LoginResult,
   type OutgoingSend,
@@ -41,6 +43,7 @@ import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
 import { AUTHORIZATION_KEY } from "./session-token.js";
 import { fromGrpcStatus } from "./status.js";
 import { StreamBatcher } from "./stream-batcher.js";
+import { type ChannelTls, channelTls } from "./tls-credentials.js";
 
 /** Default number of received messages the client holds before it stops reading the stream. */
 export const DEFAULT_MAX_BUFFERED_MESSAGES = 1024;
@@ -57,7 +60,17 @@ export interface GrpcClientOptions extends ChatClientOptions {
   readonly host?: string;
   /** Server port. */
   readonly port: number;
-  /** Transport security; default plaintext (`credentials.createInsecure()`). */
+  /**
+   * Speak TLS to a server started with `tls` (the same setting as the wire client's): `true` trusts the
+   * system's CAs, or give `{ ca, cert, key, servername }` (a private CA; a client certificate for a server
+   * that requires one; the name the certificate must carry when it is not `host`). TLS 1.2 minimum; the
+   * server's certificate is always verified. Default plaintext. Give `tls` or `credentials`, not both.
+   */
+  readonly tls?: ClientTls;
+  /**
+   * grpc-js channel credentials, for what `tls` does not cover (e.g. composed call credentials). Default
+   * plaintext (`credentials.createInsecure()`).
+   */
   readonly credentials?: ChannelCredentials;
   /**
    * Messages received but not yet taken from `messages` before the client stops reading the stream, so a
@@ -117,6 +130,8 @@ const NO_CALL_OPTIONS: Partial<CallOptions> = {};
  */
 export class GrpcClient extends ChatClientBase {
   private readonly options: GrpcClientOptions;
+  /** The TLS credentials and channel options, when `tls` is set. */
+  private readonly tls: ChannelTls | undefined;
   private client: ChatServiceClient | undefined;
   /**
    * The session's `authorization: Bearer <token>` metadata, built once at login and sent with every call
@@ -164,8 +179,21 @@ export class GrpcClient extends ChatClientBase {
   constructor(options: GrpcClientOptions) {
     super(options);
     this.options = options;
+    const tls = clientTlsOptions(options.tls);
+    if (tls !== undefined && options.credentials !== undefined) {
+      throw new TypeError("GrpcClient: give tls or credentials, not both");
+    }
+    // Built once: every channel of this client (each reconnect opens one) shakes hands with the same.
+    this.tls = tls === undefined ? undefined : channelTls(tls, options.host ?? "127.0.0.1");
     this.maxBuffered = options.maxBufferedMessages ?? DEFAULT_MAX_BUFFERED_MESSAGES;
     this.batchBytes = batchBudget({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...options.limits }.maxSendMessageBytes);
+  }
+
+  /**
+   * Whether the channel speaks TLS (`tls`, or secure `credentials`).
+   */
+  get secure(): boolean {
+    return this.tls !== undefined || (this.options.credentials?._isSecure() ?? false);
   }
 
   /**
@@ -191,9 +219,10 @@ export class GrpcClient extends ChatClientBase {
     const target = host.includes(":") ? `[${host}]:${this.options.port}` : `${host}:${this.options.port}`;
     const client = new ChatServiceClient(
       target,
-      this.options.credentials ?? grpcCredentials.createInsecure(),
+      this.tls?.credentials ?? this.options.credentials ?? grpcCredentials.createInsecure(),
       {
         ...clientChannelOptions({ ...DEFAULT_GRPC_CLIENT_LIMITS, ...this.options.limits }),
+        ...this.tls?.channelOptions,
         ...this.options.channelOptions,
       },
     );

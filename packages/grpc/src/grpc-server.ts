@@ -5,6 +5,7 @@ import {
   type ChatService,
   type IncomingMessage,
   type ServerLogger,
+  type ServerTlsOptions,
   silentLogger,
 } from "@chat/core";
 import {
@@ -67,6 +68,7 @@ import {
   SubscribeStream,
   subscribeResponse,
 } from "./subscribe-stream.js";
+import { serverTlsCredentials } from "./tls-credentials.js";
 
 /**
  * Default time a session may sit with no `Subscribe` stream and no call before it expires: core's session
@@ -110,7 +112,16 @@ export interface GrpcServerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Transport limits; each one missing takes its value from `DEFAULT_GRPC_SERVER_LIMITS`. */
   readonly limits?: Partial<GrpcServerLimits>;
-  /** Transport security; default plaintext (`ServerCredentials.createInsecure()`), e.g. behind a proxy. */
+  /**
+   * Serve TLS (HTTP/2 over TLS, as every gRPC client speaks it) with core's settings, shared with the wire
+   * server: the certificate and key, and a `ca` to require client certificates. TLS 1.2 minimum. Default
+   * plaintext. Give `tls` or `credentials`, not both.
+   */
+  readonly tls?: ServerTlsOptions;
+  /**
+   * grpc-js credentials, for what `tls` does not cover (e.g. a certificate provider that reloads).
+   * Default plaintext (`ServerCredentials.createInsecure()`), e.g. behind a TLS-terminating proxy.
+   */
   readonly credentials?: ServerCredentials;
   /** Whether to register gRPC server reflection. Default true. */
   readonly reflection?: boolean;
@@ -161,6 +172,8 @@ export class GrpcServer {
   /** How `Chat` streams join the responses ready at once (within the send limit). */
   private readonly chatBatching: ResponseBatching<ChatResponse>;
   private readonly credentials: ServerCredentials;
+  /** Whether the listener speaks TLS (`tls` or secure `credentials`). */
+  readonly secure: boolean;
   private readonly health: ChatHealth | undefined;
   private readonly closer: GracefulClose;
   private readonly connectionGuard: ConnectionGuard;
@@ -208,7 +221,14 @@ export class GrpcServer {
       this.health = new ChatHealth();
       this.health.addTo(this.server);
     }
-    this.credentials = options.credentials ?? ServerCredentials.createInsecure();
+    if (options.tls !== undefined && options.credentials !== undefined) {
+      throw new TypeError("GrpcServer: give tls or credentials, not both");
+    }
+    this.credentials =
+      options.tls === undefined
+        ? (options.credentials ?? ServerCredentials.createInsecure())
+        : serverTlsCredentials(options.tls);
+    this.secure = this.credentials._isSecure();
   }
 
   /** How many gRPC sessions are logged in. */
@@ -239,7 +259,7 @@ export class GrpcServer {
           reject(error);
           return;
         }
-        this.logger.info({ host, port: boundPort }, "grpc server listening");
+        this.logger.info({ host, port: boundPort, tls: this.secure }, "grpc server listening");
         resolve({ host, port: boundPort });
       });
     });

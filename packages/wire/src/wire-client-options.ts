@@ -1,4 +1,4 @@
-import type { ChatClientOptions } from "@chat/core";
+import type { ChatClientOptions, ClientTls } from "@chat/core";
 import type { Framing } from "./compact-layout.js";
 
 /** Default silence after which the client pings the server. */
@@ -31,4 +31,11 @@ export interface WireClientOptions extends ChatClientOptions {
    * the fixed-width frames (what a server without the feature speaks anyway).
    */
   readonly framing?: Framing;
+  /**
+   * Speak implicit TLS to a server started with `tls`: `true` trusts the system's CAs, or give
+   * `{ ca, cert, key, servername }` (a private CA; a client certificate for a server that requires one;
+   * the name the certificate must carry when it is not `host`). The server's certificate is always
+   * verified, and TLS 1.2 is the minimum. Default plaintext.
+   */
+  readonly tls?: ClientTls;
 }

@@ -1,15 +1,19 @@
 import { connect as connectSocket, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { connect as connectTls } from "node:tls";
 import {
   type AccountPage,
   type AccountQuery,
   ChatClientBase,
   ChatError,
   type ClientRequest,
+  type ClientTlsOptions,
+  clientTlsOptions,
   type LoginResult,
   type OutgoingSend,
   type SendResult,
 } from "@chat/core";
+import { nodeClientTlsOptions } from "@chat/core/adapter";
 import type { Framing } from "./compact-layout.js";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
@@ -57,21 +61,42 @@ export class WireClient extends ChatClientBase {
   private lastPingAt = 0;
   private pingNonce = 0;
   private negotiatedFraming: Framing = "fixed";
+  /** The TLS settings, checked once; `undefined` for plaintext. */
+  private readonly tls: ClientTlsOptions | undefined;
 
   constructor(private readonly options: WireClientOptions) {
     super(options);
+    this.tls = clientTlsOptions(options.tls);
   }
 
-  /** Opens a socket and says hello; the attempt settles when the server's `hey` arrives. */
+  /** Whether this client speaks TLS to the server. */
+  get secure(): boolean {
+    return this.tls !== undefined;
+  }
+
+  /**
+   * Opens a socket (with TLS, a TLS one: every reconnect shakes hands again) and says hello; the attempt
+   * settles when the server's `hey` arrives.
+   */
   protected openTransport(attempt: ClientRequest<void>): void {
     this.handshake = attempt;
     this.reader = new FrameReader();
     this.negotiatedFraming = "fixed";
     this.pending.length = 0;
-    const socket = connectSocket({ host: this.options.host, port: this.options.port, noDelay: true });
+    const { host, port } = this.options;
+    const tls = this.tls;
+    const socket =
+      tls === undefined
+        ? connectSocket({ host, port, noDelay: true })
+        : connectTls({ ...nodeClientTlsOptions(tls, host), host, port }).setNoDelay(true);
     this.socket = socket;
     this.writer = new FrameWriter(socket);
-    socket.on("connect", () => {
+    // The hello goes once the channel is up: for TLS, once the server's certificate was verified. An error
+    // during the handshake (an unknown CA, an expired certificate, a refused client) says so.
+    let handshaking = false;
+    if (tls !== undefined) socket.once("connect", () => (handshaking = true));
+    socket.on(tls === undefined ? "connect" : "secureConnect", () => {
+      handshaking = false;
       socket.setKeepAlive(true);
       const features = this.options.framing === "fixed" ? REQUIRED_FEATURES : ALL_FEATURES;
       this.write({ type: "hel", version: PROTOCOL_VERSION, features });
@@ -81,8 +106,9 @@ export class WireClient extends ChatClientBase {
       if (this.socket === socket) this.onData(socket, chunk);
     });
     socket.on("error", (error) => {
-      if (this.socket === socket)
-        this.lost(new ChatError("UNAVAILABLE", `connection failed: ${error.message}`));
+      if (this.socket !== socket) return;
+      const failed = handshaking ? "TLS handshake failed" : "connection failed";
+      this.lost(new ChatError("UNAVAILABLE", `${failed}: ${error.message}`));
     });
     socket.on("close", () => {
       if (this.socket === socket) this.lost(new ChatError("UNAVAILABLE", "the server closed the connection"));

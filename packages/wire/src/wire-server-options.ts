@@ -1,4 +1,4 @@
-import type { ServerLogger } from "@chat/core";
+import type { ServerLogger, ServerTlsOptions } from "@chat/core";
 import { DEFAULT_LEASE_RENEWAL_LIMIT_MS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
 import { DEFAULT_SEED_ACK_HORIZON_BYTES } from "./seed-ack-horizon.js";
 
@@ -22,7 +22,8 @@ export interface WireServerOptions {
   /** Where connections, logins and errors are logged (never passwords or message contents). Default silent. */
   readonly logger?: ServerLogger;
   /**
-   * Most simultaneous connections; one more gets an `err` and is closed. Default
+   * Most simultaneous connections; one more gets an `err` and is closed. With `tls`, connections still in
+   * their handshake count too, and one past the cap is closed at once, before any TLS. Default
    * {@link DEFAULT_MAX_CONNECTIONS}.
    */
   readonly maxConnections?: number;
@@ -76,10 +77,16 @@ export interface WireServerOptions {
    * {@link DEFAULT_SEED_ACK_HORIZON_BYTES} (40 MiB).
    */
   readonly seedAckHorizonBytes?: number;
+  /**
+   * Serve implicit TLS: every connection starts with the TLS handshake (no STARTTLS), then speaks frames
+   * exactly as in plaintext. Default plaintext. A server serves one or the other: for clients that cannot
+   * do TLS, run a second `WireServer` without `tls` on another port, in front of the same service.
+   */
+  readonly tls?: ServerTlsOptions;
 }
 
-/** {@link WireServerOptions} with every default filled in. */
-export type ResolvedWireServerOptions = Required<WireServerOptions>;
+/** {@link WireServerOptions} with every default filled in (`tls` is the listener's, not the connections'). */
+export type ResolvedWireServerOptions = Required<Omit<WireServerOptions, "tls">>;
 
 /** The smallest write high-water mark: the socket's own buffer size, so `drain` is always emitted. */
 export const MIN_WRITE_HIGH_WATER_MARK = 16 * 1024;

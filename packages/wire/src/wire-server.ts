@@ -1,11 +1,13 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { createServer as createTlsServer } from "node:tls";
 import { ChatError, type ChatService, silentLogger } from "@chat/core";
 import {
   ConnectionLimiter,
   type ConnectionSlot,
   connectionRefusalText,
   GracefulClose,
+  nodeServerTlsOptions,
   serverShuttingDown,
 } from "@chat/core/adapter";
 import { seedErrorText } from "./error-frames.js";
@@ -62,6 +64,7 @@ export class WireServer {
   private readonly options: ResolvedWireServerOptions;
   private readonly server: Server;
   private readonly connections = new Set<ServerConnection>();
+  private readonly tls: boolean;
   /** The global and per-address connection caps (the adapter kit's, shared with the gRPC server). */
   private readonly limiter: ConnectionLimiter;
   private readonly counters = { refused: 0, silent: 0, stalled: 0 };
@@ -80,7 +83,8 @@ export class WireServer {
       maxConnections: this.options.maxConnections,
       maxConnectionsPerAddress: this.options.maxConnectionsPerAddress,
     });
-    this.server = createServer((socket) => this.accept(socket));
+    this.tls = options.tls !== undefined;
+    this.server = this.createListener(options);
     this.server.on("error", (error) => this.options.logger.error({ error: error.message }, "server error"));
     this.closer = new GracefulClose({
       timeoutMs: this.options.shutdownTimeoutMs,
@@ -90,6 +94,11 @@ export class WireServer {
       },
       finish: () => this.finishClose(),
     });
+  }
+
+  /** Whether connections speak TLS (the `tls` option). */
+  get secure(): boolean {
+    return this.tls;
   }
 
   /** Starts listening; resolves with the bound address (the real port when 0 was asked for). */
@@ -104,7 +113,7 @@ export class WireServer {
         const address = this.server.address();
         const bound = typeof address === "object" && address !== null ? address.port : port;
         this.startSweeping();
-        this.options.logger.info({ host, port: bound }, "wire server listening");
+        this.options.logger.info({ host, port: bound, tls: this.tls }, "wire server listening");
         resolve({ host, port: bound });
       });
     });
@@ -147,6 +156,37 @@ export class WireServer {
     await this.listenerClosed;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.options.logger.info({}, "wire server closed");
+  }
+
+  /**
+   * A plain TCP listener, or with `tls` a TLS one that hands over a socket only once its handshake
+   * succeeded: everything after it (frames, limits, timeouts) is the same on both.
+   */
+  private createListener(options: WireServerOptions): Server {
+    const accept = (socket: Socket): void => this.accept(socket);
+    if (options.tls === undefined) return createServer(accept);
+    const server = createTlsServer(nodeServerTlsOptions(options.tls), accept);
+    // A failed handshake (plaintext bytes, an old TLS version, a missing or foreign client certificate, the
+    // handshake timeout) only ever reaches here: no chat connection exists for it. Node leaves a timed-out
+    // socket open for this listener to decide, so it is destroyed here, whatever the error.
+    server.on("tlsClientError", (error, socket) => {
+      this.options.logger.info(
+        { remote: socket.remoteAddress, error: error.message },
+        "tls handshake failed",
+      );
+      socket.destroy();
+    });
+    // A connection in its handshake holds a socket but no chat connection, so `accept`'s cap cannot see it:
+    // node's own cap counts every TCP connection, handshakes included, and drops the ones past it at once
+    // (no `err` frame is possible before the handshake).
+    server.maxConnections = this.options.maxConnections;
+    server.on("drop", (dropped) =>
+      this.options.logger.warn(
+        { remote: dropped?.remoteAddress, reason: "the server is full" },
+        "connection refused",
+      ),
+    );
+    return server;
   }
 
   private accept(socket: Socket): void {

@@ -3,6 +3,8 @@ import { CliFailure, ExitCode, type ExitCodeValue } from "../cli-failure.js";
 import { routeGrpcLogs } from "../grpc-logging.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
+import { silenceAddressSniWarning } from "../tls/silence-address-sni-warning.js";
+import { type ClientTlsFiles, readClientTls } from "../tls/tls-files.js";
 import { type TransportName, transportNamed, transportTraits } from "../transports/registry.js";
 import { CLI_VERSION } from "../version.js";
 import { startInteractive } from "./interactive-mode.js";
@@ -20,6 +22,8 @@ export interface ConnectOptions {
   readonly yes?: boolean;
   /** Reconnect after a lost connection (the default); false exits with status 1 instead. */
   readonly reconnect?: boolean;
+  /** Speak TLS (`--tls`), with these files (each optional); absent, plaintext. */
+  readonly tls?: ClientTlsFiles;
 }
 
 /** The process streams `chat-cli connect` talks through. */
@@ -38,30 +42,36 @@ export interface ConnectStreams {
  * A server that cannot be reached at all at the start rejects with a `CliFailure`.
  */
 export async function runConnect(options: ConnectOptions, streams: ConnectStreams): Promise<ExitCodeValue> {
-  const address = `${formatAddress(options.host, options.port)} (${options.transport})`;
+  const address = `${formatAddress(options.host, options.port)} (${options.transport}${options.tls === undefined ? "" : ", TLS"})`;
   routeGrpcLogs();
   const cannotConnect = (reason: string, cause: unknown): CliFailure =>
     new CliFailure(`cannot connect to the server at ${address}: ${reason}`, undefined, { cause });
   const traits = transportTraits(options.transport);
+  // Every TLS port stays silent until the client's hello, whatever it speaks above TLS: the probe still
+  // tells an unreachable port, but its protocol signature means nothing there.
+  const secure = options.tls !== undefined;
   if (traits.probeBeforeConnect) {
     // This client retries a refused or silent port until its deadline; a probe answers at once instead.
     const probe = await probePort(options.host, options.port);
     if (probe.kind === "unreachable") throw cannotConnect(describeNetworkError(probe.error), probe.error);
-    const hint = transportHint(options.transport, probe);
+    const hint = secure ? undefined : transportHint(options.transport, probe);
     if (hint !== undefined) throw cannotConnect(hint, undefined);
   }
   const reconnect = options.reconnect ?? true;
   const transport = transportNamed(options.transport);
-  const client = transport.createClient({ host: options.host, port: options.port }, { reconnect });
+  const tls = options.tls === undefined ? false : await readClientTls(options.tls);
+  if (tls !== false) silenceAddressSniWarning();
+  const client = transport.createClient({ host: options.host, port: options.port }, { reconnect, tls });
   try {
     await client.connect();
   } catch (error) {
     await client.close().catch(() => {});
     // A client that fails fast by itself was not probed first: only now is it worth finding out what the
     // port speaks.
-    const hint = traits.probeBeforeConnect
-      ? undefined
-      : transportHint(options.transport, await probePort(options.host, options.port));
+    const hint =
+      traits.probeBeforeConnect || secure
+        ? undefined
+        : transportHint(options.transport, await probePort(options.host, options.port));
     throw cannotConnect(hint ?? describeNetworkError(error), error);
   }
   const interactive = streams.input.isTTY === true && streams.output.isTTY === true;

@@ -1,8 +1,10 @@
 import { DEFAULT_MAX_BACKLOG, DEFAULT_SENDS_PER_SESSION, type TransportDescriptor } from "@chat/core";
 import { Command, Option } from "commander";
+import { CliFailure, ExitCode } from "../cli-failure.js";
 import { DEFAULT_DB_FILE, DEFAULT_HOST } from "../defaults.js";
 import { parsePort, parsePositiveCount } from "../option-parsers.js";
 import {
+  DEFAULT_TRANSPORT,
   portEnvironmentVariable,
   servePortFlag,
   TRANSPORTS,
@@ -51,6 +53,10 @@ export const SERVE_ENV = {
   sendBurst: "CHAT_SEND_BURST",
   sendsPerSecond: "CHAT_SENDS_PER_SECOND",
   maxBacklog: "CHAT_MAX_BACKLOG",
+  tlsCert: "CHAT_TLS_CERT",
+  tlsKey: "CHAT_TLS_KEY",
+  tlsCa: "CHAT_TLS_CA",
+  plainPort: "CHAT_PLAIN_PORT",
 } as const;
 
 /**
@@ -72,7 +78,28 @@ interface ServeFlags {
   readonly sendBurst: number;
   readonly sendsPerSecond: number;
   readonly maxBacklog: number;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsCa?: string;
+  readonly plainPort?: number;
   readonly insecureTestHashing?: true;
+}
+
+/** `--tls-cert` and `--tls-key` as {@link ServeOptions}' `tls`, checked: both or neither, the rest need them. */
+function tlsFrom(flags: ServeFlags): Pick<ServeOptions, "tls" | "plainPort"> {
+  const { tlsCert: cert, tlsKey: key, tlsCa: ca, plainPort } = flags;
+  if (cert === undefined && key === undefined) {
+    const stray = ca !== undefined ? "--tls-ca" : plainPort !== undefined ? "--plain-port" : undefined;
+    if (stray !== undefined) throw new CliFailure(`${stray} needs --tls-cert and --tls-key`, ExitCode.USAGE);
+    return {};
+  }
+  if (cert === undefined || key === undefined) {
+    throw new CliFailure("--tls-cert and --tls-key go together", ExitCode.USAGE);
+  }
+  return {
+    tls: { cert, key, ...(ca === undefined ? {} : { ca }) },
+    ...(plainPort === undefined ? {} : { plainPort }),
+  };
 }
 
 function storageChoiceFrom(flags: ServeFlags): StorageChoice {
@@ -104,6 +131,7 @@ export function serveOptionsFrom(flags: ServeFlags): ServeOptions {
     ...(flags.metricsPort === undefined
       ? {}
       : { metrics: { host: flags.metricsHost ?? flags.host, port: flags.metricsPort } }),
+    ...tlsFrom(flags),
     ...(flags.insecureTestHashing ? { insecureTestHashing: true } : {}),
     limits: { sendsPerSession: { burst: flags.sendBurst, perSecond: flags.sendsPerSecond } },
     maxBacklog: flags.maxBacklog,
@@ -156,6 +184,27 @@ export function createServeCommand(setExitCode: (code: number) => void): Command
           "--redis-unsafe",
           "run even on Redis settings that could lose acknowledged sends (experiments only; its variable: any value)",
         ).env(SERVE_ENV.redisUnsafe),
+      )
+      .addOption(
+        new Option(
+          "--tls-cert <file>",
+          "serve TLS on every port with this PEM certificate chain (needs --tls-key); no plaintext then",
+        ).env(SERVE_ENV.tlsCert),
+      )
+      .addOption(new Option("--tls-key <file>", "the PEM private key of --tls-cert").env(SERVE_ENV.tlsKey))
+      .addOption(
+        new Option(
+          "--tls-ca <file>",
+          "require client certificates issued by this PEM CA (with --tls-cert)",
+        ).env(SERVE_ENV.tlsCa),
+      )
+      .addOption(
+        new Option(
+          "--plain-port <port>",
+          `also serve plaintext ${DEFAULT_TRANSPORT} on this port, for clients that cannot do TLS (with --tls-cert)`,
+        )
+          .argParser(parsePort)
+          .env(SERVE_ENV.plainPort),
       )
       .addOption(
         new Option("--log-level <level>", "least severe log level written to stderr")

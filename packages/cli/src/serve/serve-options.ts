@@ -1,4 +1,5 @@
 import type { ChatLimits } from "@chat/core";
+import type { ServerTlsFiles } from "../tls/tls-files.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import type { LogFormat, LogLevel } from "./create-logger.js";
 
@@ -36,6 +37,10 @@ export interface ServeOptions {
   readonly logFormat: LogFormat;
   /** Where to serve Prometheus metrics over HTTP; absent, there is no metrics endpoint. */
   readonly metrics?: { readonly host: string; readonly port: number };
+  /** TLS on every transport's port (`--tls-cert`, `--tls-key`, `--tls-ca`); absent, they speak plaintext. */
+  readonly tls?: ServerTlsFiles;
+  /** A plaintext listener of the default transport (`--plain-port`) next to its TLS one; only with `tls`. */
+  readonly plainPort?: number;
   /**
    * Hash passwords with core's cheap test parameters instead of production scrypt (hidden flag
    * `--insecure-test-hashing`, for the CLI's own process tests). Never for real accounts.

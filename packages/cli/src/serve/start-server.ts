@@ -10,7 +10,8 @@ import type { Logger } from "pino";
 import { CliFailure } from "../cli-failure.js";
 import { describeNetworkError } from "../network-error.js";
 import { formatAddress } from "../option-parsers.js";
-import { type TransportName, transportNamed } from "../transports/registry.js";
+import { readServerTls } from "../tls/tls-files.js";
+import { DEFAULT_TRANSPORT, type TransportName, transportNamed } from "../transports/registry.js";
 import { ChatMetrics } from "./metrics.js";
 import { MetricsServer } from "./metrics-server.js";
 import { openSessionDirectory, openStore, redactedUrl } from "./open-store.js";
@@ -22,6 +23,8 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 /** One started listener and the address it really bound. */
 export interface Listener extends TransportAddress {
   readonly transport: TransportName;
+  /** The extra plaintext listener of `--plain-port`, next to TLS ones. */
+  readonly plaintext?: true;
 }
 
 /** A started server: its listeners, and how to stop it. */
@@ -80,6 +83,8 @@ function storeLogFields(storage: StorageChoice): Record<string, string> {
  * already started has been stopped again.
  */
 export async function startServer(options: ServeOptions, logger: Logger): Promise<RunningServer> {
+  // Read and checked first: a bad certificate fails before the store is opened or a port bound.
+  const tls = options.tls === undefined ? undefined : await readServerTls(options.tls);
   const store = await openStore(options.storage);
   logger.info(storeLogFields(options.storage), "store opened");
   if (options.storage.kind === "redis" && options.storage.unsafe) {
@@ -104,13 +109,26 @@ export async function startServer(options: ServeOptions, logger: Logger): Promis
   metrics?.track(service, store);
   const servers: Pick<TransportServer, "close">[] = [];
   const listeners: Listener[] = [];
-  for (const transport of transportsOf(options.transport)) {
-    const port = options.ports[transport];
-    const server = transportNamed(transport).createServer(service, { logger: logger.child({ transport }) });
+  // Every transport's listener speaks TLS when asked (its descriptor carries it); `--plain-port` adds a
+  // plaintext listener of the default transport last, for clients that cannot do TLS.
+  const planned = transportsOf(options.transport).map((transport) => ({
+    transport,
+    port: options.ports[transport],
+    tls,
+  }));
+  if (options.plainPort !== undefined) {
+    planned.push({ transport: DEFAULT_TRANSPORT, port: options.plainPort, tls: undefined });
+  }
+  for (const { transport, port, tls: serverTls } of planned) {
+    const plaintext = tls !== undefined && serverTls === undefined;
+    const server = transportNamed(transport).createServer(service, {
+      logger: logger.child(plaintext ? { transport, plaintext } : { transport }),
+      ...(serverTls === undefined ? {} : { tls: serverTls }),
+    });
     try {
       const bound = await server.listen({ host: options.host, port });
       servers.push(server);
-      listeners.push({ transport, host: bound.host, port: bound.port });
+      listeners.push({ transport, host: bound.host, port: bound.port, ...(plaintext ? { plaintext } : {}) });
     } catch (error) {
       await stopAll(servers, service, store, logger);
       const address = formatAddress(options.host, port);

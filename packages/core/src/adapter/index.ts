@@ -19,6 +19,7 @@ export {
   type DeliveryWrite,
 } from "./delivery-channel.js";
 export { GracefulClose, type GracefulClosePlan } from "./graceful-close.js";
+export { nodeClientTlsOptions, nodeServerTlsOptions } from "./node-tls-options.js";
 export { reportFailure } from "./report-failure.js";
 export { serverShuttingDown } from "./server-shutdown-reason.js";
 export {

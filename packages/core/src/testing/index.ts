@@ -31,4 +31,10 @@ export {
   SourceAddressRelays,
 } from "./source-address-relay.js";
 export { describeStoreContract, type StoreContractOptions } from "./store-contract.js";
+export {
+  createTestCertificates,
+  type TestAuthority,
+  type TestCertificates,
+  type TestKeyPair,
+} from "./test-certificates.js";
 export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { type ConnectionOptions, connect as connectTls } from "node:tls";
 import { encodeCompactFrame } from "../compact-encoder.js";
 import { DecodeError } from "../decode-error.js";
 import { Feature, hasFeature } from "../features.js";
@@ -58,6 +59,19 @@ export class RawClient {
       const options =
         localAddress === undefined ? { host: "127.0.0.1", port } : { host: "127.0.0.1", port, localAddress };
       const socket = connect(options, () => resolve(new RawClient(socket)));
+      socket.once("error", reject);
+    });
+  }
+
+  /**
+   * Connects to a TLS server on 127.0.0.1, as a seed client would that wraps its socket in TLS: the frames
+   * are the same, only the bytes below them are encrypted. Resolves once the handshake succeeded.
+   */
+  static openTls(port: number, options: ConnectionOptions): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ ...options, host: "127.0.0.1", port }, () =>
+        resolve(new RawClient(socket)),
+      );
       socket.once("error", reject);
     });
   }
