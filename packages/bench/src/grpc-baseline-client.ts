@@ -1,10 +1,10 @@
 import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/grpc-js";
+import { measureBaselineRelay } from "./baseline-relay-measure.js";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
-import { measureDeliveries, sleep } from "./chat-clients.js";
+import { sleep } from "./chat-clients.js";
 import { closedLoop, type PaddleBounds } from "./chat-paddle.js";
 import type { RelaySettings } from "./chat-relay.js";
 import { GRPC_BASELINE_METHODS, pairHeader } from "./grpc-baseline-service.js";
-import { round3 } from "./latency-recorder.js";
 
 const { echo, send, subscribe } = GRPC_BASELINE_METHODS;
 
@@ -156,17 +156,10 @@ export async function grpcBaselineRelay(
       };
       pump();
     }
-    const { count, seconds } = await measureDeliveries(() => delivered, settings);
+    const result = await measureBaselineRelay("grpc-js relay", payloadBytes, () => delivered, settings);
     running = false;
     await sleep(50);
-    return {
-      name: "grpc-js relay",
-      pairs: settings.pairs,
-      window: settings.window,
-      contentBytes: payloadBytes,
-      delivered: count,
-      messagesPerSecond: round3(count / seconds),
-    };
+    return result;
   } finally {
     running = false;
     for (const stream of streams) stream.cancel();

@@ -1,9 +1,9 @@
 import { connect, type Socket } from "node:net";
+import { measureBaselineRelay } from "./baseline-relay-measure.js";
 import type { PaddleResult, RelayResult } from "./bench-results.js";
-import { measureDeliveries, sleep } from "./chat-clients.js";
+import { sleep } from "./chat-clients.js";
 import { closedLoop, type PaddleBounds } from "./chat-paddle.js";
 import type { RelaySettings } from "./chat-relay.js";
-import { round3 } from "./latency-recorder.js";
 import { NET_DELIVERY_BYTES, NET_REPLY_BYTES, NET_REQUEST_BYTES } from "./net-baseline-server.js";
 
 function open(port: number): Promise<Socket> {
@@ -85,16 +85,9 @@ export async function netRelay(port: number, settings: RelaySettings): Promise<R
       });
       sendFrames(settings.window);
     }
-    const { count, seconds } = await measureDeliveries(() => delivered, settings);
+    const result = await measureBaselineRelay("node:net relay", NET_REQUEST_BYTES, () => delivered, settings);
     running = false;
-    return {
-      name: "node:net relay",
-      pairs: settings.pairs,
-      window: settings.window,
-      contentBytes: NET_REQUEST_BYTES,
-      delivered: count,
-      messagesPerSecond: round3(count / seconds),
-    };
+    return result;
   } finally {
     running = false;
     for (const socket of sockets) socket.destroy();

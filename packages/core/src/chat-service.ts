@@ -32,7 +32,7 @@ import type { ConnectOptions, ServiceObserver } from "./service-observer.js";
 import { Session } from "./session.js";
 import { leaseLostError, type SessionDirectory } from "./session-directory.js";
 import { sourceOf } from "./source-address.js";
-import type { AppendLimits, Store, StoredMessage } from "./store.js";
+import type { AppendLimits, NewMessage, Store, StoredMessage } from "./store.js";
 import { KeyedTokenBuckets, TokenBucket } from "./token-bucket.js";
 import { asciiLowerCase } from "./utf8.js";
 import { compileWildcard, matchesWildcard } from "./wildcard.js";
@@ -59,6 +59,13 @@ function sendFailure(error: unknown, recipientName: string | undefined): unknown
     );
   }
   return error;
+}
+
+/** A send that passed {@link ChatService}'s checks, ready for the store. */
+interface AdmittedSend {
+  readonly recipientName: string;
+  readonly recipientKey: string;
+  readonly message: NewMessage;
 }
 
 /** Options of a {@link ChatService}. */
@@ -480,26 +487,16 @@ export class ChatService {
    * would add its own promise and await to every message.
    */
   private send(session: Session, to: unknown, content: unknown): Promise<SendResult> {
-    let recipientName: string | undefined;
+    let send: AdmittedSend | undefined;
     let appended: Promise<StoredMessage>;
-    let recipientKey: string;
-    let sentAt: number;
     try {
-      this.usable();
-      if (session.ended) throw sessionExpired();
-      this.admitSend(session);
-      recipientName = validateUsername(to);
-      const text = validateContent(content);
-      recipientKey = asciiLowerCase(recipientName);
-      sentAt = this.clock.now();
-      appended = this.store.appendMessage(
-        recipientKey,
-        { from: session.username, content: text, sentAt },
-        this.appendLimits,
-      );
+      send = this.admitValidSend(session, to, content);
+      appended = this.store.appendMessage(send.recipientKey, send.message, this.appendLimits);
     } catch (error) {
-      return Promise.reject(sendFailure(error, recipientName));
+      return Promise.reject(sendFailure(error, send?.recipientName));
     }
+    const { recipientName, recipientKey, message } = send;
+    const { sentAt } = message;
     return appended.then(
       (stored): SendResult | Promise<SendResult> => {
         const recipient = this.sessions.get(recipientKey);
@@ -534,17 +531,13 @@ export class ChatService {
     content: unknown,
     clientMessageId: unknown,
   ): Promise<SendResult> {
-    let recipientName: string | undefined;
+    let send: AdmittedSend | undefined;
     try {
-      this.usable();
-      if (session.ended) throw sessionExpired();
-      this.admitSend(session);
-      recipientName = validateUsername(to);
-      const text = validateContent(content);
+      send = this.admitValidSend(session, to, content);
       const id = validateClientMessageId(clientMessageId);
-      const recipientKey = asciiLowerCase(recipientName);
-      const sentAt = this.clock.now();
-      const contentDigest = digestContent(text);
+      const { recipientKey, message } = send;
+      const { sentAt } = message;
+      const contentDigest = digestContent(message.content);
       // Decided before the append (a plain send decides after it), because the receipt that repeats it to
       // a retry is written in the same atomic step as the message.
       const local = this.sessions.get(recipientKey);
@@ -553,7 +546,7 @@ export class ChatService {
       const delivery: DeliveryMode = live ? "live" : "stored";
       const outcome = await this.store.appendMessageOnce(
         recipientKey,
-        { from: session.username, content: text, sentAt },
+        message,
         {
           senderKey: session.key,
           clientMessageId: id,
@@ -581,8 +574,26 @@ export class ChatService {
       }
       return { seq: outcome.message.seq, sentAt, delivery };
     } catch (error) {
-      throw sendFailure(error, recipientName);
+      throw sendFailure(error, send?.recipientName);
     }
+  }
+
+  /**
+   * The checks every send makes before it reaches the store, in this order: the service is open, the
+   * session live, the sender within its budget, the recipient and the content valid. What they throw is
+   * never a store's refusal, so `sendFailure` leaves it as it is.
+   */
+  private admitValidSend(session: Session, to: unknown, content: unknown): AdmittedSend {
+    this.usable();
+    if (session.ended) throw sessionExpired();
+    this.admitSend(session);
+    const recipientName = validateUsername(to);
+    const text = validateContent(content);
+    return {
+      recipientName,
+      recipientKey: asciiLowerCase(recipientName),
+      message: { from: session.username, content: text, sentAt: this.clock.now() },
+    };
   }
 
   /**

@@ -75,29 +75,40 @@ function loginFlood(
 }
 
 describe("work for abandoned gRPC calls (issue 13, item 3)", () => {
-  let bed: TestBed | undefined;
+  /** The test's bed, closed after it. */
+  let startedBed: TestBed | undefined;
   let clients: ChatServiceClient[] = [];
 
   afterEach(async () => {
     for (const client of clients) client.close();
     clients = [];
-    await bed?.close();
-    bed = undefined;
+    await startedBed?.close();
+    startedBed = undefined;
   });
 
-  it("skips the hashes of logins whose deadline passed, so a real login right after does not wait for them", async () => {
+  /**
+   * A bed whose hashes run on a counting hasher behind a queue of `maxQueuedHashes`. Login throttling is
+   * off: it would refuse most of a flood, and here only the hashing queue is measured.
+   */
+  async function startCountingBed(maxQueuedHashes: number): Promise<{ bed: TestBed; count: () => number }> {
     const { hasher, count } = countingHasher();
-    bed = await startTestBed({
-      // Throttling and the queue bound would refuse most of this flood; here only abandonment is measured.
+    const bed = await startTestBed({
       service: {
         hasher,
         limits: {
           loginBackoffPerAddress: NO_BACKOFF,
           loginBackoffPerAccountAndAddress: NO_BACKOFF,
-          maxQueuedHashes: 1000,
+          maxQueuedHashes,
         },
       },
     });
+    startedBed = bed;
+    return { bed, count };
+  }
+
+  it("skips the hashes of logins whose deadline passed, so a real login right after does not wait for them", async () => {
+    // A queue bound far above the flood, so every login waits rather than being refused.
+    const { bed, count } = await startCountingBed(1000);
     const { raw } = bed;
     await unary(raw.register.bind(raw), { username: "legit", password: PASSWORD });
     const registered = count();
@@ -121,17 +132,7 @@ describe("work for abandoned gRPC calls (issue 13, item 3)", () => {
   });
 
   it("refuses hashes past the queue's bound with RESOURCE_EXHAUSTED and a retry-after trailer", async () => {
-    const { hasher, count } = countingHasher();
-    bed = await startTestBed({
-      service: {
-        hasher,
-        limits: {
-          loginBackoffPerAddress: NO_BACKOFF,
-          loginBackoffPerAccountAndAddress: NO_BACKOFF,
-          maxQueuedHashes: 4,
-        },
-      },
-    });
+    const { bed, count } = await startCountingBed(4);
     clients = separateClients(bed.port, 3);
     const total = 40;
     const outcomes = await loginFlood(clients, total, undefined);

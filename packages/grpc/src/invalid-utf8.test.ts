@@ -1,6 +1,13 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PASSWORD } from "@chat/core/testing";
-import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import {
+  Client,
+  type ClientDuplexStream,
+  credentials,
+  Metadata,
+  type ServiceError,
+  status,
+} from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { responsesOf } from "./chat-batch.js";
 import {
@@ -80,6 +87,28 @@ async function statusOf(call: Promise<unknown>): Promise<{ code: number; details
   );
 }
 
+/**
+ * Alice's raw Chat stream, and the first `count` answers on it that are not deliveries (answers ready at
+ * once may share a stream message, in `more`).
+ */
+function openChatStream(count: number): {
+  chat: ClientDuplexStream<Uint8Array, Buffer>;
+  answered: Promise<BatchedChatResponse[]>;
+} {
+  const chat = client.makeBidiStreamRequest("/chat.v1.ChatService/Chat", asIs, raw, bearer(token));
+  const responses: BatchedChatResponse[] = [];
+  const answered = new Promise<BatchedChatResponse[]>((resolve) => {
+    chat.on("data", (bytes: Buffer) => {
+      for (const response of responsesOf(ChatResponse.decode(bytes))) {
+        if (response.message === undefined) responses.push(response);
+      }
+      if (responses.length === count) resolve(responses);
+    });
+  });
+  chat.on("error", () => {});
+  return { chat, answered };
+}
+
 const invalid = {
   "ten 0xff bytes": repeated(0xff, 10),
   "a lone continuation byte": Uint8Array.of(0x61, 0x80, 0x62),
@@ -151,21 +180,10 @@ describe("gRPC requests with invalid UTF-8 in a string field", () => {
   ])(
     "on the Chat stream, a send with invalid UTF-8 in %s is answered INVALID_ARGUMENT and the stream goes on",
     async (_, build) => {
-      const chat = client.makeBidiStreamRequest("/chat.v1.ChatService/Chat", asIs, raw, bearer(token));
-      const responses: BatchedChatResponse[] = [];
-      const answered = new Promise<void>((resolve) => {
-        chat.on("data", (bytes: Buffer) => {
-          // Answers ready at once may share a stream message (`more`).
-          for (const response of responsesOf(ChatResponse.decode(bytes))) {
-            if (response.message === undefined) responses.push(response);
-          }
-          if (responses.length === 2) resolve();
-        });
-      });
-      chat.on("error", () => {});
+      const { chat, answered } = openChatStream(2);
       chat.write(build(repeated(0xff, 10)));
       chat.write(chatSend(8, [1, utf8("bob")], [2, utf8("valid")]));
-      await answered;
+      const responses = await answered;
       expect(responses[0]?.requestId).toBe(7);
       expect(responses[0]?.failure?.code).toBe(status.INVALID_ARGUMENT);
       expect(responses[0]?.failure?.message).toMatch(/not valid UTF-8/);
@@ -177,17 +195,7 @@ describe("gRPC requests with invalid UTF-8 in a string field", () => {
   );
 
   it("on the Chat stream, invalid UTF-8 in one request of a batch refuses every request of that message", async () => {
-    const chat = client.makeBidiStreamRequest("/chat.v1.ChatService/Chat", asIs, raw, bearer(token));
-    const responses: BatchedChatResponse[] = [];
-    const answered = new Promise<void>((resolve) => {
-      chat.on("data", (bytes: Buffer) => {
-        for (const response of responsesOf(ChatResponse.decode(bytes))) {
-          if (response.message === undefined) responses.push(response);
-        }
-        if (responses.length === 3) resolve();
-      });
-    });
-    chat.on("error", () => {});
+    const { chat, answered } = openChatStream(3);
     // Request 7 is valid; request 9, in the same message's `more` (field 4, its `requests` field 1), is not.
     const batched = chatSend(9, [1, utf8("bob")], [2, repeated(0xff, 10)]);
     const writer = new BinaryWriter();
@@ -195,7 +203,7 @@ describe("gRPC requests with invalid UTF-8 in a string field", () => {
     writer.uint32((4 << 3) | 2).bytes(message([1, batched]));
     chat.write(writer.finish());
     chat.write(chatSend(10, [1, utf8("bob")], [2, utf8("valid")]));
-    await answered;
+    const responses = await answered;
     const byId = new Map(responses.map((response) => [response.requestId, response]));
     expect(byId.get(7)?.failure?.code).toBe(status.INVALID_ARGUMENT);
     expect(byId.get(9)?.failure?.code).toBe(status.INVALID_ARGUMENT);

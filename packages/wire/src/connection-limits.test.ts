@@ -2,8 +2,9 @@ import type { ChatService } from "@chat/core";
 import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
 import { createTestService, PASSWORD } from "@chat/core/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encodeFrame } from "./frame-encoder.js";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireServer } from "./wire-server.js";
 import type { WireServerOptions } from "./wire-server-options.js";
@@ -13,11 +14,7 @@ import type { WireServerOptions } from "./wire-server-options.js";
  * server over real sockets. Distinct loopback source addresses (127.0.0.x) stand for distinct hosts.
  */
 
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 interface Bed {
   readonly service: ChatService;
@@ -28,7 +25,7 @@ interface Bed {
 async function start(options: WireServerOptions = {}, service = createTestService()): Promise<Bed> {
   const server = new WireServer(service, { shutdownTimeoutMs: 500, ...options });
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(async () => {
+  deferCleanup(async () => {
     await server.close();
     await service.close();
   });
@@ -37,7 +34,7 @@ async function start(options: WireServerOptions = {}, service = createTestServic
     server,
     async raw(from) {
       const client = await RawClient.open(port, from);
-      cleanups.push(() => client.destroy());
+      deferCleanup(() => client.destroy());
       return client;
     },
   };
@@ -133,7 +130,7 @@ describe("WireServer first-frame deadline", () => {
     const frame = encodeFrame({ type: "reg", username: "drip", password: PASSWORD });
     let sent = 0;
     const drip = setInterval(() => dripper.sendBytes(frame.subarray(sent, ++sent)), 20);
-    cleanups.push(() => clearInterval(drip));
+    deferCleanup(() => clearInterval(drip));
     await dripper.waitClosed(5_000);
     clearInterval(drip);
     expect(sent).toBeLessThan(frame.length);
@@ -150,7 +147,7 @@ describe("WireServer pre-login lease", () => {
     let answered = 0;
     // One acd at a third of the idle timeout: each one would renew the idle timeout for ever.
     const trickle = setInterval(() => trickler.sendBytes(ACD), 100);
-    cleanups.push(() => clearInterval(trickle));
+    deferCleanup(() => clearInterval(trickle));
     const openedAt = performance.now();
     await trickler.waitClosed(10_000);
     clearInterval(trickle);
@@ -226,7 +223,7 @@ describe("WireServer output bound", () => {
       largest = Math.max(largest, stats.largestBufferedBytes);
       total = Math.max(total, stats.bufferedBytes);
     }, 5);
-    cleanups.push(() => clearInterval(sampler));
+    deferCleanup(() => clearInterval(sampler));
     const floodFrames = Buffer.concat(Array.from({ length: 64 }, () => ACD));
     for (let index = 0; index < FLOODERS; index++) {
       const flooder = await bed.raw(`127.0.1.${index + 1}`);

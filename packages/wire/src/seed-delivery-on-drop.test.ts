@@ -1,8 +1,9 @@
 import { type ChatService, MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ALL_FEATURES, Feature } from "./features.js";
 import type { Frame } from "./frame.js";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
@@ -22,10 +23,7 @@ const FIXED_FRAMING_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 /** The flood is far past the per-session send rate on purpose: that one limit is raised, nothing else. */
 const FLOOD_LIMITS = { sendsPerSession: UNLIMITED_RATE };
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 interface Bed {
   readonly service: ChatService;
@@ -41,20 +39,20 @@ async function start(
 ): Promise<Bed> {
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return {
     service,
     server,
     port,
     async raw() {
       const client = await RawClient.open(port);
-      cleanups.push(() => client.destroy());
+      deferCleanup(() => client.destroy());
       return client;
     },
     async client() {
       const client = new WireClient({ host: "127.0.0.1", port });
       await client.connect();
-      cleanups.push(() => client.close());
+      deferCleanup(() => client.close());
       return client;
     },
   };

@@ -8,8 +8,9 @@ import {
   type PasswordHasher,
 } from "@chat/core";
 import { PASSWORD, TEST_SCRYPT_PARAMETERS } from "@chat/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodeFrame } from "./frame-encoder.js";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
@@ -17,11 +18,7 @@ import { WireServer } from "./wire-server.js";
 /** scrypt at N = 2^12: a real hash slow enough (tens of milliseconds here) for logins to queue up. */
 const QUEUEING_SCRYPT = { logN: 12, r: 8, p: 1 };
 
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 /** The real scrypt hasher at `logN`, counting every hash and check it runs. */
 function countingHasher(logN: number): { hasher: PasswordHasher; count: () => number } {
@@ -53,7 +50,7 @@ async function start(
   });
   const server = new WireServer(service);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(async () => {
+  deferCleanup(async () => {
     await server.close();
     await service.close();
   });
@@ -62,7 +59,7 @@ async function start(
 
 async function raw(port: number): Promise<RawClient> {
   const client = await RawClient.open(port);
-  cleanups.push(() => client.destroy());
+  deferCleanup(() => client.destroy());
   return client;
 }
 
@@ -76,7 +73,7 @@ function socketFrom(port: number, localAddress: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: "127.0.0.1", port, localAddress }, () => resolve(socket));
     socket.once("error", reject);
-    cleanups.push(() => {
+    deferCleanup(() => {
       socket.destroy();
     });
   });
@@ -95,7 +92,7 @@ describe("abuse limits over the wire (issue 13)", () => {
       },
     });
     const legit = new WireClient({ host: "127.0.0.1", port });
-    cleanups.push(() => legit.close());
+    deferCleanup(() => legit.close());
     await legit.connect();
     await legit.register("legit", PASSWORD);
     const registered = count();
@@ -198,7 +195,7 @@ describe("abuse limits over the wire (issue 13)", () => {
       },
     });
     const bot = new WireClient({ host: "127.0.0.1", port });
-    cleanups.push(() => bot.close());
+    deferCleanup(() => bot.close());
     await bot.connect();
     const registrations = await Promise.allSettled(
       Array.from({ length: 127 }, (_, index) => bot.register(`bot${index}`, PASSWORD)),

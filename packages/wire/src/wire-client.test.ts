@@ -1,19 +1,16 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { type ChatError, validatePageSize, validateSequence, validateUsername } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { FrameReader } from "./frame-reader.js";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 /** A scripted server: `onFrame` decides what to answer, so the client meets servers WireServer never is. */
 async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Promise<number> {
@@ -27,7 +24,7 @@ async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Prom
     });
   });
   await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port: 0 }, resolve));
-  cleanups.push(
+  deferCleanup(
     () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -43,7 +40,7 @@ async function fakeServer(onFrame: (frame: Frame, socket: Socket) => void): Prom
 async function realServer(): Promise<number> {
   const server = new WireServer(createTestService());
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return port;
 }
 
@@ -69,7 +66,7 @@ async function client(
   options: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number; requestTimeoutMs?: number } = {},
 ) {
   const wire = new WireClient({ host: "127.0.0.1", port, ...options });
-  cleanups.push(() => wire.close());
+  deferCleanup(() => wire.close());
   await wire.connect();
   return wire;
 }
@@ -116,7 +113,7 @@ describe("WireClient", () => {
   it("gives up connecting to a server that never says hey, after connectTimeoutMs", async () => {
     const port = await fakeServer(() => {});
     const wire = new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: 100 });
-    cleanups.push(() => wire.close());
+    deferCleanup(() => wire.close());
     await expect(wire.connect()).rejects.toMatchObject({
       code: "UNAVAILABLE",
       message: "could not connect to the server within 100 ms",
@@ -170,7 +167,7 @@ describe("WireClient", () => {
     const port = await realServer();
     const compact = await client(port);
     const fixed = new WireClient({ host: "127.0.0.1", port, framing: "fixed" });
-    cleanups.push(() => fixed.close());
+    deferCleanup(() => fixed.close());
     await fixed.connect();
     expect([compact.framing, fixed.framing]).toEqual(["compact", "fixed"]);
     await compact.register("alice", PASSWORD);

@@ -8,20 +8,12 @@ for (const framing of ["compact", "fixed"] as const) {
     const server = new WireServer(service);
     const { host, port } = await server.listen({ host: "127.0.0.1", port: 0 });
     // Clients of the per-address tests come from other loopback addresses through relays.
-    const relays = new SourceAddressRelays(port);
     const open = async (to: number): Promise<WireClient> => {
       const client = new WireClient({ host, port: to, framing });
       await client.connect();
       if (client.framing !== framing) throw new Error(`asked for ${framing} framing, got ${client.framing}`);
       return client;
     };
-    return {
-      connect: () => open(port),
-      connectFrom: async (sourceAddress) => open(await relays.portFor(sourceAddress)),
-      stop: async () => {
-        await server.close();
-        await relays.close();
-      },
-    };
+    return SourceAddressRelays.conformanceServer(port, open, () => server.close());
   });
 }

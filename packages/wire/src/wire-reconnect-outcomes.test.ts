@@ -1,13 +1,11 @@
 import { ChatError, type ChatService, type ClientStatus } from "@chat/core";
 import { createTestService, FaultProxy, PASSWORD } from "@chat/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 interface Setup {
   readonly service: ChatService;
@@ -20,7 +18,7 @@ async function setup(): Promise<Setup> {
   const server = new WireServer(service);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
   const proxy = await FaultProxy.startQuiet(port);
-  cleanups.push(async () => {
+  deferCleanup(async () => {
     await proxy.close();
     await server.close();
     await service.close();
@@ -56,7 +54,7 @@ async function untilLoggedOut({ service }: Setup, username: string): Promise<voi
 /** Another device of the same person: a client straight to the server, past the proxy. */
 async function otherDevice({ directPort }: Setup): Promise<WireClient> {
   const other = new WireClient({ host: "127.0.0.1", port: directPort });
-  cleanups.push(() => other.close());
+  deferCleanup(() => other.close());
   await other.connect();
   return other;
 }
@@ -68,7 +66,7 @@ async function loggedInThroughProxy({ service, proxy }: Setup, options = {}): Pr
     port: proxy.port,
     reconnect: { initialDelayMs: 10, maxDelayMs: 20, loggedInElsewhereGraceMs: 0, ...options },
   });
-  cleanups.push(() => client.close());
+  deferCleanup(() => client.close());
   await client.connect();
   await client.login("alice", PASSWORD);
   return client;

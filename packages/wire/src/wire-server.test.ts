@@ -2,11 +2,12 @@ import { connect } from "node:net";
 import type { ChatService } from "@chat/core";
 import { type ChatLimits, UNLIMITED_RATE } from "@chat/core";
 import { createTestService, PASSWORD } from "@chat/core/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decodeCompactFrame } from "./compact-decoder.js";
 import { encodeCompactFrame } from "./compact-encoder.js";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import { encodeFrame } from "./frame-encoder.js";
+import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
@@ -25,20 +26,16 @@ interface Bed {
 /** Every feature but compact framing: for raw clients that send more frames right behind their `hel`. */
 const FIXED_FRAMING_FEATURES = ALL_FEATURES & ~Feature.compactFrames;
 
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 async function start(options: WireServerOptions = {}, limits: Partial<ChatLimits> = {}): Promise<Bed> {
   const service = createTestService({ limits });
   const server = new WireServer(service, options);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   const raw = async (): Promise<RawClient> => {
     const client = await RawClient.open(port);
-    cleanups.push(() => client.destroy());
+    deferCleanup(() => client.destroy());
     return client;
   };
   return {
@@ -58,7 +55,7 @@ async function start(options: WireServerOptions = {}, limits: Partial<ChatLimits
     async client(clientOptions = {}) {
       const client = new WireClient({ host: "127.0.0.1", port, ...clientOptions });
       await client.connect();
-      cleanups.push(() => client.close());
+      deferCleanup(() => client.close());
       return client;
     },
   };
@@ -94,7 +91,7 @@ describe("WireServer protocol handling", () => {
   it("switches both directions to compact framing right after a hello that asks for it", async () => {
     const bed = await start();
     const socket = connect({ host: "127.0.0.1", port: bed.port });
-    cleanups.push(() => void socket.destroy());
+    deferCleanup(() => void socket.destroy());
     const received: Buffer[] = [];
     socket.on("data", (chunk: Buffer) => received.push(chunk));
     await new Promise((resolve) => socket.once("connect", resolve));

@@ -3,8 +3,8 @@
 import { FaultProxy } from "@chat/core/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
-import { CliProcess, killAllCliProcesses, LINE_TIMEOUT_MS } from "../testing/cli-process.js";
-import { portOf, startTestServer } from "../testing/test-server.js";
+import { type CliProcess, killAllCliProcesses, LINE_TIMEOUT_MS } from "../testing/cli-process.js";
+import { connectCli, portOf, startTestServer } from "../testing/test-server.js";
 import { TRANSPORT_NAMES } from "../transports/registry.js";
 
 /** How many times the test cuts the receiver's connection. */
@@ -34,16 +34,10 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s through a proxy that cu
   it("reconnects with one line each way, goes on with the script, and loses or repeats no message", async () => {
     const server = await startTestServer(["--memory"], { transport });
     const port = portOf(server, transport);
-    const proxy = await FaultProxy.start({
-      targetPort: port,
-      mode: "cut",
-      seed: 7,
-      faultAfterMs: { min: 0, max: 0 },
-    });
+    const proxy = await FaultProxy.startQuiet(port);
     proxies.push(proxy);
-    proxy.setFaulting(false);
-    const sender = new CliProcess(["connect", "--transport", transport, "--port", String(port)]);
-    const receiver = new CliProcess(["connect", "--transport", transport, "--port", String(proxy.port)]);
+    const sender = connectCli(transport, port);
+    const receiver = connectCli(transport, proxy.port);
     await sender.command("register sam password-sam", "ok register sam");
     await sender.command("login sam password-sam", "ok login sam");
     await receiver.command("register rita password-rita", "ok register rita");

@@ -55,10 +55,47 @@ async function waitForScreen(check: (lines: string[]) => boolean, what: string):
 const last = (lines: string[]): string => lines.at(-1) ?? "";
 const PROMPT_ALICE = userPrompt("alice");
 
+/** Types `text` as it is, pressing nothing after it. */
+function typeKeys(text: string): void {
+  tmux("send-keys", "-t", SESSION, "-l", text);
+}
+
+/** Presses one named key (`Enter`, `Tab`, `Up`, `C-u`, …). */
+function press(key: string): void {
+  tmux("send-keys", "-t", SESSION, key);
+}
+
 /** Types a line into the prompt and presses Enter. */
 function type(line: string): void {
-  tmux("send-keys", "-t", SESSION, "-l", line);
-  tmux("send-keys", "-t", SESSION, "Enter");
+  typeKeys(line);
+  press("Enter");
+}
+
+/** Waits until the screen's last line is `text`, trailing spaces aside (the screen capture drops them). */
+function waitForLastLine(text: string, what: string): Promise<string[]> {
+  return waitForScreen((lines) => last(lines) === text.trimEnd(), what);
+}
+
+/** Waits until one of the screen's lines is exactly `line`. */
+function waitForLineShown(line: string, what: string): Promise<string[]> {
+  return waitForScreen((lines) => lines.includes(line), what);
+}
+
+/** Types `command` (`quit` or `exit`) and waits for the CLI to end, and the terminal session with it. */
+async function endWith(command: "quit" | "exit"): Promise<void> {
+  type(command);
+  await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+}
+
+/** Opens the test's terminal (the tmux session), `WIDTH` columns by 24 rows, running `command`. */
+function startTerminal(command: string): void {
+  tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", command);
+}
+
+/** Runs `chat-cli connect` with `args` in the terminal; resolves with the screen once it shows the prompt. */
+function startPrompt(args: string): Promise<string[]> {
+  startTerminal(`${process.execPath} ${CLI_BIN} connect ${args}`);
+  return waitForLastLine(PROMPT, "the prompt");
 }
 
 beforeAll(async () => {
@@ -88,33 +125,22 @@ describe("the interactive prompt in a terminal", () => {
       // Bob, away, leaves a message for Alice.
       await bob.command("message alice while you slept", /^ok message alice \d+ stored$/);
 
-      tmux(
-        "new-session",
-        "-d",
-        "-s",
-        SESSION,
-        "-x",
-        String(WIDTH),
-        "-y",
-        "24",
-        `${process.execPath} ${CLI_BIN} connect --port ${port}`,
-      );
-      const banner = await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      const banner = await startPrompt(`--port ${port}`);
       expect(banner[0]).toMatch(
         new RegExp(`^chat-cli \\S+: connected to 127\\.0\\.0\\.1:${port} \\(wire\\)`),
       );
 
       // `login alice` without a password asks for it, and what is typed is not shown.
       type("login alice");
-      await waitForScreen((lines) => last(lines) === "password for alice:", "the password question");
-      tmux("send-keys", "-t", SESSION, "-l", "password-alice");
+      await waitForLastLine("password for alice:", "the password question");
+      typeKeys("password-alice");
       const typing = screen();
       expect(typing.join("\n")).not.toContain("password-alice");
       expect(last(typing)).toBe("password for alice:");
-      tmux("send-keys", "-t", SESSION, "Enter");
-      const loggedIn = await waitForScreen((lines) => lines.includes("logged in as alice"), "the login");
+      press("Enter");
+      const loggedIn = await waitForLineShown("logged in as alice", "the login");
       // The prompt now says who is logged in; the stored message came with the login, marked as such.
-      await waitForScreen((lines) => last(lines) === userPrompt("alice").trimEnd(), "alice's prompt");
+      await waitForLastLine(userPrompt("alice"), "alice's prompt");
       expect(loggedIn.join("\n")).not.toContain("password-alice");
       const away = await waitForScreen(
         (lines) =>
@@ -123,30 +149,30 @@ describe("the interactive prompt in a terminal", () => {
       );
       expect(away.join("\n")).not.toContain("password-alice");
       // The history has the command without the password, and never the password on its own.
-      tmux("send-keys", "-t", SESSION, "Up");
+      press("Up");
       await waitForScreen(
         (lines) => last(lines) === `${PROMPT_ALICE}login alice`,
         "the login in the history",
       );
-      tmux("send-keys", "-t", SESSION, "Up");
+      press("Up");
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(screen().join("\n")).not.toContain("password-alice");
-      tmux("send-keys", "-t", SESSION, "C-u");
+      press("C-u");
 
       // Tab completes a command name, and the recipient of a message, each with its trailing space.
-      tmux("send-keys", "-t", SESSION, "-l", "del");
-      tmux("send-keys", "-t", SESSION, "Tab");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}deleteacc`, "the completed command");
-      tmux("send-keys", "-t", SESSION, "C-u");
-      tmux("send-keys", "-t", SESSION, "-l", "message b");
-      tmux("send-keys", "-t", SESSION, "Tab");
-      tmux("send-keys", "-t", SESSION, "-l", "x");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob x`, "the completed name");
-      tmux("send-keys", "-t", SESSION, "C-u");
+      typeKeys("del");
+      press("Tab");
+      await waitForLastLine(`${PROMPT_ALICE}deleteacc`, "the completed command");
+      press("C-u");
+      typeKeys("message b");
+      press("Tab");
+      typeKeys("x");
+      await waitForLastLine(`${PROMPT_ALICE}message bob x`, "the completed name");
+      press("C-u");
 
       // Half a line typed, then a message arrives.
-      tmux("send-keys", "-t", SESSION, "-l", "message bob hel");
-      await waitForScreen((lines) => last(lines) === `${PROMPT_ALICE}message bob hel`, "the typed text");
+      typeKeys("message bob hel");
+      await waitForLastLine(`${PROMPT_ALICE}message bob hel`, "the typed text");
       await bob.command("message alice knock knock", /^ok message alice \d+ live$/);
       const knock = /^\[\d\d:\d\d\] bob: knock knock$/;
       const shown = await waitForScreen((lines) => lines.some((line) => knock.test(line)), "the message");
@@ -154,13 +180,12 @@ describe("the interactive prompt in a terminal", () => {
       expect(shown.findIndex((line) => knock.test(line))).toBe(shown.length - 2);
 
       // Typing goes on where it stopped, and the whole line is sent.
-      tmux("send-keys", "-t", SESSION, "-l", "lo there");
-      tmux("send-keys", "-t", SESSION, "Enter");
+      type("lo there");
       await bob.waitForLine("message alice hello there");
 
       // The same with a line long enough to wrap across two terminal rows.
       const long = `message bob ${"x".repeat(WIDTH)}`;
-      tmux("send-keys", "-t", SESSION, "-l", long);
+      typeKeys(long);
       await waitForScreen((lines) => lines.join("").includes("x".repeat(WIDTH - 20)), "the long line");
       await bob.command("message alice second knock", /^ok message alice \d+ live$/);
       const second = /^\[\d\d:\d\d\] bob: second knock$/;
@@ -171,26 +196,25 @@ describe("the interactive prompt in a terminal", () => {
       const at = wrapped.findIndex((line) => second.test(line));
       expect(wrapped.slice(at + 1).join("")).toBe(`${PROMPT_ALICE}${long}`);
       expect(wrapped.filter((line) => knock.test(line))).toHaveLength(1);
-      tmux("send-keys", "-t", SESSION, "Enter");
+      press("Enter");
       await bob.waitForLine(`message alice ${"x".repeat(WIDTH)}`);
 
       // deleteacc asks first: no keeps the account, yes deletes it and the prompt forgets alice.
-      tmux("send-keys", "-t", SESSION, "C-l");
+      press("C-l");
       type("deleteacc");
-      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the confirmation");
+      await waitForLastLine(DELETE_QUESTION, "the confirmation");
       type("n");
-      await waitForScreen((lines) => lines.includes("kept your account"), "the account kept");
+      await waitForLineShown("kept your account", "the account kept");
       await bob.command("accfilter alice", "accounts alice");
       type("deleteacc");
-      await waitForScreen((lines) => last(lines) === DELETE_QUESTION.trimEnd(), "the second confirmation");
+      await waitForLastLine(DELETE_QUESTION, "the second confirmation");
       type("yes");
-      await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      await waitForLineShown("account deleted", "the deletion");
+      await waitForLastLine(PROMPT, "the anonymous prompt");
       await bob.command("accfilter alice", "accounts");
 
-      type("exit");
       // `exit`, like `quit`, ends the CLI, and the tmux session with it.
-      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+      await endWith("exit");
     },
   );
 
@@ -199,33 +223,21 @@ describe("the interactive prompt in a terminal", () => {
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = String(portOf(server, "wire"));
-      tmux(
-        "new-session",
-        "-d",
-        "-s",
-        SESSION,
-        "-x",
-        String(WIDTH),
-        "-y",
-        "24",
-        `${process.execPath} ${CLI_BIN} connect --yes --port ${port}`,
-      );
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
+      await startPrompt(`--yes --port ${port}`);
       type("register zed password-zed");
       await waitForScreen(
         (lines) => lines.some((line) => line.startsWith("registered zed")),
         "the registration",
       );
       type("login zed password-zed");
-      await waitForScreen((lines) => last(lines) === userPrompt("zed").trimEnd(), "zed's prompt");
+      await waitForLastLine(userPrompt("zed"), "zed's prompt");
       type("deleteacc");
-      const deleted = await waitForScreen((lines) => lines.includes("account deleted"), "the deletion");
+      const deleted = await waitForLineShown("account deleted", "the deletion");
       expect(deleted.join("\n")).not.toContain(DELETE_QUESTION.trim());
-      await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the anonymous prompt");
+      await waitForLastLine(PROMPT, "the anonymous prompt");
       const checker = new CliProcess(["connect", "--port", port]);
       await checker.command("accdump", "accounts");
-      type("quit");
-      await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+      await endWith("quit");
     },
   );
 
@@ -235,15 +247,14 @@ describe("the interactive prompt in a terminal", () => {
       // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
       // whole foreground process group (pnpm and the server) at once.
       // An interactive shell runs it as its own foreground job, as for a person at a prompt.
-      tmux("new-session", "-d", "-s", SESSION, "-x", String(WIDTH), "-y", "24", "bash --norc --noprofile -i");
+      startTerminal("bash --norc --noprofile -i");
       const command = `cd ${dirname(PACKAGES_ROOT)} && pnpm chat-cli serve --memory --port 0 --grpc-port 0 --log-level warn; echo "exit status $?"`;
-      tmux("send-keys", "-t", SESSION, "-l", command);
-      tmux("send-keys", "-t", SESSION, "Enter");
+      type(command);
       await waitForScreen(
         (lines) => lines.some((line) => line.startsWith("grpc listening on")),
         "the server",
       );
-      tmux("send-keys", "-t", SESSION, "C-c");
+      press("C-c");
       // The terminal echoes the keypress as ^C just before the status line.
       const status = /^(\^C)?exit status (\d+)$/;
       const after = await waitForScreen((lines) => lines.some((line) => status.test(line)), "the exit");
@@ -260,34 +271,16 @@ describe("the interactive prompt in a terminal", () => {
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = portOf(server, "wire");
-      const proxy = await FaultProxy.start({
-        targetPort: port,
-        mode: "cut",
-        seed: 3,
-        faultAfterMs: { min: 0, max: 0 },
-      });
-      proxy.setFaulting(false);
+      const proxy = await FaultProxy.startQuiet(port);
       try {
         const bob = new CliProcess(["connect", "--port", String(port)]);
         await bob.command("register carol password-carol", "ok register carol");
         await bob.command("register bob password-bob", "ok register bob");
         await bob.command("login bob password-bob", "ok login bob");
-        tmux(
-          "new-session",
-          "-d",
-          "-s",
-          SESSION,
-          "-x",
-          String(WIDTH),
-          "-y",
-          "24",
-          `${process.execPath} ${CLI_BIN} connect --port ${proxy.port}`,
-        );
-        await waitForScreen((lines) => last(lines) === PROMPT.trimEnd(), "the prompt");
-        tmux("send-keys", "-t", SESSION, "-l", "login carol password-carol");
-        tmux("send-keys", "-t", SESSION, "Enter");
-        await waitForScreen((lines) => lines.includes("logged in as carol"), "the login");
-        tmux("send-keys", "-t", SESSION, "-l", "message bob half");
+        await startPrompt(`--port ${proxy.port}`);
+        type("login carol password-carol");
+        await waitForLineShown("logged in as carol", "the login");
+        typeKeys("message bob half");
         await waitForScreen(
           (lines) => last(lines) === `${userPrompt("carol")}message bob half`,
           "the typed text",
@@ -309,12 +302,9 @@ describe("the interactive prompt in a terminal", () => {
         expect(back.filter((line) => line.startsWith("chat-cli: lost the connection"))).toHaveLength(1);
 
         // Typing goes on where it stopped; the session is logged in again.
-        tmux("send-keys", "-t", SESSION, "-l", " way");
-        tmux("send-keys", "-t", SESSION, "Enter");
+        type(" way");
         await bob.waitForLine("message carol half way");
-        tmux("send-keys", "-t", SESSION, "-l", "quit");
-        tmux("send-keys", "-t", SESSION, "Enter");
-        await expect.poll(sessionAlive, { timeout: 10_000 }).toBe(false);
+        await endWith("quit");
       } finally {
         await proxy.close();
       }

@@ -2,33 +2,20 @@ import { describe, expect, it } from "vitest";
 import { parseCommand, passwordlessCommand, withoutPassword } from "./parse-command.js";
 
 describe("parseCommand", () => {
-  it("parses every command with its arguments", () => {
-    expect(parseCommand("register alice secret12")).toEqual({
-      kind: "command",
-      command: { name: "register", username: "alice", password: "secret12" },
-    });
-    expect(parseCommand("login bob pw")).toEqual({
-      kind: "command",
-      command: { name: "login", username: "bob", password: "pw" },
-    });
-    for (const name of ["logout", "deleteacc", "accdump", "help", "quit"]) {
-      expect(parseCommand(name)).toEqual({ kind: "command", command: { name } });
-    }
-    expect(parseCommand("accfilter a*")).toEqual({
-      kind: "command",
-      command: { name: "accfilter", pattern: "a*" },
-    });
-  });
-
-  it("takes the rest of the line as the message, inner spacing kept", () => {
-    expect(parseCommand("message bob  hello   there  ")).toEqual({
-      kind: "command",
-      command: { name: "message", to: "bob", content: "hello   there  " },
-    });
-    expect(parseCommand("message\tbob\tx")).toEqual({
-      kind: "command",
-      command: { name: "message", to: "bob", content: "x" },
-    });
+  // What each line parses to; the message rows take the rest of the line, inner spacing kept.
+  it.each<[line: string, command: Record<string, string>]>([
+    ["register alice secret12", { name: "register", username: "alice", password: "secret12" }],
+    ["login bob pw", { name: "login", username: "bob", password: "pw" }],
+    ["logout", { name: "logout" }],
+    ["deleteacc", { name: "deleteacc" }],
+    ["accdump", { name: "accdump" }],
+    ["help", { name: "help" }],
+    ["quit", { name: "quit" }],
+    ["accfilter a*", { name: "accfilter", pattern: "a*" }],
+    ["message bob  hello   there  ", { name: "message", to: "bob", content: "hello   there  " }],
+    ["message\tbob\tx", { name: "message", to: "bob", content: "x" }],
+  ])("parses %j as its command with its arguments", (line, command) => {
+    expect(parseCommand(line)).toEqual({ kind: "command", command });
   });
 
   it("ignores surrounding whitespace, a trailing CR and the case of the command word", () => {

@@ -72,6 +72,36 @@ class StubClient implements ChatClient {
 const message = (seq: number): IncomingMessage => ({ seq, from: "bob", content: `m${seq}`, sentAt: 0 });
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 10));
 
+/** A gate a stub call waits at (`passed`) until the test opens it, to hold the call half-way. */
+function gate(): { readonly passed: Promise<void>; open(): void } {
+  let open = (): void => {};
+  const passed = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { passed, open };
+}
+
+/**
+ * Submits `line` while the stub holds the call behind `held` half-way, and message `seq` arrives
+ * meanwhile; resolves once the command and everything the session does after it are done.
+ */
+async function submitWhileMailArrives(
+  session: PromptSession,
+  client: StubClient,
+  held: "loginGate" | "logoutGate",
+  line: string,
+  seq: number,
+): Promise<void> {
+  const callGate = gate();
+  client[held] = callGate.passed;
+  const submitted = session.submit(line);
+  client.queue.push(message(seq));
+  await settle();
+  callGate.open();
+  await submitted;
+  await session.idle();
+}
+
 describe("PromptSession", () => {
   it("runs commands against a real service, shows incoming mail and acknowledges it", async () => {
     const service = createTestService();
@@ -168,17 +198,8 @@ describe("PromptSession", () => {
     expect(client.acks.at(-1)).toBe(2);
     const acksBefore = client.acks.length;
 
-    let openGate = (): void => {};
-    client.logoutGate = new Promise((resolve) => {
-      openGate = resolve;
-    });
-    const loggingOut = session.submit("logout");
     // Arrives while the logout is on its way: shown, but its ack could land in the next account's log.
-    client.queue.push(message(3));
-    await settle();
-    openGate();
-    await loggingOut;
-    await session.idle();
+    await submitWhileMailArrives(session, client, "logoutGate", "logout", 3);
     expect(shown.incoming.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(client.acks).toHaveLength(acksBefore);
 
@@ -196,16 +217,7 @@ describe("PromptSession", () => {
       incoming: (incoming) => order.push(incoming.content),
     });
     void session.receive();
-    let openGate = (): void => {};
-    client.loginGate = new Promise((resolve) => {
-      openGate = resolve;
-    });
-    const loggingIn = session.submit("login alice pw");
-    client.queue.push(message(1));
-    await settle();
-    openGate();
-    await loggingIn;
-    await session.idle();
+    await submitWhileMailArrives(session, client, "loginGate", "login alice pw", 1);
     expect(order).toEqual(["loggedIn", "m1"]);
     expect(client.acks).toEqual([1]);
   });

@@ -2,21 +2,14 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
-import { portOf, startTestServer, type TestServer } from "../testing/test-server.js";
+import { connectCli, portOf, startTestServer, type TestServer } from "../testing/test-server.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 
 beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
 
 function connect(server: TestServer, transport: TransportName, ...flags: string[]): CliProcess {
-  return new CliProcess([
-    "connect",
-    "--transport",
-    transport,
-    "--port",
-    String(portOf(server, transport)),
-    ...flags,
-  ]);
+  return connectCli(transport, portOf(server, transport), ...flags);
 }
 
 /** A client that has registered and logged in. */
@@ -100,7 +93,7 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
     const port = portOf(server, transport);
     server.process.kill("SIGTERM");
     await server.process.waitForExit();
-    const client = new CliProcess(["connect", "--transport", transport, "--port", String(port)]);
+    const client = connectCli(transport, port);
     expect((await client.waitForExit()).code).toBe(1);
     expect(client.stderrMessages).toEqual([
       expect.stringMatching(
@@ -131,13 +124,7 @@ describe("chat-cli connect at the other transport's port", () => {
   it("says what the port speaks instead of timing out, and exits 1", async () => {
     const server = await startTestServer(["--memory"], { transport: "both" });
     const wireAtGrpc = new CliProcess(["connect", "--port", String(portOf(server, "grpc"))]);
-    const grpcAtWire = new CliProcess([
-      "connect",
-      "--transport",
-      "grpc",
-      "--port",
-      String(portOf(server, "wire")),
-    ]);
+    const grpcAtWire = connectCli("grpc", portOf(server, "wire"));
     expect((await wireAtGrpc.waitForExit()).code).toBe(1);
     expect(wireAtGrpc.stderrMessages).toEqual([
       `chat-cli: cannot connect to the server at 127.0.0.1:${portOf(server, "grpc")} (wire): that port speaks gRPC; try --transport grpc`,

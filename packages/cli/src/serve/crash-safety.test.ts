@@ -1,14 +1,13 @@
 // Crash safety of the default SQLite store, end to end: a real `chat-cli serve` killed with SIGKILL while a
 // client sends, restarted on the same database file, several times over.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IncomingMessage } from "@chat/core";
 import { Inbox, PASSWORD } from "@chat/core/testing";
 import { WireClient } from "@chat/wire";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { killAllCliProcesses } from "../testing/cli-process.js";
+import { temporaryDirectoryForFile } from "../testing/temporary-directory.js";
 import { portOf, startTestServer, type TestServer } from "../testing/test-server.js";
 
 /** How many times the server is killed. */
@@ -23,16 +22,9 @@ const MIN_CONFIRMED_PER_ROUND = 600;
  */
 const FLOOD_RATE = ["--send-burst", "1000000", "--sends-per-second", "1000000"];
 
-let dir = "";
-
-beforeAll(async () => {
-  requireBuiltCli();
-  dir = await mkdtemp(join(tmpdir(), "chat-crash-"));
-});
+const dir = temporaryDirectoryForFile("chat-crash-");
+beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 async function connect(server: TestServer): Promise<WireClient> {
   const client = new WireClient({ host: "127.0.0.1", port: portOf(server, "wire") });
@@ -99,7 +91,7 @@ async function readBacklog(
 
 describe("chat-cli serve on SQLite under SIGKILL", () => {
   it("delivers every confirmed message exactly once, in order, and nothing never sent", async () => {
-    const db = join(dir, "chat.db");
+    const db = join(dir.path, "chat.db");
     let server = await startTestServer(["--db", db, ...FLOOD_RATE], { transport: "wire" });
     const setup = await connect(server);
     await setup.register("inbox", PASSWORD);

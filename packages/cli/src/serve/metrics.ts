@@ -41,30 +41,27 @@ export class ChatMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.connectionsOpened = new Counter({
-      name: "chat_connections_opened_total",
-      help: "Connections opened, by transport.",
-      labelNames: ["transport"],
-      registers,
-    });
-    this.connectionsOpen = new Gauge({
-      name: "chat_connections_open",
-      help: "Connections open now, by transport.",
-      labelNames: ["transport"],
-      registers,
-    });
-    this.messagesSent = new Counter({
-      name: "chat_messages_sent_total",
-      help: "Messages accepted, by whether the recipient was online (live) or not (stored).",
-      labelNames: ["delivery"],
-      registers,
-    });
-    this.messagesDelivered = new Counter({
-      name: "chat_messages_delivered_total",
-      help: "Messages handed to a recipient's connection, by transport.",
-      labelNames: ["transport"],
-      registers,
-    });
+    // Counters and gauges differ only in name, help and labels; each is registered here, once.
+    const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[]) =>
+      new Counter<Label>({ name, help, labelNames, registers });
+    const gauge = <Label extends string>(name: string, help: string, labelNames: readonly Label[]) =>
+      new Gauge<Label>({ name, help, labelNames, registers });
+    this.connectionsOpened = counter("chat_connections_opened_total", "Connections opened, by transport.", [
+      "transport",
+    ]);
+    this.connectionsOpen = gauge("chat_connections_open", "Connections open now, by transport.", [
+      "transport",
+    ]);
+    this.messagesSent = counter(
+      "chat_messages_sent_total",
+      "Messages accepted, by whether the recipient was online (live) or not (stored).",
+      ["delivery"],
+    );
+    this.messagesDelivered = counter(
+      "chat_messages_delivered_total",
+      "Messages handed to a recipient's connection, by transport.",
+      ["transport"],
+    );
     this.requestDuration = new Histogram({
       name: "chat_request_duration_seconds",
       help: "Time to serve a request, by transport and operation.",
@@ -72,12 +69,11 @@ export class ChatMetrics {
       buckets: REQUEST_DURATION_BUCKETS,
       registers,
     });
-    this.requestErrors = new Counter({
-      name: "chat_request_errors_total",
-      help: "Failed requests, by transport, operation and error code.",
-      labelNames: ["transport", "operation", "code"],
-      registers,
-    });
+    this.requestErrors = counter(
+      "chat_request_errors_total",
+      "Failed requests, by transport, operation and error code.",
+      ["transport", "operation", "code"],
+    );
     const metrics = this;
     new Gauge({
       name: "chat_sessions_live",

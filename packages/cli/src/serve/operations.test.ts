@@ -27,6 +27,12 @@ function sample(text: string, series: string): number | undefined {
   return undefined;
 }
 
+/** Checks several series of one scrape at once: a mismatch shows every expected value beside the actual. */
+function expectSamples(text: string, expected: Readonly<Record<string, number>>): void {
+  const actual = Object.fromEntries(Object.keys(expected).map((series) => [series, sample(text, series)]));
+  expect(actual).toEqual(expected);
+}
+
 async function scrape(
   port: number,
   path = "/metrics",
@@ -68,17 +74,15 @@ describe("chat-cli serve for operators", () => {
     let { status, type, text } = await scrape(metricsPort);
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(sample(text, 'chat_connections_open{transport="wire"}')).toBe(1);
-    expect(sample(text, "chat_sessions_live")).toBe(1);
-    expect(sample(text, 'chat_messages_sent_total{delivery="stored"}')).toBe(2);
-    expect(sample(text, "chat_messages_queued")).toBe(2);
-    expect(
-      sample(text, 'chat_request_errors_total{transport="wire",operation="login",code="UNAUTHENTICATED"}'),
-    ).toBe(1);
-    expect(sample(text, 'chat_request_duration_seconds_count{transport="wire",operation="login"}')).toBe(2);
-    expect(sample(text, 'chat_request_duration_seconds_count{transport="grpc",operation="register"}')).toBe(
-      1,
-    );
+    expectSamples(text, {
+      'chat_connections_open{transport="wire"}': 1,
+      chat_sessions_live: 1,
+      'chat_messages_sent_total{delivery="stored"}': 2,
+      chat_messages_queued: 2,
+      'chat_request_errors_total{transport="wire",operation="login",code="UNAUTHENTICATED"}': 1,
+      'chat_request_duration_seconds_count{transport="wire",operation="login"}': 2,
+      'chat_request_duration_seconds_count{transport="grpc",operation="register"}': 1,
+    });
     // prom-client's process metrics come along.
     expect(text).toMatch(/^process_cpu_seconds_total /m);
 
@@ -95,9 +99,11 @@ describe("chat-cli serve for operators", () => {
     await expect.poll(() => received).toHaveLength(3);
     await expect.poll(async () => sample((await scrape(metricsPort)).text, "chat_messages_queued")).toBe(0);
     ({ text } = await scrape(metricsPort));
-    expect(sample(text, "chat_sessions_live")).toBe(2);
-    expect(sample(text, 'chat_messages_sent_total{delivery="live"}')).toBe(1);
-    expect(sample(text, 'chat_messages_delivered_total{transport="grpc"}')).toBe(3);
+    expectSamples(text, {
+      chat_sessions_live: 2,
+      'chat_messages_sent_total{delivery="live"}': 1,
+      'chat_messages_delivered_total{transport="grpc"}': 3,
+    });
     expect(
       sample(text, 'chat_request_duration_seconds_count{transport="grpc",operation="ack"}'),
     ).toBeGreaterThan(0);

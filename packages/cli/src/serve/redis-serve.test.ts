@@ -6,7 +6,7 @@ import { WireClient } from "@chat/wire";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
-import { portOf, startTestServer } from "../testing/test-server.js";
+import { connectCli, portOf, startTestServer } from "../testing/test-server.js";
 import { parseListenerLine } from "./listener-line.js";
 
 let redis: RedisServerProcess;
@@ -36,13 +36,7 @@ describe("chat-cli serve --redis", () => {
     const alice = new CliProcess(["connect", "--port", String(portOf(wireNode, "wire"))]);
     await alice.command("register alice password1", "ok register alice");
     await alice.command("login alice password1", "ok login alice");
-    const bob = new CliProcess([
-      "connect",
-      "--transport",
-      "grpc",
-      "--port",
-      String(portOf(grpcNode, "grpc")),
-    ]);
+    const bob = connectCli("grpc", portOf(grpcNode, "grpc"));
     await bob.command("register Bob password2", "ok register Bob");
     await alice.command("message bob stored in redis", /^ok message bob \d+ stored$/);
     await bob.command("login bob password2", "ok login Bob");

@@ -1,27 +1,20 @@
 // Process tests of `chat-cli serve`: the built CLI in real child processes, loopback and free ports only.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
-import { portOf, startTestServer, TEST_HASHING_FLAG } from "../testing/test-server.js";
+import { temporaryDirectoryForFile } from "../testing/temporary-directory.js";
+import { connectCli, portOf, startTestServer, TEST_HASHING_FLAG } from "../testing/test-server.js";
 
-let dir = "";
-
-beforeAll(async () => {
-  requireBuiltCli();
-  dir = await mkdtemp(join(tmpdir(), "chat-cli-serve-"));
-});
+const dir = temporaryDirectoryForFile("chat-cli-serve-");
+beforeAll(requireBuiltCli);
 afterEach(killAllCliProcesses);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 /** Runs `chat-cli` to completion and returns its exit code and the human lines it wrote on stderr. */
 async function runToExit(args: readonly string[]) {
-  const run = new CliProcess(args, { cwd: dir });
+  const run = new CliProcess(args, { cwd: dir.path });
   const { code } = await run.waitForExit();
   return { code, messages: run.stderrMessages, stdout: run.lines };
 }
@@ -84,7 +77,7 @@ describe("chat-cli serve", () => {
   });
 
   it("refuses a database file that is not ours in one line", async () => {
-    const path = join(dir, "not-a-db.db");
+    const path = join(dir.path, "not-a-db.db");
     await writeFile(path, "this is not a database, just some text that is long enough to look like a file\n");
     const result = await runToExit(["serve", "--db", path, "--port", "0", "--grpc-port", "0"]);
     expect(result.code).toBe(1);
@@ -93,7 +86,7 @@ describe("chat-cli serve", () => {
   });
 
   it("keeps accounts and queued messages across a restart with the SQLite store", async () => {
-    const db = ["--db", join(dir, "persist.db")];
+    const db = ["--db", join(dir.path, "persist.db")];
     const first = await startTestServer(db, { transport: "wire" });
     const client = new CliProcess(["connect", "--port", String(portOf(first, "wire"))]);
     await client.command("register alice password1", "ok register alice");
@@ -106,7 +99,7 @@ describe("chat-cli serve", () => {
     expect((await first.process.waitForExit()).code).toBe(0);
 
     const second = await startTestServer(db, { transport: "grpc" });
-    const bob = new CliProcess(["connect", "--transport", "grpc", "--port", String(portOf(second, "grpc"))]);
+    const bob = connectCli("grpc", portOf(second, "grpc"));
     await bob.command("login bob password2", "ok login bob");
     await bob.waitForLine("message alice kept on disk");
     await bob.command("accdump", "accounts alice bob");
@@ -115,12 +108,12 @@ describe("chat-cli serve", () => {
   it("uses ./chat.db in the working directory by default", async () => {
     const server = new CliProcess(
       ["serve", "--port", "0", "--grpc-port", "0", "--log-level", "info", TEST_HASHING_FLAG],
-      { cwd: dir },
+      { cwd: dir.path },
     );
     await server.waitForLine(/^grpc listening on /);
     server.kill("SIGTERM");
     await server.waitForExit();
     expect(server.stderr).toContain('"path":"chat.db"');
-    expect(existsSync(join(dir, "chat.db"))).toBe(true);
+    expect(existsSync(join(dir.path, "chat.db"))).toBe(true);
   });
 });

@@ -55,3 +55,8 @@ export function portOf(server: TestServer, transport: TransportName): number {
   if (port === undefined) throw new Error(`the test server has no ${transport} listener`);
   return port;
 }
+
+/** A `chat-cli connect` process over `transport` to `port` on 127.0.0.1, with `flags` after. */
+export function connectCli(transport: TransportName, port: number, ...flags: string[]): CliProcess {
+  return new CliProcess(["connect", "--transport", transport, "--port", String(port), ...flags]);
+}

@@ -40,13 +40,20 @@ describe("wire and gRPC on one ChatService", () => {
     return { client, inbox: new Inbox(client) };
   }
 
+  /** A client over `transport` that has registered `username` and logged in. */
+  async function loggedIn(
+    transport: TransportName,
+    username: string,
+  ): Promise<{ client: ChatClient; inbox: Inbox }> {
+    const user = await connect(transport);
+    await user.client.register(username, PASSWORD);
+    await user.client.login(username, PASSWORD);
+    return user;
+  }
+
   it("delivers live both ways between a wire user and a gRPC user", async () => {
-    const alice = await connect("wire");
-    const bob = await connect("grpc");
-    await alice.client.register("alice", PASSWORD);
-    await bob.client.register("bob", PASSWORD);
-    await alice.client.login("alice", PASSWORD);
-    await bob.client.login("bob", PASSWORD);
+    const alice = await loggedIn("wire", "alice");
+    const bob = await loggedIn("grpc", "bob");
 
     expect((await alice.client.send("bob", "hi over gRPC")).delivery).toBe("live");
     expect(await bob.inbox.next()).toMatchObject({ from: "alice", content: "hi over gRPC" });
@@ -55,9 +62,7 @@ describe("wire and gRPC on one ChatService", () => {
   });
 
   it("queues across transports: stored on one, delivered in order at login on the other", async () => {
-    const sender = await connect("grpc");
-    await sender.client.register("sender", PASSWORD);
-    await sender.client.login("sender", PASSWORD);
+    const sender = await loggedIn("grpc", "sender");
     const wireUser = await connect("wire");
     await wireUser.client.register("offline", PASSWORD);
     for (let index = 0; index < 5; index++) {
@@ -81,9 +86,7 @@ describe("wire and gRPC on one ChatService", () => {
   });
 
   it("keeps one live device per account across transports", async () => {
-    const overWire = await connect("wire");
-    await overWire.client.register("carol", PASSWORD);
-    await overWire.client.login("carol", PASSWORD);
+    const overWire = await loggedIn("wire", "carol");
     const overGrpc = await connect("grpc");
     await expectChatError(overGrpc.client.login("carol", PASSWORD), "FAILED_PRECONDITION");
     await overWire.client.logout();

@@ -92,6 +92,16 @@ export class ConformanceWorld {
     return { client, inbox, username };
   }
 
+  /** {@link user} for each of `usernames`, one after another: one user per name, in the same order. */
+  async users<const Names extends readonly string[]>(
+    ...usernames: Names
+  ): Promise<{ -readonly [Index in keyof Names]: TestUser }> {
+    const users: TestUser[] = [];
+    for (const username of usernames) users.push(await this.user(username));
+    // The array has exactly one user per name, in order: what the tuple type says.
+    return users as { -readonly [Index in keyof Names]: TestUser };
+  }
+
   /**
    * Logs in, retrying while the account is still logged in elsewhere: a transport may need a moment to
    * notice that a dropped connection's session is gone.

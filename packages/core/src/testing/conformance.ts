@@ -12,6 +12,7 @@ import { describeConformanceModel } from "./conformance-model.js";
 import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
 import type { StartConformanceServer } from "./harness.js";
+import { listEveryPage } from "./list-every-page.js";
 
 /** A client message id for conformance sends: `text`'s bytes. */
 function messageId(text: string): Uint8Array {
@@ -276,19 +277,7 @@ export function describeConformance(transport: string, startServer: StartConform
 
       it("pages with a cursor through every name exactly once", async () => {
         const client = await world.client();
-        const seen: string[] = [];
-        let cursor: string | undefined;
-        let pages = 0;
-        do {
-          const page = await client.listAccounts({
-            pageSize: 3,
-            ...(cursor === undefined ? {} : { cursor }),
-          });
-          expect(page.usernames.length).toBeLessThanOrEqual(3);
-          seen.push(...page.usernames);
-          cursor = page.nextCursor;
-          pages++;
-        } while (cursor !== undefined && pages < 10);
+        const { usernames: seen, pages } = await listEveryPage(client, 3, 3);
         expect(seen).toEqual((await client.listAccounts()).usernames);
         expect(pages).toBeGreaterThanOrEqual(3);
       });
@@ -343,8 +332,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("carries 512 bytes of UTF-8 content byte-exact, emoji counted as 4 bytes", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const contents = [
           "😀".repeat(CONTENT_MAX_BYTES / 4),
           "x".repeat(CONTENT_MAX_BYTES),
@@ -361,8 +349,7 @@ export function describeConformance(transport: string, startServer: StartConform
         ["129 emoji (516 bytes)", "😀".repeat(CONTENT_MAX_BYTES / 4 + 1)],
         ["a NUL byte", "a\0b"],
       ])("rejects %s content as INVALID_ARGUMENT, delivering nothing", async (_case, content) => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const error = await expectChatError(alice.client.send("bob", content), "INVALID_ARGUMENT");
         expect(error.message).toMatch(/message/i);
         expect(await bob.inbox.quiet()).toEqual([]);
@@ -434,8 +421,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("keeps one sender's messages in the order sent", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         await Promise.all(Array.from({ length: 100 }, (_, index) => alice.client.send("bob", `m${index}`)));
         const received = await bob.inbox.take(100);
         expect(received.map((message) => message.content)).toEqual(
@@ -446,8 +432,7 @@ export function describeConformance(transport: string, startServer: StartConform
 
     describe("acknowledgements", () => {
       it("redelivers unacknowledged messages, in order, at the next login after a dropped connection", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         for (let index = 1; index <= 3; index++) await alice.client.send("bob", `m${index}`);
         const first = await bob.inbox.take(3);
         await bob.client.ack((first[0] as { seq: number }).seq);
@@ -460,8 +445,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("acknowledges cumulatively: acked messages never come back after logout", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         for (let index = 1; index <= 4; index++) await alice.client.send("bob", `m${index}`);
         const received = await bob.inbox.take(4);
         await bob.client.ack((received[3] as { seq: number }).seq);
@@ -474,8 +458,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("accepts a repeated or older ack, and rejects an ack beyond what was delivered", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const sent = await alice.client.send("bob", "only one");
         await bob.inbox.next();
         await bob.client.ack(sent.seq);
@@ -508,8 +491,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("repeats the first answer's delivery mode and time, whatever changed since", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const id = messageId("live-one");
         const first = await alice.client.send("bob", "while online", { clientMessageId: id });
         expect(first.delivery).toBe("live");
@@ -523,8 +505,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("answers concurrent sends with one id with one message and one answer", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const id = messageId("burst");
         const results = await Promise.all(
           Array.from({ length: 10 }, () => alice.client.send("bob", "burst", { clientMessageId: id })),
@@ -535,9 +516,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("rejects a reused id with other content or another recipient as INVALID_ARGUMENT, storing nothing", async () => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
-        const carol = await world.user("carol");
+        const [alice, bob, carol] = await world.users("alice", "bob", "carol");
         const id = messageId("reused");
         const first = await alice.client.send("bob", "original", { clientMessageId: id });
         const content = await expectChatError(
@@ -555,9 +534,7 @@ export function describeConformance(transport: string, startServer: StartConform
       });
 
       it("keeps ids per sender, and never deduplicates sends without an id", async () => {
-        const alice = await world.user("alice");
-        const erin = await world.user("erin");
-        const bob = await world.user("bob");
+        const [alice, erin, bob] = await world.users("alice", "erin", "bob");
         const id = messageId("shared");
         const fromAlice = await alice.client.send("bob", "same text", { clientMessageId: id });
         const fromErin = await erin.client.send("bob", "same text", { clientMessageId: id });
@@ -575,8 +552,7 @@ export function describeConformance(transport: string, startServer: StartConform
         ["empty", 0],
         ["one byte too long", CLIENT_MESSAGE_ID_MAX_BYTES + 1],
       ])("rejects a client message id that is %s as INVALID_ARGUMENT", async (_case, length) => {
-        const alice = await world.user("alice");
-        const bob = await world.user("bob");
+        const [alice, bob] = await world.users("alice", "bob");
         const error = await expectChatError(
           alice.client.send("bob", "x", { clientMessageId: new Uint8Array(length).fill(7) }),
           "INVALID_ARGUMENT",

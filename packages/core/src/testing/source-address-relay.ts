@@ -1,4 +1,6 @@
 import { connect as connectSocket, createServer, type Server, type Socket } from "node:net";
+import type { ChatClient } from "../chat-client.js";
+import type { ConformanceServer } from "./harness.js";
 import { listenOnLoopback } from "./listen-on-loopback.js";
 
 /** Options of a {@link SourceAddressRelay}. Loopback only. */
@@ -79,6 +81,27 @@ export class SourceAddressRelays {
   private readonly relays = new Map<string, Promise<SourceAddressRelay>>();
 
   constructor(private readonly targetPort: number) {}
+
+  /**
+   * The conformance server of a transport whose server listens on `port` of 127.0.0.1: `connect` opens a
+   * client straight to it, `connectFrom` one through the relay of its source address, and `stop` closes
+   * the server, then the relays. `open` makes a connected client to a given port.
+   */
+  static conformanceServer(
+    port: number,
+    open: (port: number) => Promise<ChatClient>,
+    closeServer: () => Promise<void>,
+  ): ConformanceServer {
+    const relays = new SourceAddressRelays(port);
+    return {
+      connect: () => open(port),
+      connectFrom: async (sourceAddress) => open(await relays.portFor(sourceAddress)),
+      stop: async () => {
+        await closeServer();
+        await relays.close();
+      },
+    };
+  }
 
   /** The port on 127.0.0.1 whose connections reach the server from `sourceAddress`. */
   async portFor(sourceAddress: string): Promise<number> {

@@ -4,7 +4,13 @@ import {
   createScryptHasher,
   type PasswordHasher,
 } from "@chat/core";
-import { createTestService, PASSWORD, TEST_SCRYPT_PARAMETERS } from "@chat/core/testing";
+import {
+  type ConformanceServer,
+  createTestService,
+  PASSWORD,
+  SourceAddressRelays,
+  TEST_SCRYPT_PARAMETERS,
+} from "@chat/core/testing";
 import {
   type CallOptions,
   type ClientUnaryCall,
@@ -14,7 +20,27 @@ import {
 } from "@grpc/grpc-js";
 import { afterEach } from "vitest";
 import { ChatServiceClient } from "../gen/chat/v1/chat.js";
+import { GrpcClient, type GrpcClientOptions } from "../grpc-client.js";
 import { GrpcServer, type GrpcServerOptions } from "../grpc-server.js";
+
+/**
+ * A gRPC server in front of `service` for the conformance suite, with clients made with `clientOptions`
+ * (the suite runs once per way of calling). Clients of the per-address tests come from other loopback
+ * addresses through relays.
+ */
+export async function startGrpcConformanceServer(
+  service: ChatService,
+  clientOptions: Omit<GrpcClientOptions, "host" | "port">,
+): Promise<ConformanceServer> {
+  const server = new GrpcServer(service, { shutdownTimeoutMs: 1000 });
+  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+  const open = async (to: number): Promise<GrpcClient> => {
+    const client = new GrpcClient({ ...clientOptions, host: "127.0.0.1", port: to });
+    await client.connect();
+    return client;
+  };
+  return SourceAddressRelays.conformanceServer(port, open, () => server.close());
+}
 
 /** A server on 127.0.0.1 with a fresh service, and a raw generated client that bypasses `GrpcClient`. */
 export interface TestBed {

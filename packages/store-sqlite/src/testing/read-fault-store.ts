@@ -1,13 +1,4 @@
-import type {
-  AccountListRange,
-  AccountRecord,
-  AppendLimits,
-  AppendOnceResult,
-  NewMessage,
-  SendDedupe,
-  Store,
-  StoredMessage,
-} from "@chat/core";
+import type { Store, StoredMessage } from "@chat/core";
 
 /** A run of failing reads: after `after` more successful reads of `recipientKey`, the next `count` fail. */
 export interface ReadFault {
@@ -53,44 +44,18 @@ export class ReadFaultStore implements Store {
     return this.inner.readMessages(recipientKey, afterSeq, limit);
   }
 
-  createAccount(account: AccountRecord): Promise<void> {
-    return this.inner.createAccount(account);
-  }
-
-  getAccount(key: string): Promise<AccountRecord | undefined> {
-    return this.inner.getAccount(key);
-  }
-
-  setPasswordHash(key: string, passwordHash: string): Promise<void> {
-    return this.inner.setPasswordHash(key, passwordHash);
-  }
-
-  deleteAccount(key: string): Promise<boolean> {
-    return this.inner.deleteAccount(key);
-  }
-
-  listAccounts(range: AccountListRange): Promise<string[]> {
-    return this.inner.listAccounts(range);
-  }
-
-  appendMessage(recipientKey: string, message: NewMessage, limits?: AppendLimits): Promise<StoredMessage> {
-    return this.inner.appendMessage(recipientKey, message, limits);
-  }
-
-  appendMessageOnce(
-    recipientKey: string,
-    message: NewMessage,
-    dedupe: SendDedupe,
-    limits?: AppendLimits,
-  ): Promise<AppendOnceResult> {
-    return this.inner.appendMessageOnce(recipientKey, message, dedupe, limits);
-  }
-
-  ackMessages(recipientKey: string, upToSeq: number): Promise<number> {
-    return this.inner.ackMessages(recipientKey, upToSeq);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
+  // Everything but reads goes straight to the real store; typed by `Store` itself, so the signatures are
+  // written once, in core.
+  readonly createAccount: Store["createAccount"] = (account) => this.inner.createAccount(account);
+  readonly getAccount: Store["getAccount"] = (key) => this.inner.getAccount(key);
+  readonly setPasswordHash: Store["setPasswordHash"] = (key, hash) => this.inner.setPasswordHash(key, hash);
+  readonly deleteAccount: Store["deleteAccount"] = (key) => this.inner.deleteAccount(key);
+  readonly listAccounts: Store["listAccounts"] = (range) => this.inner.listAccounts(range);
+  readonly appendMessage: Store["appendMessage"] = (recipientKey, message, limits) =>
+    this.inner.appendMessage(recipientKey, message, limits);
+  readonly appendMessageOnce: Store["appendMessageOnce"] = (recipientKey, message, dedupe, limits) =>
+    this.inner.appendMessageOnce(recipientKey, message, dedupe, limits);
+  readonly ackMessages: Store["ackMessages"] = (recipientKey, upToSeq) =>
+    this.inner.ackMessages(recipientKey, upToSeq);
+  readonly close: Store["close"] = () => this.inner.close();
 }

@@ -98,3 +98,9 @@ export const anyFrame: fc.Arbitrary<Frame> = fc.oneof(
     content: fittingText(CONTENT_WIDTH),
   }),
 ) as fc.Arbitrary<Frame>;
+
+/** Frames in one stream, and cut points to split that stream into chunks at (see `split`). */
+export const framesAndCuts = fc.tuple(
+  fc.array(anyFrame, { maxLength: 20 }),
+  fc.array(fc.nat(), { maxLength: 40 }),
+);
