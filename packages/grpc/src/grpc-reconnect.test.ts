@@ -1,10 +1,16 @@
-import { describeDeliveryUnderFaults } from "@chat/core/testing";
+import {
+  createTestCertificates,
+  describeDeliveryUnderFaults,
+  type TestCertificates,
+} from "@chat/core/testing";
+import { afterAll, beforeAll } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
 import { GrpcServer } from "./grpc-server.js";
 
 /** Keepalive pings short enough that a stall past them is noticed by both ends within the run. */
 const KEEPALIVE_TIME_MS = 100;
 const KEEPALIVE_TIMEOUT_MS = 300;
+const KEEPALIVE = { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS };
 /**
  * A login whose answer a cut swallowed leaves a session its client never learns the token of: the client
  * logs in again and is refused (logged in elsewhere) until the server lets that session go. The server's
@@ -14,21 +20,35 @@ const KEEPALIVE_TIMEOUT_MS = 300;
 const SESSION_LEASE_MS = 2_000;
 const LOGGED_IN_ELSEWHERE_GRACE_MS = 10_000;
 
-describeDeliveryUnderFaults({
-  name: "gRPC",
-  createServer: (service) =>
-    new GrpcServer(service, {
-      shutdownTimeoutMs: 1_000,
-      sessionIdleTimeoutMs: SESSION_LEASE_MS,
-      limits: { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS },
-    }),
-  makeClient: (port) =>
-    new GrpcClient({
-      host: "127.0.0.1",
-      port,
-      limits: { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS },
-      // A channel of its own per client, so cutting one client's connection does not cut the other's.
-      channelOptions: { "grpc.use_local_subchannel_pool": 1 },
-      reconnect: { loggedInElsewhereGraceMs: LOGGED_IN_ELSEWHERE_GRACE_MS },
-    }),
+let certificates: TestCertificates;
+beforeAll(async () => {
+  certificates = await createTestCertificates();
 });
+afterAll(() => certificates.remove());
+
+/** The faulty-proxy runs over plaintext, then over TLS, where every new channel shakes hands again. */
+function describeGrpcUnderFaults(overTls: boolean): void {
+  describeDeliveryUnderFaults({
+    name: overTls ? "gRPC over TLS" : "gRPC",
+    createServer: (service) =>
+      new GrpcServer(service, {
+        shutdownTimeoutMs: 1_000,
+        sessionIdleTimeoutMs: SESSION_LEASE_MS,
+        limits: KEEPALIVE,
+        ...(overTls ? { tls: { cert: certificates.server.cert, key: certificates.server.key } } : {}),
+      }),
+    makeClient: (port) =>
+      new GrpcClient({
+        host: "127.0.0.1",
+        port,
+        limits: KEEPALIVE,
+        // A channel of its own per client, so cutting one client's connection does not cut the other's.
+        channelOptions: { "grpc.use_local_subchannel_pool": 1 },
+        reconnect: { loggedInElsewhereGraceMs: LOGGED_IN_ELSEWHERE_GRACE_MS },
+        ...(overTls ? { tls: { ca: certificates.ca.cert } } : {}),
+      }),
+  });
+}
+
+describeGrpcUnderFaults(false);
+describeGrpcUnderFaults(true);
