@@ -1,12 +1,14 @@
-import { connect as connectTcp } from "node:net";
 import { connect as connectTls } from "node:tls";
 import type { ClientTls, ServerTlsOptions } from "@chat/core";
 import {
   createTestCertificates,
   createTestService,
   expectChatError,
+  oldTlsHandshakeFailure,
   PASSWORD,
+  plaintextAnswer,
   type TestCertificates,
+  TLS_ALERT_RECORD,
 } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
@@ -19,8 +21,6 @@ import { GrpcServer } from "./grpc-server.js";
 const REFUSED_CONNECT_TIMEOUT_MS = 1_500;
 /** Generous for a loaded machine: every wait below ends on an event long before it. */
 const EVENT_TIMEOUT_MS = 10_000;
-/** The first byte of a TLS alert record (RFC 8446, section 5.1). */
-const TLS_ALERT_RECORD = 0x15;
 
 let certificates: TestCertificates;
 beforeAll(async () => {
@@ -155,45 +155,13 @@ describe("gRPC over TLS", () => {
 
   it("refuses TLS 1.1: the server answers a protocol_version alert", async () => {
     const { port } = await serve(trusted());
-    const failure = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
-      const socket = connectTls({
-        host: "127.0.0.1",
-        port,
-        ca: certificates.ca.cert,
-        ALPNProtocols: ["h2"],
-        minVersion: "TLSv1",
-        maxVersion: "TLSv1.1",
-        // OpenSSL 3 needs security level 0 to even offer TLS 1.1; what is under test is the server's answer.
-        ciphers: "DEFAULT@SECLEVEL=0",
-      });
-      socket.once("secureConnect", () => {
-        socket.destroy();
-        reject(new Error(`a ${socket.getProtocol()} handshake succeeded`));
-      });
-      socket.once("error", resolve);
-    });
+    const failure = await oldTlsHandshakeFailure(port, certificates.ca.cert, ["h2"]);
     expect(failure.code).toBe("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION");
   });
 
   it("answers plaintext bytes with nothing but a TLS alert, and cuts a silent connection in time", async () => {
     const { port } = await serve({ ...trusted(), handshakeTimeoutMs: 200 });
-    const answer = (bytes: string | undefined) =>
-      new Promise<Buffer>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        const socket = connectTcp({ host: "127.0.0.1", port }, () => {
-          if (bytes !== undefined) socket.write(bytes);
-        });
-        const timer = setTimeout(() => {
-          socket.destroy();
-          reject(new Error("the server kept the connection open"));
-        }, EVENT_TIMEOUT_MS);
-        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-        socket.on("error", () => {});
-        socket.on("close", () => {
-          clearTimeout(timer);
-          resolve(Buffer.concat(chunks));
-        });
-      });
+    const answer = (bytes: string | undefined) => plaintextAnswer(port, bytes, EVENT_TIMEOUT_MS);
     // The HTTP/2 connection preface in plaintext, as an insecure gRPC client opens.
     const preface = await answer("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
     if (preface.length > 0) expect(preface[0]).toBe(TLS_ALERT_RECORD);

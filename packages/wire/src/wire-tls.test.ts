@@ -1,12 +1,14 @@
 import { connect as connectTcp } from "node:net";
-import { connect as connectTls } from "node:tls";
 import type { ChatService, ClientTls, ServerTlsOptions } from "@chat/core";
 import {
   createTestCertificates,
   createTestService,
   expectChatError,
+  oldTlsHandshakeFailure,
   PASSWORD,
+  plaintextAnswer,
   type TestCertificates,
+  TLS_ALERT_RECORD,
 } from "@chat/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Frame } from "./frame.js";
@@ -15,8 +17,6 @@ import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 
-/** The first byte of a TLS alert record (RFC 8446, section 5.1): what a TLS server may answer garbage with. */
-const TLS_ALERT_RECORD = 0x15;
 /** Generous for a loaded machine: every wait below ends on an event long before it. */
 const EVENT_TIMEOUT_MS = 10_000;
 
@@ -174,22 +174,7 @@ describe("the wire protocol over TLS", () => {
 
   it("refuses TLS 1.1: the server answers a protocol_version alert", async () => {
     const { port } = await serve(trusted());
-    const failure = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
-      const socket = connectTls({
-        host: "127.0.0.1",
-        port,
-        ca: certificates.ca.cert,
-        minVersion: "TLSv1",
-        maxVersion: "TLSv1.1",
-        // OpenSSL 3 needs security level 0 to even offer TLS 1.1; what is under test is the server's answer.
-        ciphers: "DEFAULT@SECLEVEL=0",
-      });
-      socket.once("secureConnect", () => {
-        socket.destroy();
-        reject(new Error(`a ${socket.getProtocol()} handshake succeeded`));
-      });
-      socket.once("error", resolve);
-    });
+    const failure = await oldTlsHandshakeFailure(port, certificates.ca.cert);
     // The server's alert (RFC 8446 protocol_version, 70), not a client that could not offer TLS 1.1.
     expect(failure.code).toBe("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION");
   });
@@ -197,20 +182,7 @@ describe("the wire protocol over TLS", () => {
   it("answers plaintext frames on the TLS port with no chat frame, and keeps serving", async () => {
     const { port, server } = await serve(trusted());
     const frame: Frame = { type: "reg", username: "plain", password: PASSWORD };
-    const answer = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      const socket = connectTcp({ host: "127.0.0.1", port }, () => socket.write(encodeFrame(frame)));
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error("the server kept the plaintext connection open"));
-      }, EVENT_TIMEOUT_MS);
-      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-      socket.on("error", () => {});
-      socket.on("close", () => {
-        clearTimeout(timer);
-        resolve(Buffer.concat(chunks));
-      });
-    });
+    const answer = await plaintextAnswer(port, encodeFrame(frame), EVENT_TIMEOUT_MS);
     // Nothing, or a TLS alert record: never a frame (a seed `err` starts with its code, 6).
     if (answer.length > 0) expect(answer[0]).toBe(TLS_ALERT_RECORD);
     expect(server.stats().connections).toBe(0);

@@ -38,3 +38,4 @@ export {
   type TestKeyPair,
 } from "./test-certificates.js";
 export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
+export { oldTlsHandshakeFailure, plaintextAnswer, TLS_ALERT_RECORD } from "./tls-probes.js";
