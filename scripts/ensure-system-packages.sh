@@ -4,7 +4,9 @@
 #
 # Today that is Redis (`redis-server` and `redis-cli`, Debian's `redis-server` package, 7.x): the tests of
 # @chat/store-redis and of the scale-out harness start real Redis servers and clusters of their own; and
-# the `openssl` command line (Debian's `openssl` package): the TLS tests make throwaway certificates with it.
+# the `openssl` command line (Debian's `openssl` package): the TLS tests make throwaway certificates with it;
+# and `tmux` (Debian's `tmux` package): the terminal tests of `chat-cli connect` drive the prompt in a real
+# pseudo-terminal with it.
 #
 # When a program is missing and cannot be installed, this fails with one line saying what to do. It never
 # skips: a test suite that silently leaves out its Redis tests would report green on a machine that proves
@@ -19,6 +21,7 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
   packages+=(redis-server)
 fi
 command -v openssl >/dev/null 2>&1 || { missing+=(openssl); packages+=(openssl); }
+[ -x /usr/bin/tmux ] || { missing+=(tmux); packages+=(tmux); }
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -51,4 +54,5 @@ export DEBIAN_FRONTEND=noninteractive
 command -v redis-server >/dev/null 2>&1 || fail "redis-server still not on PATH after installing it"
 command -v redis-cli >/dev/null 2>&1 || fail "redis-cli still not on PATH after installing redis-server"
 command -v openssl >/dev/null 2>&1 || fail "openssl still not on PATH after installing it"
+[ -x /usr/bin/tmux ] || fail "/usr/bin/tmux still missing after installing tmux"
 echo "ensure-system-packages: $(redis-server --version); $(openssl version)" >&2

@@ -13,7 +13,6 @@ import { portOf, startTestServer } from "../testing/test-server.js";
 import { DELETE_QUESTION, PROMPT, userPrompt } from "./interactive-mode.js";
 
 const TMUX = "/usr/bin/tmux";
-const hasTmux = existsSync(TMUX);
 /** A private tmux server, so the test never touches a developer's own sessions. */
 const SOCKET = `chat-cli-test-${process.pid}`;
 const SESSION = "chat";
@@ -99,11 +98,15 @@ function startPrompt(args: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (hasTmux) requireBuiltCli();
+  // Never skipped: the README's test command installs tmux (scripts/ensure-system-packages.sh), so a
+  // missing one is a broken set-up, and a green run without these tests would prove nothing.
+  if (!existsSync(TMUX)) {
+    throw new Error(`${TMUX} is missing: run pnpm ensure:system (it installs Debian's tmux package)`);
+  }
+  requireBuiltCli();
 });
 afterEach(killAllCliProcesses);
 afterAll(() => {
-  if (!hasTmux) return;
   try {
     tmux("kill-server");
   } catch {
@@ -112,8 +115,8 @@ afterAll(() => {
 });
 
 describe("the interactive prompt in a terminal", () => {
-  it.skipIf(!hasTmux)(
-    "drives the prompt: hidden password, alice> prompt, stored mail marked, completion, messages above the half-typed line, deleteacc confirmation (skipped without /usr/bin/tmux)",
+  it(
+    "drives the prompt: hidden password, alice> prompt, stored mail marked, completion, messages above the half-typed line, deleteacc confirmation",
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = String(portOf(server, "wire"));
@@ -218,8 +221,8 @@ describe("the interactive prompt in a terminal", () => {
     },
   );
 
-  it.skipIf(!hasTmux)(
-    "deletes at once with --yes, asking nothing (skipped without /usr/bin/tmux)",
+  it(
+    "deletes at once with --yes, asking nothing",
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = String(portOf(server, "wire"));
@@ -241,8 +244,8 @@ describe("the interactive prompt in a terminal", () => {
     },
   );
 
-  it.skipIf(!hasTmux)(
-    "ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line (skipped without /usr/bin/tmux)",
+  it(
+    "ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line",
     async () => {
       // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
       // whole foreground process group (pnpm and the server) at once.
@@ -266,8 +269,8 @@ describe("the interactive prompt in a terminal", () => {
     30_000,
   );
 
-  it.skipIf(!hasTmux)(
-    "prints one line when the connection is lost and one when it is back, keeping the half-typed line (skipped without /usr/bin/tmux)",
+  it(
+    "prints one line when the connection is lost and one when it is back, keeping the half-typed line",
     async () => {
       const server = await startTestServer(["--memory"], { transport: "wire" });
       const port = portOf(server, "wire");
