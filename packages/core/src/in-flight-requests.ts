@@ -42,10 +42,11 @@ function fire(tracker: InFlightRequests<TrackedRequest>): void {
  * runtime's clock) another 2 %; with this, 16 % and 1 % (the clock read per request); the client before
  * the client base: 12 % and none.
  *
- * The timer is what decides that a deadline passed: when it fires, the time is taken to be at least the
- * deadline it was armed for, even if the clock reads a little less (timers round to whole ms). It is
- * cleared whenever no request with a deadline waits, so it keeps the process alive no longer than a
- * per-request timer did.
+ * The clock decides that a deadline passed, not the timer: a timer can fire up to a ms before its delay by
+ * `performance.now()` (the event loop counts whole ms), so a request still short of its deadline when the
+ * timer fires waits for the timer armed again, and none ever expires early (a CI run once saw a request
+ * expire 1.07 ms early when the time of the firing was taken to be the deadline armed for). The timer is cleared whenever no request with a deadline waits, so it
+ * keeps the process alive no longer than a per-request timer did.
  */
 export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
   private readonly lanes = new Map<number, Lane>();
@@ -115,7 +116,7 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
 
   /** @internal The timer fired: expires every request whose deadline passed, then arms for the next. */
   fire(): void {
-    const now = Math.max(performance.now(), this.armedFor);
+    const now = performance.now();
     this.timer = undefined;
     for (const lane of this.lanes.values()) {
       if (lane.timeoutMs === NO_TIMEOUT) continue;
@@ -137,7 +138,8 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
 
   private arm(deadline: number, delayMs: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(fire, delayMs, this);
+    // Whole ms, rounded up, and at least 1: a deadline a fraction of a ms away is re-checked then.
+    this.timer = setTimeout(fire, Math.max(1, Math.ceil(delayMs)), this);
     this.armedFor = deadline;
   }
 
