@@ -1,6 +1,7 @@
 import { isWellFormedUtf16, utf8ByteLength } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
+import { U8_WIDTH, U16_WIDTH, U32_WIDTH, U64_WIDTH } from "./frame-layout.js";
 
 /*
  * Reading and writing single fields. Strings are NUL-padded UTF-8 in a fixed-width field; integers are
@@ -173,7 +174,7 @@ function requireInteger(value: unknown, max: number, field: string): number {
 }
 
 /** Width in bytes of an unsigned integer field: `B`, `>H`, `>I` or `>Q`. */
-export type UintWidth = 1 | 2 | 4 | 8;
+export type UintWidth = typeof U8_WIDTH | typeof U16_WIDTH | typeof U32_WIDTH | typeof U64_WIDTH;
 
 /**
  * The largest value of an unsigned integer field `width` bytes wide, in either framing; a `>Q` field stops
@@ -181,13 +182,13 @@ export type UintWidth = 1 | 2 | 4 | 8;
  */
 export function uintMax(width: UintWidth): number {
   switch (width) {
-    case 1:
+    case U8_WIDTH:
       return 0xff;
-    case 2:
+    case U16_WIDTH:
       return 0xffff;
-    case 4:
+    case U32_WIDTH:
       return 0xffffffff;
-    case 8:
+    case U64_WIDTH:
       return Number.MAX_SAFE_INTEGER;
   }
 }
@@ -200,9 +201,9 @@ export function writeUint(
   value: unknown,
   field: string,
 ): void {
-  if (width === 1) writeU8(target, offset, value, field);
-  else if (width === 2) writeU16(target, offset, value, field);
-  else if (width === 4) writeU32(target, offset, value, field);
+  if (width === U8_WIDTH) writeU8(target, offset, value, field);
+  else if (width === U16_WIDTH) writeU16(target, offset, value, field);
+  else if (width === U32_WIDTH) writeU32(target, offset, value, field);
   else writeU64(target, offset, value, field);
 }
 
@@ -215,13 +216,13 @@ export function readUint(
   field: string,
 ): number {
   switch (width) {
-    case 1:
+    case U8_WIDTH:
       return readU8(source, offset);
-    case 2:
+    case U16_WIDTH:
       return readU16(source, offset);
-    case 4:
+    case U32_WIDTH:
       return readU32(source, offset);
-    case 8:
+    case U64_WIDTH:
       return readU64(source, offset, code, field);
   }
 }
