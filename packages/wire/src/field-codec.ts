@@ -1,7 +1,6 @@
 import { isWellFormedUtf16, utf8ByteLength } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
-import { U8_WIDTH, U16_WIDTH, U32_WIDTH, U64_WIDTH } from "./frame-layout.js";
 
 /*
  * Reading and writing single fields. Strings are NUL-padded UTF-8 in a fixed-width field; integers are
@@ -174,7 +173,7 @@ function requireInteger(value: unknown, max: number, field: string): number {
 }
 
 /** Width in bytes of an unsigned integer field: `B`, `>H`, `>I` or `>Q`. */
-export type UintWidth = typeof U8_WIDTH | typeof U16_WIDTH | typeof U32_WIDTH | typeof U64_WIDTH;
+export type UintWidth = 1 | 2 | 4 | 8;
 
 /**
  * The largest value of an unsigned integer field `width` bytes wide, in either framing; a `>Q` field stops
@@ -182,13 +181,13 @@ export type UintWidth = typeof U8_WIDTH | typeof U16_WIDTH | typeof U32_WIDTH | 
  */
 export function uintMax(width: UintWidth): number {
   switch (width) {
-    case U8_WIDTH:
+    case 1:
       return 0xff;
-    case U16_WIDTH:
+    case 2:
       return 0xffff;
-    case U32_WIDTH:
+    case 4:
       return 0xffffffff;
-    case U64_WIDTH:
+    case 8:
       return Number.MAX_SAFE_INTEGER;
   }
 }
@@ -201,9 +200,9 @@ export function writeUint(
   value: unknown,
   field: string,
 ): void {
-  if (width === U8_WIDTH) writeU8(target, offset, value, field);
-  else if (width === U16_WIDTH) writeU16(target, offset, value, field);
-  else if (width === U32_WIDTH) writeU32(target, offset, value, field);
+  if (width === 1) writeU8(target, offset, value, field);
+  else if (width === 2) writeU16(target, offset, value, field);
+  else if (width === 4) writeU32(target, offset, value, field);
   else writeU64(target, offset, value, field);
 }
 
@@ -216,13 +215,13 @@ export function readUint(
   field: string,
 ): number {
   switch (width) {
-    case U8_WIDTH:
+    case 1:
       return readU8(source, offset);
-    case U16_WIDTH:
+    case 2:
       return readU16(source, offset);
-    case U32_WIDTH:
+    case 4:
       return readU32(source, offset);
-    case U64_WIDTH:
+    case 8:
       return readU64(source, offset, code, field);
   }
 }
