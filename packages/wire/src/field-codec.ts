@@ -200,10 +200,16 @@ export function writeUint(
   value: unknown,
   field: string,
 ): void {
-  if (width === 1) writeU8(target, offset, value, field);
-  else if (width === 2) writeU16(target, offset, value, field);
-  else if (width === 4) writeU32(target, offset, value, field);
-  else writeU64(target, offset, value, field);
+  switch (width) {
+    case 1:
+      return writeU8(target, offset, value, field);
+    case 2:
+      return writeU16(target, offset, value, field);
+    case 4:
+      return writeU32(target, offset, value, field);
+    case 8:
+      return writeU64(target, offset, value, field);
+  }
 }
 
 /** Reads an unsigned big-endian integer `width` bytes wide; the inverse of {@link writeUint}. */
