@@ -2,12 +2,14 @@ import {
   COMPACT_LENGTH_MAX_BYTES,
   COMPACT_MAX_FRAME_LENGTH,
   MAX_COMPACT_FRAME_SIZE,
+  U16_MAX,
+  U32_MAX,
 } from "./compact-layout.js";
 import { DecodeError } from "./decode-error.js";
-import { readExactText, type UintWidth, uintMax } from "./field-codec.js";
+import { readExactText } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { badField, type FieldReader, readFields } from "./frame-fields.js";
-import { frameTypeOf, U8_WIDTH } from "./frame-layout.js";
+import { frameTypeOf } from "./frame-layout.js";
 import { readVarint, type VarintRead } from "./varint.js";
 
 /** The high bit of a varint byte: a second length byte follows. */
@@ -70,10 +72,21 @@ class FieldCursor implements FieldReader {
     return varint.value;
   }
 
-  uint(width: UintWidth, field: string): number {
-    if (width !== U8_WIDTH) return this.number(uintMax(width), field);
+  u8(field: string): number {
     if (this.at >= this.end) throw this.cut(field);
     return this.source[this.at++] as number;
+  }
+
+  u16(field: string): number {
+    return this.number(U16_MAX, field);
+  }
+
+  u32(field: string): number {
+    return this.number(U32_MAX, field);
+  }
+
+  u64(field: string): number {
+    return this.number(Number.MAX_SAFE_INTEGER, field);
   }
 
   text(width: number, field: string): string {

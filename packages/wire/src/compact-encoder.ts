@@ -1,9 +1,9 @@
-import { MAX_COMPACT_FRAME_SIZE } from "./compact-layout.js";
+import { MAX_COMPACT_FRAME_SIZE, U16_MAX, U32_MAX } from "./compact-layout.js";
 import { EncodeError } from "./encode-error.js";
-import { type UintWidth, uintMax, writeText, writeU8 } from "./field-codec.js";
+import { writeText, writeU8 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { type FieldWriter, writeFields } from "./frame-fields.js";
-import { FrameCode, U8_WIDTH } from "./frame-layout.js";
+import { FrameCode } from "./frame-layout.js";
 import { writeVarint } from "./varint.js";
 
 /** The largest value a one-byte varint holds; longer lengths take two bytes. */
@@ -43,10 +43,20 @@ class CompactFieldWriter implements FieldWriter {
     } else this.at = prefixLength(this.target, at, writeText(this.target, at + 2, width, value, field));
   }
 
-  /** A one-byte integer stays one byte; a wider one is a varint of at most its fixed field's largest value. */
-  uint(value: unknown, width: UintWidth, field: string): void {
-    if (width === U8_WIDTH) writeU8(this.target, this.at++, value, field);
-    else this.at = writeVarint(this.target, this.at, value, uintMax(width), field);
+  u8(value: unknown, field: string): void {
+    writeU8(this.target, this.at++, value, field);
+  }
+
+  u16(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, U16_MAX, field);
+  }
+
+  u32(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, U32_MAX, field);
+  }
+
+  u64(value: unknown, field: string): void {
+    this.at = writeVarint(this.target, this.at, value, Number.MAX_SAFE_INTEGER, field);
   }
 
   /** Bytes, not text: a varint count (below 128, so one byte) and the bytes, without padding. */

@@ -14,6 +14,11 @@
 /** Which framing a connection's frames use: the fixed-width layout, or compact after it was negotiated. */
 export type Framing = "fixed" | "compact";
 
+/** The largest value of a `>H` field, which compact framing carries as a varint of at most this. */
+export const U16_MAX = 0xffff;
+/** The largest value of a `>I` field, likewise. */
+export const U32_MAX = 0xffffffff;
+
 /** Bytes of the length prefix at most: a two-byte varint holds up to 16,383. */
 export const COMPACT_LENGTH_MAX_BYTES = 2;
 

@@ -172,66 +172,6 @@ function requireInteger(value: unknown, max: number, field: string): number {
   return value;
 }
 
-/** Width in bytes of an unsigned integer field: `B`, `>H`, `>I` or `>Q`. */
-export type UintWidth = 1 | 2 | 4 | 8;
-
-/**
- * The largest value of an unsigned integer field `width` bytes wide, in either framing; a `>Q` field stops
- * at 2^53 − 1, the largest number that is exact.
- */
-export function uintMax(width: UintWidth): number {
-  switch (width) {
-    case 1:
-      return 0xff;
-    case 2:
-      return 0xffff;
-    case 4:
-      return 0xffffffff;
-    case 8:
-      return Number.MAX_SAFE_INTEGER;
-  }
-}
-
-/** Writes an unsigned big-endian integer `width` bytes wide (the fixed layout's integer fields). */
-export function writeUint(
-  target: Uint8Array,
-  offset: number,
-  width: UintWidth,
-  value: unknown,
-  field: string,
-): void {
-  switch (width) {
-    case 1:
-      return writeU8(target, offset, value, field);
-    case 2:
-      return writeU16(target, offset, value, field);
-    case 4:
-      return writeU32(target, offset, value, field);
-    case 8:
-      return writeU64(target, offset, value, field);
-  }
-}
-
-/** Reads an unsigned big-endian integer `width` bytes wide; the inverse of {@link writeUint}. */
-export function readUint(
-  source: Uint8Array,
-  offset: number,
-  width: UintWidth,
-  code: number,
-  field: string,
-): number {
-  switch (width) {
-    case 1:
-      return readU8(source, offset);
-    case 2:
-      return readU16(source, offset);
-    case 4:
-      return readU32(source, offset);
-    case 8:
-      return readU64(source, offset, code, field);
-  }
-}
-
 /** Writes an unsigned byte. */
 export function writeU8(target: Uint8Array, offset: number, value: unknown, field: string): void {
   target[offset] = requireInteger(value, 0xff, field);

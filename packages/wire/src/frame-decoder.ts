@@ -1,8 +1,17 @@
 import { DecodeError } from "./decode-error.js";
-import { readText, readUint, type UintWidth } from "./field-codec.js";
+import { readText, readU16, readU32, readU64 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { badField, type FieldReader, readFields } from "./frame-fields.js";
-import { CODE_OFFSET, CODE_WIDTH, FRAME_SIZES, frameTypeOf, U8_WIDTH } from "./frame-layout.js";
+import {
+  CODE_OFFSET,
+  CODE_WIDTH,
+  FRAME_SIZES,
+  frameTypeOf,
+  U8_WIDTH,
+  U16_WIDTH,
+  U32_WIDTH,
+  U64_WIDTH,
+} from "./frame-layout.js";
 
 /** Reads fields in the fixed layout, the inverse of frame-encoder.ts's writer; the frame's size is known. */
 class FixedFieldReader implements FieldReader {
@@ -16,9 +25,27 @@ class FixedFieldReader implements FieldReader {
     return value;
   }
 
-  uint(width: UintWidth, field: string): number {
-    const value = readUint(this.source, this.at, width, this.code, field);
-    this.at += width;
+  u8(): number {
+    const value = this.source[this.at] as number;
+    this.at += U8_WIDTH;
+    return value;
+  }
+
+  u16(): number {
+    const value = readU16(this.source, this.at);
+    this.at += U16_WIDTH;
+    return value;
+  }
+
+  u32(): number {
+    const value = readU32(this.source, this.at);
+    this.at += U32_WIDTH;
+    return value;
+  }
+
+  u64(field: string): number {
+    const value = readU64(this.source, this.at, this.code, field);
+    this.at += U64_WIDTH;
     return value;
   }
 

@@ -1,7 +1,16 @@
-import { type UintWidth, writeText, writeUint } from "./field-codec.js";
+import { writeText, writeU8, writeU16, writeU32, writeU64 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { type FieldWriter, writeFields } from "./frame-fields.js";
-import { CODE_OFFSET, CODE_WIDTH, FRAME_SIZES, FrameCode, U8_WIDTH } from "./frame-layout.js";
+import {
+  CODE_OFFSET,
+  CODE_WIDTH,
+  FRAME_SIZES,
+  FrameCode,
+  U8_WIDTH,
+  U16_WIDTH,
+  U32_WIDTH,
+  U64_WIDTH,
+} from "./frame-layout.js";
 
 /**
  * Writes fields in the fixed layout: each at its full width right after the one before, strings NUL-padded,
@@ -16,9 +25,24 @@ class FixedFieldWriter implements FieldWriter {
     this.at += width;
   }
 
-  uint(value: unknown, width: UintWidth, field: string): void {
-    writeUint(this.target, this.at, width, value, field);
-    this.at += width;
+  u8(value: unknown, field: string): void {
+    writeU8(this.target, this.at, value, field);
+    this.at += U8_WIDTH;
+  }
+
+  u16(value: unknown, field: string): void {
+    writeU16(this.target, this.at, value, field);
+    this.at += U16_WIDTH;
+  }
+
+  u32(value: unknown, field: string): void {
+    writeU32(this.target, this.at, value, field);
+    this.at += U32_WIDTH;
+  }
+
+  u64(value: unknown, field: string): void {
+    writeU64(this.target, this.at, value, field);
+    this.at += U64_WIDTH;
   }
 
   /** A length byte, then the bytes NUL-padded to `width`. */

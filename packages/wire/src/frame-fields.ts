@@ -1,6 +1,5 @@
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
-import type { UintWidth } from "./field-codec.js";
 import type { Frame, LsqFrame } from "./frame.js";
 import {
   CLIENT_MESSAGE_ID_MIN_LENGTH,
@@ -15,10 +14,6 @@ import {
   SNT_DELIVERY_LIVE,
   SNT_DELIVERY_STORED,
   TEXT_WIDTH,
-  U8_WIDTH,
-  U16_WIDTH,
-  U32_WIDTH,
-  U64_WIDTH,
   USERNAME_WIDTH,
   WILDCARD_WIDTH,
 } from "./frame-layout.js";
@@ -34,8 +29,11 @@ import {
 export interface FieldWriter {
   /** A string whose fixed field is `width` bytes. */
   text(value: unknown, width: number, field: string): void;
-  /** An unsigned integer whose fixed field is `width` bytes (one of 8 bytes carries up to 2^53 − 1). */
-  uint(value: unknown, width: UintWidth, field: string): void;
+  /** An unsigned integer of one byte, of up to 16, 32 and 53 bits. */
+  u8(value: unknown, field: string): void;
+  u16(value: unknown, field: string): void;
+  u32(value: unknown, field: string): void;
+  u64(value: unknown, field: string): void;
   /** Bytes already checked to fit `width` (the client message id), with their length. */
   bytes(value: Uint8Array, width: number): void;
   /** A slot the frame leaves unused (an `lsn` name past its count) of a `width`-byte field. */
@@ -48,7 +46,10 @@ export interface FieldWriter {
  */
 export interface FieldReader {
   text(width: number, field: string): string;
-  uint(width: UintWidth, field: string): number;
+  u8(field: string): number;
+  u16(field: string): number;
+  u32(field: string): number;
+  u64(field: string): number;
   /** `min` to `max` bytes with their length, copied out (the frame outlives the buffer it was read from). */
   bytes(min: number, max: number, field: string): Uint8Array;
   unusedSlot(width: number, field: string): void;
@@ -79,12 +80,12 @@ export function writeFields(frame: Frame, fields: FieldWriter): void {
       return;
     case "hel":
     case "hey":
-      fields.uint(frame.version, U16_WIDTH, "version");
-      fields.uint(frame.features, U32_WIDTH, "features");
+      fields.u16(frame.version, "version");
+      fields.u32(frame.features, "features");
       return;
     case "lsq":
-      fields.uint(listRequestFlags(frame), U8_WIDTH, "flags");
-      fields.uint(frame.pageSize ?? 0, U32_WIDTH, "pageSize");
+      fields.u8(listRequestFlags(frame), "flags");
+      fields.u32(frame.pageSize ?? 0, "pageSize");
       fields.text(frame.pattern, WILDCARD_WIDTH, "pattern");
       fields.text(frame.cursor ?? "", CURSOR_WIDTH, "cursor");
       return;
@@ -95,30 +96,30 @@ export function writeFields(frame: Frame, fields: FieldWriter): void {
       fields.text(pageEndCursor(frame.cursor), CURSOR_WIDTH, "cursor");
       return;
     case "dlv":
-      fields.uint(frame.seq, U64_WIDTH, "seq");
-      fields.uint(frame.sentAt, U64_WIDTH, "sentAt");
+      fields.u64(frame.seq, "seq");
+      fields.u64(frame.sentAt, "sentAt");
       fields.text(frame.from, USERNAME_WIDTH, "from");
       fields.text(frame.content, CONTENT_WIDTH, "content");
       return;
     case "ack":
-      fields.uint(frame.upToSeq, U64_WIDTH, "upToSeq");
+      fields.u64(frame.upToSeq, "upToSeq");
       return;
     case "png":
     case "pog":
-      fields.uint(frame.nonce, U32_WIDTH, "nonce");
+      fields.u32(frame.nonce, "nonce");
       return;
     case "erx":
     case "bye":
-      fields.uint(frame.status, U8_WIDTH, "status");
+      fields.u8(frame.status, "status");
       fields.text(frame.text, TEXT_WIDTH, "text");
       return;
     case "lin":
       fields.text(frame.username, USERNAME_WIDTH, "username");
       return;
     case "snt":
-      fields.uint(frame.seq, U64_WIDTH, "seq");
-      fields.uint(frame.sentAt, U64_WIDTH, "sentAt");
-      fields.uint(deliveryByte(frame.delivery), U8_WIDTH, "delivery");
+      fields.u64(frame.seq, "seq");
+      fields.u64(frame.sentAt, "sentAt");
+      fields.u8(deliveryByte(frame.delivery), "delivery");
       return;
     case "mid":
       fields.text(frame.to, USERNAME_WIDTH, "to");
@@ -163,11 +164,7 @@ export function readFields(type: FrameType, code: number, fields: FieldReader): 
       return { type, text: fields.text(TEXT_WIDTH, "text") };
     case "hel":
     case "hey":
-      return {
-        type,
-        version: fields.uint(U16_WIDTH, "version"),
-        features: fields.uint(U32_WIDTH, "features"),
-      };
+      return { type, version: fields.u16("version"), features: fields.u32("features") };
     case "lsq":
       return readListRequest(code, fields);
     case "lsn":
@@ -179,27 +176,27 @@ export function readFields(type: FrameType, code: number, fields: FieldReader): 
     case "dlv":
       return {
         type,
-        seq: fields.uint(U64_WIDTH, "seq"),
-        sentAt: fields.uint(U64_WIDTH, "sentAt"),
+        seq: fields.u64("seq"),
+        sentAt: fields.u64("sentAt"),
         from: fields.text(USERNAME_WIDTH, "from"),
         content: fields.text(CONTENT_WIDTH, "content"),
       };
     case "ack":
-      return { type, upToSeq: fields.uint(U64_WIDTH, "upToSeq") };
+      return { type, upToSeq: fields.u64("upToSeq") };
     case "png":
     case "pog":
-      return { type, nonce: fields.uint(U32_WIDTH, "nonce") };
+      return { type, nonce: fields.u32("nonce") };
     case "erx":
     case "bye":
-      return { type, status: fields.uint(U8_WIDTH, "status"), text: fields.text(TEXT_WIDTH, "text") };
+      return { type, status: fields.u8("status"), text: fields.text(TEXT_WIDTH, "text") };
     case "lin":
       return { type, username: fields.text(USERNAME_WIDTH, "username") };
     case "snt":
       return {
         type,
-        seq: fields.uint(U64_WIDTH, "seq"),
-        sentAt: fields.uint(U64_WIDTH, "sentAt"),
-        delivery: deliveryOf(fields.uint(U8_WIDTH, "delivery"), code),
+        seq: fields.u64("seq"),
+        sentAt: fields.u64("sentAt"),
+        delivery: deliveryOf(fields.u8("delivery"), code),
       };
     case "mid":
       return {
@@ -250,8 +247,8 @@ function listRequestFlags(frame: LsqFrame): number {
 
 /** The `lsq` frame of its four fields, checking that the flags and the optional fields agree. */
 function readListRequest(code: number, fields: FieldReader): LsqFrame {
-  const flags = fields.uint(U8_WIDTH, "flags");
-  const pageSize = fields.uint(U32_WIDTH, "pageSize");
+  const flags = fields.u8("flags");
+  const pageSize = fields.u32("pageSize");
   const pattern = fields.text(WILDCARD_WIDTH, "pattern");
   const cursor = fields.text(CURSOR_WIDTH, "cursor");
   if ((flags & ~(LSQ_FLAG_PAGE_SIZE | LSQ_FLAG_CURSOR)) !== 0)
@@ -287,7 +284,7 @@ function writeNames(names: readonly string[], fields: FieldWriter): void {
   if (!Array.isArray(names) || names.length > NAMES_PER_FRAME) {
     throw new EncodeError(`names must be a list of at most ${NAMES_PER_FRAME}`, "names");
   }
-  fields.uint(names.length, U8_WIDTH, "count");
+  fields.u8(names.length, "count");
   for (let index = 0; index < names.length; index++) {
     const name = names[index] as string;
     if (name === "") throw new EncodeError(`names[${index}] must not be empty`, `names[${index}]`);
@@ -298,7 +295,7 @@ function writeNames(names: readonly string[], fields: FieldWriter): void {
 
 /** An `lsn`'s names, at most one frame's worth, none of them empty. */
 function readNames(code: number, fields: FieldReader): string[] {
-  const count = fields.uint(U8_WIDTH, "count");
+  const count = fields.u8("count");
   if (count > NAMES_PER_FRAME) throw badField(code, "count", `must be at most ${NAMES_PER_FRAME}`);
   const names: string[] = [];
   for (let index = 0; index < count; index++) {
