@@ -7,7 +7,7 @@ import {
 import type { Socket } from "node:net";
 import type { ServerLogger } from "@chat/core";
 import { type ConnectionLimiter, connectionRefusalText } from "@chat/core/adapter";
-import { HTTP2_PREFACE_BYTES } from "./http2-frame.js";
+import { HTTP2_PREFACE_BYTES } from "./framing.js";
 import type { GrpcHttp2Server } from "./http2-server-hook.js";
 import { AUTHORIZATION_KEY } from "./session-token.js";
 

@@ -5,7 +5,7 @@ import {
   HTTP2_FRAME_HEADER_BYTES,
   HTTP2_HEADERS_FRAME,
   HTTP2_PREFACE_BYTES,
-} from "../http2-frame.js";
+} from "../framing.js";
 
 /**
  * A TCP proxy for tests that adds one header field to every request an HTTP/2 client sends, the way a
