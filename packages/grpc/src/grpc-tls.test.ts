@@ -1,6 +1,7 @@
 import { connect as connectTls } from "node:tls";
 import type { ClientTls, ServerTlsOptions } from "@chat/core";
 import {
+  cleanupAfterEachTest,
   createTestCertificates,
   createTestService,
   expectChatError,
@@ -10,7 +11,7 @@ import {
   type TestCertificates,
   TLS_ALERT_RECORD,
 } from "@chat/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
 import { GrpcServer } from "./grpc-server.js";
 
@@ -29,16 +30,13 @@ beforeAll(async () => {
 afterAll(() => certificates.remove());
 
 describe("gRPC over TLS", () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const deferCleanup = cleanupAfterEachTest();
 
   async function serve(tls: ServerTlsOptions) {
     const service = createTestService();
     const server = new GrpcServer(service, { tls, shutdownTimeoutMs: 500 });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -53,7 +51,7 @@ describe("gRPC over TLS", () => {
       connectTimeoutMs: refused ? REFUSED_CONNECT_TIMEOUT_MS : EVENT_TIMEOUT_MS,
       channelOptions: { "grpc.use_local_subchannel_pool": 1 },
     });
-    cleanups.push(() => made.close());
+    deferCleanup(() => made.close());
     return made;
   }
 

@@ -1,6 +1,7 @@
 import { connect as connectTcp } from "node:net";
 import type { ChatService, ClientTls, ServerTlsOptions } from "@chat/core";
 import {
+  cleanupAfterEachTest,
   createTestCertificates,
   createTestService,
   expectChatError,
@@ -10,7 +11,7 @@ import {
   type TestCertificates,
   TLS_ALERT_RECORD,
 } from "@chat/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { RawClient } from "./testing/raw-client.js";
@@ -27,15 +28,12 @@ beforeAll(async () => {
 afterAll(() => certificates.remove());
 
 describe("the wire protocol over TLS", () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const deferCleanup = cleanupAfterEachTest();
 
   async function serve(tls: ServerTlsOptions, service: ChatService = createTestService()) {
     const server = new WireServer(service, { tls });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -44,13 +42,13 @@ describe("the wire protocol over TLS", () => {
 
   function client(port: number, tls: ClientTls): WireClient {
     const made = new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: EVENT_TIMEOUT_MS, tls });
-    cleanups.push(() => made.close());
+    deferCleanup(() => made.close());
     return made;
   }
 
   async function raw(open: Promise<RawClient>): Promise<RawClient> {
     const opened = await open;
-    cleanups.push(() => opened.destroy());
+    deferCleanup(() => opened.destroy());
     return opened;
   }
 
@@ -130,7 +128,7 @@ describe("the wire protocol over TLS", () => {
     const service = createTestService();
     const plain = new WireServer(service);
     const { port: plainPort } = await plain.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await plain.close();
       await service.close();
     });
@@ -195,7 +193,7 @@ describe("the wire protocol over TLS", () => {
     const service = createTestService();
     const server = new WireServer(service, { maxConnections: 2, tls: trusted() });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -204,7 +202,7 @@ describe("the wire protocol over TLS", () => {
       socket.on("error", () => {});
       const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
       await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-      cleanups.push(() => {
+      deferCleanup(() => {
         socket.destroy();
       });
       return { socket, closed };

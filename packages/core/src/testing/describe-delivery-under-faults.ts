@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatClient } from "../chat-client.js";
 import type { ChatService } from "../chat-service.js";
 import type { TransportServer } from "../transport-descriptor.js";
+import { cleanupAfterEachTest } from "./cleanup-after-each-test.js";
 import { runDeliveryUnderFaults } from "./delivery-under-faults.js";
 import { type FaultMode, FaultProxy } from "./fault-proxy.js";
 import { createTestService } from "./harness.js";
@@ -30,16 +31,13 @@ export interface FaultyRunTransport {
  * order, with nothing stored twice. Prints the faults injected and messages checked per run.
  */
 export function describeDeliveryUnderFaults(transport: FaultyRunTransport): void {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const deferCleanup = cleanupAfterEachTest();
 
   async function run(mode: FaultMode, seed: number) {
     const service = createTestService();
     const server = transport.createServer(service);
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -49,7 +47,7 @@ export function describeDeliveryUnderFaults(transport: FaultyRunTransport): void
       seed,
       faultAfterMs: mode === "cut" ? { min: 20, max: 150 } : { min: 50, max: 250 },
     });
-    cleanups.push(() => proxy.close());
+    deferCleanup(() => proxy.close());
     const report = await runDeliveryUnderFaults({
       service,
       proxy,

@@ -1,3 +1,4 @@
+export { type Cleanup, cleanupAfterEachTest } from "./cleanup-after-each-test.js";
 export { describeConformance } from "./conformance.js";
 export { ConformanceWorld, PASSWORD, type TestUser } from "./conformance-world.js";
 export {
