@@ -2,16 +2,15 @@ import { connect as connectTls } from "node:tls";
 import type { ClientTls, ServerTlsOptions } from "@chat/core";
 import {
   cleanupAfterEachTest,
-  createTestCertificates,
   createTestService,
   expectChatError,
   oldTlsHandshakeFailure,
   PASSWORD,
   plaintextAnswer,
-  type TestCertificates,
   TLS_ALERT_RECORD,
+  testCertificatesPerFile,
 } from "@chat/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GrpcClient } from "./grpc-client.js";
 import { GrpcServer } from "./grpc-server.js";
 
@@ -23,11 +22,7 @@ const REFUSED_CONNECT_TIMEOUT_MS = 1_500;
 /** Generous for a loaded machine: every wait below ends on an event long before it. */
 const EVENT_TIMEOUT_MS = 10_000;
 
-let certificates: TestCertificates;
-beforeAll(async () => {
-  certificates = await createTestCertificates();
-});
-afterAll(() => certificates.remove());
+const certificates = testCertificatesPerFile();
 
 describe("gRPC over TLS", () => {
   const deferCleanup = cleanupAfterEachTest();
@@ -55,18 +50,18 @@ describe("gRPC over TLS", () => {
     return made;
   }
 
-  const trusted = () => ({ cert: certificates.server.cert, key: certificates.server.key });
-  const mutual = () => ({ ...trusted(), ca: certificates.ca.cert });
+  const trusted = () => ({ cert: certificates().server.cert, key: certificates().server.key });
+  const mutual = () => ({ ...trusted(), ca: certificates().ca.cert });
   const withClientCertificate = () => ({
-    ca: certificates.ca.cert,
-    cert: certificates.client.cert,
-    key: certificates.client.key,
+    ca: certificates().ca.cert,
+    cert: certificates().client.cert,
+    key: certificates().client.key,
   });
 
   it("carries a session, deliveries included, for a client that trusts the server's CA", async () => {
     const { port, server } = await serve(trusted());
     expect(server.secure).toBe(true);
-    const alice = client(port, { ca: certificates.ca.cert });
+    const alice = client(port, { ca: certificates().ca.cert });
     await alice.connect();
     expect(alice.secure).toBe(true);
     await alice.register("alice", PASSWORD);
@@ -78,29 +73,32 @@ describe("gRPC over TLS", () => {
 
   it("checks the certificate against a servername other than the host connected to", async () => {
     const { port } = await serve(trusted());
-    await client(port, { ca: certificates.ca.cert, servername: "localhost" }).connect();
-    const wrongName = client(port, { ca: certificates.ca.cert, servername: "chat.example" }, true);
+    await client(port, { ca: certificates().ca.cert, servername: "localhost" }).connect();
+    const wrongName = client(port, { ca: certificates().ca.cert, servername: "chat.example" }, true);
     await expectChatError(wrongName.connect(), "UNAVAILABLE");
   });
 
   it("is refused by a client that does not trust the server's CA", async () => {
-    const { port } = await serve({ cert: certificates.otherServer.cert, key: certificates.otherServer.key });
-    await expectChatError(client(port, { ca: certificates.ca.cert }, true).connect(), "UNAVAILABLE");
-    await client(port, { ca: certificates.otherCa.cert }).connect();
+    const { port } = await serve({
+      cert: certificates().otherServer.cert,
+      key: certificates().otherServer.key,
+    });
+    await expectChatError(client(port, { ca: certificates().ca.cert }, true).connect(), "UNAVAILABLE");
+    await client(port, { ca: certificates().otherCa.cert }).connect();
   });
 
   it("is refused by a client when its certificate has expired", async () => {
     const { port } = await serve({
-      cert: certificates.expiredServer.cert,
-      key: certificates.expiredServer.key,
+      cert: certificates().expiredServer.cert,
+      key: certificates().expiredServer.key,
     });
-    await expectChatError(client(port, { ca: certificates.ca.cert }, true).connect(), "UNAVAILABLE");
+    await expectChatError(client(port, { ca: certificates().ca.cert }, true).connect(), "UNAVAILABLE");
   });
 
   it("is refused by a plaintext client, and keeps serving TLS clients", async () => {
     const { port } = await serve(trusted());
     await expectChatError(client(port, false, true).connect(), "UNAVAILABLE");
-    const after = client(port, { ca: certificates.ca.cert });
+    const after = client(port, { ca: certificates().ca.cert });
     await after.connect();
     await after.register("after", PASSWORD);
   });
@@ -116,11 +114,15 @@ describe("gRPC over TLS", () => {
 
     it("refuses a client without a certificate, and one with a certificate from another CA", async () => {
       const { port } = await serve(mutual());
-      const bare = client(port, { ca: certificates.ca.cert }, true);
+      const bare = client(port, { ca: certificates().ca.cert }, true);
       await expectChatError(bare.connect(), "UNAVAILABLE");
       const foreign = client(
         port,
-        { ca: certificates.ca.cert, cert: certificates.otherClient.cert, key: certificates.otherClient.key },
+        {
+          ca: certificates().ca.cert,
+          cert: certificates().otherClient.cert,
+          key: certificates().otherClient.key,
+        },
         true,
       );
       await expectChatError(foreign.connect(), "UNAVAILABLE");
@@ -134,7 +136,7 @@ describe("gRPC over TLS", () => {
         const socket = connectTls({
           host: "127.0.0.1",
           port,
-          ca: certificates.ca.cert,
+          ca: certificates().ca.cert,
           ALPNProtocols: ["h2"],
         });
         const timer = setTimeout(() => {
@@ -153,7 +155,7 @@ describe("gRPC over TLS", () => {
 
   it("refuses TLS 1.1: the server answers a protocol_version alert", async () => {
     const { port } = await serve(trusted());
-    const failure = await oldTlsHandshakeFailure(port, certificates.ca.cert, ["h2"]);
+    const failure = await oldTlsHandshakeFailure(port, certificates().ca.cert, ["h2"]);
     expect(failure.code).toBe("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION");
   });
 
@@ -166,6 +168,6 @@ describe("gRPC over TLS", () => {
     const started = Date.now();
     expect((await answer(undefined)).length).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-    await client(port, { ca: certificates.ca.cert }).connect();
+    await client(port, { ca: certificates().ca.cert }).connect();
   });
 });

@@ -2,16 +2,15 @@ import { connect as connectTcp } from "node:net";
 import type { ChatService, ClientTls, ServerTlsOptions } from "@chat/core";
 import {
   cleanupAfterEachTest,
-  createTestCertificates,
   createTestService,
   expectChatError,
   oldTlsHandshakeFailure,
   PASSWORD,
   plaintextAnswer,
-  type TestCertificates,
   TLS_ALERT_RECORD,
+  testCertificatesPerFile,
 } from "@chat/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { RawClient } from "./testing/raw-client.js";
@@ -21,11 +20,7 @@ import { WireServer } from "./wire-server.js";
 /** Generous for a loaded machine: every wait below ends on an event long before it. */
 const EVENT_TIMEOUT_MS = 10_000;
 
-let certificates: TestCertificates;
-beforeAll(async () => {
-  certificates = await createTestCertificates();
-});
-afterAll(() => certificates.remove());
+const certificates = testCertificatesPerFile();
 
 describe("the wire protocol over TLS", () => {
   const deferCleanup = cleanupAfterEachTest();
@@ -52,12 +47,12 @@ describe("the wire protocol over TLS", () => {
     return opened;
   }
 
-  const trusted = () => ({ cert: certificates.server.cert, key: certificates.server.key });
+  const trusted = () => ({ cert: certificates().server.cert, key: certificates().server.key });
 
   it("carries a whole session for a client that trusts the server's CA, and says so", async () => {
     const { port, server } = await serve(trusted());
     expect(server.secure).toBe(true);
-    const alice = client(port, { ca: certificates.ca.cert });
+    const alice = client(port, { ca: certificates().ca.cert });
     await alice.connect();
     expect(alice.secure).toBe(true);
     await alice.register("alice", PASSWORD);
@@ -67,15 +62,15 @@ describe("the wire protocol over TLS", () => {
 
   it("checks the certificate against a servername other than the host connected to", async () => {
     const { port } = await serve(trusted());
-    await client(port, { ca: certificates.ca.cert, servername: "localhost" }).connect();
-    const wrongName = client(port, { ca: certificates.ca.cert, servername: "chat.example" });
+    await client(port, { ca: certificates().ca.cert, servername: "localhost" }).connect();
+    const wrongName = client(port, { ca: certificates().ca.cert, servername: "chat.example" });
     const error = await expectChatError(wrongName.connect(), "UNAVAILABLE");
     expect(error.message).toMatch(/TLS handshake failed: .*chat\.example/);
   });
 
   it("serves a seed client that wraps its socket in TLS, unchanged", async () => {
     const { port } = await serve(trusted());
-    const options = { ca: certificates.ca.cert };
+    const options = { ca: certificates().ca.cert };
     const alice = await raw(RawClient.openTls(port, options));
     const bob = await raw(RawClient.openTls(port, options));
     alice.send(
@@ -105,22 +100,28 @@ describe("the wire protocol over TLS", () => {
 
   it("is refused by a client that does not trust the server's CA", async () => {
     const { port, server } = await serve({
-      cert: certificates.otherServer.cert,
-      key: certificates.otherServer.key,
+      cert: certificates().otherServer.cert,
+      key: certificates().otherServer.key,
     });
-    const error = await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    const error = await expectChatError(
+      client(port, { ca: certificates().ca.cert }).connect(),
+      "UNAVAILABLE",
+    );
     expect(error.message).toMatch(/^TLS handshake failed: .*(self-signed|unable to verify|issuer)/i);
     // The control: the same server is fine for a client that trusts its CA.
-    await client(port, { ca: certificates.otherCa.cert }).connect();
+    await client(port, { ca: certificates().otherCa.cert }).connect();
     expect(server.stats().connections).toBe(1);
   });
 
   it("is refused by a client when its certificate has expired", async () => {
     const { port } = await serve({
-      cert: certificates.expiredServer.cert,
-      key: certificates.expiredServer.key,
+      cert: certificates().expiredServer.cert,
+      key: certificates().expiredServer.key,
     });
-    const error = await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    const error = await expectChatError(
+      client(port, { ca: certificates().ca.cert }).connect(),
+      "UNAVAILABLE",
+    );
     expect(error.message).toBe("TLS handshake failed: certificate has expired");
   });
 
@@ -132,20 +133,20 @@ describe("the wire protocol over TLS", () => {
       await plain.close();
       await service.close();
     });
-    await expectChatError(client(plainPort, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    await expectChatError(client(plainPort, { ca: certificates().ca.cert }).connect(), "UNAVAILABLE");
     const { port: tlsPort } = await serve(trusted());
     await expectChatError(client(tlsPort, false).connect(), "UNAVAILABLE");
   });
 
   describe("with a CA for client certificates", () => {
-    const mutual = () => ({ ...trusted(), ca: certificates.ca.cert });
+    const mutual = () => ({ ...trusted(), ca: certificates().ca.cert });
 
     it("lets in a client with a certificate from that CA", async () => {
       const { port } = await serve(mutual());
       const alice = client(port, {
-        ca: certificates.ca.cert,
-        cert: certificates.client.cert,
-        key: certificates.client.key,
+        ca: certificates().ca.cert,
+        cert: certificates().client.cert,
+        key: certificates().client.key,
       });
       await alice.connect();
       await alice.register("alice", PASSWORD);
@@ -153,15 +154,15 @@ describe("the wire protocol over TLS", () => {
 
     it("refuses a client without a certificate, and one with a certificate from another CA", async () => {
       const { port, server, service } = await serve(mutual());
-      await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+      await expectChatError(client(port, { ca: certificates().ca.cert }).connect(), "UNAVAILABLE");
       const foreign = client(port, {
-        ca: certificates.ca.cert,
-        cert: certificates.otherClient.cert,
-        key: certificates.otherClient.key,
+        ca: certificates().ca.cert,
+        cert: certificates().otherClient.cert,
+        key: certificates().otherClient.key,
       });
       await expectChatError(foreign.connect(), "UNAVAILABLE");
       // Neither got as far as a chat connection: a seed client without a certificate gets nothing either.
-      const seed = await raw(RawClient.openTls(port, { ca: certificates.ca.cert }));
+      const seed = await raw(RawClient.openTls(port, { ca: certificates().ca.cert }));
       seed.send({ type: "reg", username: "mallory", password: PASSWORD });
       await seed.waitClosed(EVENT_TIMEOUT_MS);
       expect(seed.received).toEqual([]);
@@ -172,7 +173,7 @@ describe("the wire protocol over TLS", () => {
 
   it("refuses TLS 1.1: the server answers a protocol_version alert", async () => {
     const { port } = await serve(trusted());
-    const failure = await oldTlsHandshakeFailure(port, certificates.ca.cert);
+    const failure = await oldTlsHandshakeFailure(port, certificates().ca.cert);
     // The server's alert (RFC 8446 protocol_version, 70), not a client that could not offer TLS 1.1.
     expect(failure.code).toBe("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION");
   });
@@ -184,7 +185,7 @@ describe("the wire protocol over TLS", () => {
     // Nothing, or a TLS alert record: never a frame (a seed `err` starts with its code, 6).
     if (answer.length > 0) expect(answer[0]).toBe(TLS_ALERT_RECORD);
     expect(server.stats().connections).toBe(0);
-    const after = client(port, { ca: certificates.ca.cert });
+    const after = client(port, { ca: certificates().ca.cert });
     await after.connect();
     await after.register("after", PASSWORD);
   });
@@ -212,14 +213,14 @@ describe("the wire protocol over TLS", () => {
     // Two silent connections in their handshake fill the server: the third is closed at once, long before
     // the handshake timeout (10 s), and so is a real TLS client.
     await (await silent()).closed;
-    await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    await expectChatError(client(port, { ca: certificates().ca.cert }).connect(), "UNAVAILABLE");
     first.socket.destroy();
     second.socket.destroy();
     await Promise.all([first.closed, second.closed]);
     // Room again once the server has seen them go (its side of the close comes a moment after ours).
     const deadline = Date.now() + EVENT_TIMEOUT_MS;
     for (;;) {
-      const after = client(port, { ca: certificates.ca.cert });
+      const after = client(port, { ca: certificates().ca.cert });
       const connected = await after.connect().then(
         () => true,
         (error: unknown) => {

@@ -38,5 +38,6 @@ export {
   type TestCertificates,
   type TestKeyPair,
 } from "./test-certificates.js";
+export { testCertificatesPerFile } from "./test-certificates-per-file.js";
 export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
 export { oldTlsHandshakeFailure, plaintextAnswer, TLS_ALERT_RECORD } from "./tls-probes.js";
