@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ChatClient } from "../chat-client.js";
 import { NO_BACKOFF, UNLIMITED_RATE } from "../chat-limits.js";
 import {
   CLIENT_MESSAGE_ID_MAX_BYTES,
@@ -9,7 +10,7 @@ import {
 } from "../rules.js";
 import { describeConformanceLimits } from "./conformance-limits.js";
 import { describeConformanceModel } from "./conformance-model.js";
-import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
+import { ConformanceWorld, PASSWORD, type TestUser } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
 import type { StartConformanceServer } from "./harness.js";
 import { listEveryPage } from "./list-every-page.js";
@@ -189,12 +190,17 @@ export function describeConformance(transport: string, startServer: StartConform
     });
 
     describe("deleting an account", () => {
+      /** `recipient` logs out, `sender` sends it `content` (stored for it), and it logs in again. */
+      async function sendWhileLoggedOut(recipient: TestUser, sender: ChatClient, content: string) {
+        await recipient.client.logout();
+        await sender.send(recipient.username, content);
+        await recipient.client.login(recipient.username, PASSWORD);
+      }
+
       it("confirms, ends the session, forgets the account and its queued mail", async () => {
         const alice = await world.user("alice");
         const { client: bob } = await world.user("bob");
-        await alice.client.logout();
-        await bob.send("alice", "you will never read this");
-        await alice.client.login("alice", PASSWORD);
+        await sendWhileLoggedOut(alice, bob, "you will never read this");
         await alice.inbox.take(1);
         await alice.client.deleteAccount();
         await expectChatError(alice.client.send("bob", "ghost"), "UNAUTHENTICATED");
@@ -207,9 +213,7 @@ export function describeConformance(transport: string, startServer: StartConform
       it("frees the name: a new owner registers it and sees none of the old mail", async () => {
         const old = await world.user("reuse");
         const { client: sender } = await world.user("sender");
-        await old.client.logout();
-        await sender.send("reuse", "for the old owner");
-        await old.client.login("reuse", PASSWORD);
+        await sendWhileLoggedOut(old, sender, "for the old owner");
         await old.client.deleteAccount();
         const fresh = await world.user("Reuse", "new password");
         expect(await fresh.inbox.quiet()).toEqual([]);
