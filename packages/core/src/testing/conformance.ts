@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatClient } from "../chat-client.js";
 import { NO_BACKOFF, UNLIMITED_RATE } from "../chat-limits.js";
+import type { IncomingMessage } from "../delivery.js";
 import {
   CLIENT_MESSAGE_ID_MAX_BYTES,
   CONTENT_MAX_BYTES,
@@ -435,10 +436,15 @@ export function describeConformance(transport: string, startServer: StartConform
     });
 
     describe("acknowledgements", () => {
+      /** `from` sends `m1` … `m<count>` to `to`, one after another; resolves with them as `to` received them. */
+      async function sendNumbered(from: TestUser, to: TestUser, count: number): Promise<IncomingMessage[]> {
+        for (let index = 1; index <= count; index++) await from.client.send(to.username, `m${index}`);
+        return to.inbox.take(count);
+      }
+
       it("redelivers unacknowledged messages, in order, at the next login after a dropped connection", async () => {
         const [alice, bob] = await world.users("alice", "bob");
-        for (let index = 1; index <= 3; index++) await alice.client.send("bob", `m${index}`);
-        const first = await bob.inbox.take(3);
+        const first = await sendNumbered(alice, bob, 3);
         await bob.client.ack((first[0] as { seq: number }).seq);
         await bob.client.close();
         const again = await world.guest();
@@ -450,8 +456,7 @@ export function describeConformance(transport: string, startServer: StartConform
 
       it("acknowledges cumulatively: acked messages never come back after logout", async () => {
         const [alice, bob] = await world.users("alice", "bob");
-        for (let index = 1; index <= 4; index++) await alice.client.send("bob", `m${index}`);
-        const received = await bob.inbox.take(4);
+        const received = await sendNumbered(alice, bob, 4);
         await bob.client.ack((received[3] as { seq: number }).seq);
         await bob.client.logout();
         await bob.client.login("bob", PASSWORD);
