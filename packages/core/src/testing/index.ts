@@ -15,6 +15,13 @@ export {
   FAULTY_RUN_MIN_FAULTS,
   type FaultyRunTransport,
 } from "./describe-delivery-under-faults.js";
+export {
+  describeTlsConformance,
+  type TlsConformanceClient,
+  type TlsConformanceServer,
+  type TlsConformanceTransport,
+  type TlsRefusal,
+} from "./describe-tls-conformance.js";
 export { expectChatError } from "./expect-chat-error.js";
 export { type FaultMode, FaultProxy, type FaultProxyOptions, type MillisecondRange } from "./fault-proxy.js";
 export {
