@@ -41,8 +41,13 @@ function screen(): string[] {
   return lines;
 }
 
+/** How long a screen may take to show what a step waits for: generous, the terminal runs a whole CLI. */
+const SCREEN_TIMEOUT_MS = 30_000;
+/** A whole terminal test: several screens in a row, each allowed `SCREEN_TIMEOUT_MS` on a loaded machine. */
+const TERMINAL_TEST_TIMEOUT_MS = 120_000;
+
 async function waitForScreen(check: (lines: string[]) => boolean, what: string): Promise<string[]> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + SCREEN_TIMEOUT_MS;
   for (;;) {
     const lines = screen();
     if (check(lines)) return lines;
@@ -105,14 +110,20 @@ beforeAll(async () => {
   }
   requireBuiltCli();
 });
-afterEach(killAllCliProcesses);
-afterAll(() => {
+/** Ends the test's terminal, if a test left it open (one that failed half-way), so the next can open its own. */
+function killTerminal(): void {
   try {
     tmux("kill-server");
   } catch {
     // Already gone: the prompt quit and the session ended with it.
   }
+}
+
+afterEach(async () => {
+  killTerminal();
+  await killAllCliProcesses();
 });
+afterAll(killTerminal);
 
 describe("the interactive prompt in a terminal", () => {
   it("drives the prompt: hidden password, alice> prompt, stored mail marked, completion, messages above the half-typed line, deleteacc confirmation", async () => {
@@ -211,7 +222,7 @@ describe("the interactive prompt in a terminal", () => {
 
     // `exit`, like `quit`, ends the CLI, and the tmux session with it.
     await endWith("exit");
-  });
+  }, TERMINAL_TEST_TIMEOUT_MS);
 
   it("deletes at once with --yes, asking nothing", async () => {
     const server = await startTestServer(["--memory"], { transport: "wire" });
@@ -231,7 +242,7 @@ describe("the interactive prompt in a terminal", () => {
     const checker = new CliProcess(["connect", "--port", port]);
     await checker.command("accdump", "accounts");
     await endWith("quit");
-  });
+  }, TERMINAL_TEST_TIMEOUT_MS);
 
   it("ends `pnpm chat-cli serve` on Ctrl-C with exit status 0 and no ELIFECYCLE line", async () => {
     // The root package's script, run the way the README says, in a terminal where Ctrl-C reaches the
@@ -249,7 +260,7 @@ describe("the interactive prompt in a terminal", () => {
     expect(codes).toEqual(["0"]);
     expect(after.join("\n")).not.toContain("ELIFECYCLE");
     tmux("kill-session", "-t", SESSION);
-  }, 30_000);
+  }, TERMINAL_TEST_TIMEOUT_MS);
 
   it("prints one line when the connection is lost and one when it is back, keeping the half-typed line", async () => {
     const server = await startTestServer(["--memory"], { transport: "wire" });
@@ -291,5 +302,5 @@ describe("the interactive prompt in a terminal", () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, TERMINAL_TEST_TIMEOUT_MS);
 });
