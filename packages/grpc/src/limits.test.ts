@@ -7,7 +7,9 @@ import { GrpcClient } from "./grpc-client.js";
 import {
   DEFAULT_GRPC_SERVER_LIMITS,
   DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_MAX_RESPONSE_BYTES,
+  clientChannelOptions,
   serverChannelOptions,
 } from "./limits.js";
 import {
@@ -65,6 +67,11 @@ describe("gRPC limits", () => {
       "grpc.max_concurrent_streams": DEFAULT_GRPC_SERVER_LIMITS.maxConcurrentStreams,
     });
     expect(options["grpc.max_connection_age_grace_ms"]).toBeUndefined();
+  });
+
+  it("switches grpc-js's channelz statistics off on both sides (nothing serves or reads them)", () => {
+    expect(serverChannelOptions(DEFAULT_GRPC_SERVER_LIMITS)["grpc.enable_channelz"]).toBe(0);
+    expect(clientChannelOptions(DEFAULT_GRPC_CLIENT_LIMITS)["grpc.enable_channelz"]).toBe(0);
   });
 
   it("refuses an oversize request with RESOURCE_EXHAUSTED before it reaches the service", async () => {
