@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SubscribeResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import {
+  clientChannelOptions,
+  DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_GRPC_SERVER_LIMITS,
   DEFAULT_MAX_REQUEST_BYTES,
-  DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_MAX_RESPONSE_BYTES,
-  clientChannelOptions,
   serverChannelOptions,
 } from "./limits.js";
 import {
