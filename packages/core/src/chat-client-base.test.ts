@@ -27,7 +27,8 @@ describe("ChatClientBase (over LocalClient)", () => {
   it(`gives every request the default deadline of ${DEFAULT_REQUEST_TIMEOUT_MS} ms`, async () => {
     const client = new LocalClient(start());
     await client.connect();
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    // The deadline is read from `performance.now()` when the timer fires, so the clock is faked with it.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     hasher.hold();
     const register = client.register("held", PASSWORD);
     const outcome = expectChatError(register, "UNAVAILABLE");
