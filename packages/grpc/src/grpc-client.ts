@@ -398,20 +398,23 @@ export class GrpcClient extends ChatClientBase {
     answer: (response: Response) => Answer,
   ): void {
     const client = this.channel;
+    const auth = this.auth ?? NO_METADATA;
     // Through the generic entry point with our zero-copy serializers (see CHAT_SERVICE_DEFINITION).
-    const call = client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      message,
-      this.auth ?? NO_METADATA,
-      NO_CALL_OPTIONS,
-      (error, response) => {
-        if (error) this.refused(client, error, pending);
-        else if (response === undefined)
-          pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
-        else pending.resolve(answer(response));
-      },
+    const call = withoutCallerStack(() =>
+      client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        message,
+        auth,
+        NO_CALL_OPTIONS,
+        (error, response) => {
+          if (error) this.refused(client, error, pending);
+          else if (response === undefined)
+            pending.reject(new ChatError("INTERNAL", "the server sent no reply"));
+          else pending.resolve(answer(response));
+        },
+      ),
     );
     pending.cancelWith(call);
   }
@@ -621,6 +624,24 @@ export class GrpcClient extends ChatClientBase {
     this.stream = undefined;
     if (this.chat !== undefined) this.chatEnded(this.chat, new ChatError("UNAVAILABLE", "the session ended"));
     stream?.cancel();
+  }
+}
+
+/**
+ * Starts a grpc-js call without the stack trace grpc-js captures at every call it starts (`new Error()` in
+ * `makeUnaryRequest`, kept to append to the error of a call that fails). `GrpcClient` never shows it: a
+ * failed call becomes a `ChatError` from the server's status. Capturing it was the client's largest
+ * single item in an 8-pair unary relay (about 7 % of its busy time); with `Error.stackTraceLimit` at 0 for
+ * the synchronous start of the call, the capture records nothing. The limit is restored before returning,
+ * whatever happens, so no other code sees it changed.
+ */
+function withoutCallerStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -27,6 +27,12 @@ export const DEFAULT_PREFACE_TIMEOUT_MS = 10_000;
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * grpc-js keeps channelz statistics (per-call counters, a timestamp per message) unless told not to. Neither
+ * the server nor the client serves or reads channelz, so both switch it off.
+ */
+const NO_CHANNELZ: ChannelOptions = { "grpc.enable_channelz": 0 };
+
 /** The transport limits of a {@link GrpcServer}; every field has a hardened default. */
 export interface GrpcServerLimits {
   /** Most simultaneous connections; one more is closed at once. */
@@ -92,6 +98,7 @@ export function serverChannelOptions(limits: GrpcServerLimits): ChannelOptions {
     "grpc.keepalive_permit_without_calls": 1,
     "grpc.max_connection_idle_ms": limits.maxConnectionIdleMs,
     "grpc.max_connection_age_ms": limits.maxConnectionAgeMs,
+    ...NO_CHANNELZ,
   };
   if (limits.maxConnectionAgeGraceMs !== undefined) {
     options["grpc.max_connection_age_grace_ms"] = limits.maxConnectionAgeGraceMs;
@@ -128,5 +135,6 @@ export function clientChannelOptions(limits: GrpcClientLimits): ChannelOptions {
     "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
     // A logged-in client may sit quietly on its Subscribe stream for a long time; pings find a dead server.
     "grpc.keepalive_permit_without_calls": 1,
+    ...NO_CHANNELZ,
   };
 }
