@@ -166,13 +166,18 @@ describe("the interactive prompt in a terminal", { timeout: TERMINAL_TEST_TIMEOU
     expect(screen().join("\n")).not.toContain("password-alice");
     press("C-u");
 
-    // Tab completes a command name, and the recipient of a message, each with its trailing space.
+    // Tab completes a command name, and the recipient of a message, each with its trailing space. Each
+    // key waits for the screen to show the one before: Node's readline takes a Tab that arrives in one
+    // read with other keys as pasted text (a literal tab), which a loaded machine makes happen.
     typeKeys("del");
+    await waitForLastLine(`${PROMPT_ALICE}del`, "the typed command");
     press("Tab");
     await waitForLastLine(`${PROMPT_ALICE}deleteacc`, "the completed command");
     press("C-u");
     typeKeys("message b");
+    await waitForLastLine(`${PROMPT_ALICE}message b`, "the typed name");
     press("Tab");
+    await waitForLastLine(`${PROMPT_ALICE}message bob`, "the name completed");
     typeKeys("x");
     await waitForLastLine(`${PROMPT_ALICE}message bob x`, "the completed name");
     press("C-u");
