@@ -25,14 +25,25 @@ export interface BenchProfile {
   readonly listAccounts: number;
 }
 
+/**
+ * What both profiles run alike: the relay's pair counts and window, the load's pairs, and the accounts of
+ * the large listing. The quick profile differs only in durations, counts and offered rates, so a smoke
+ * run exercises every shape the full one reports.
+ */
+const SHAPES_OF_EVERY_PROFILE = {
+  relayPairs: [1, 8, 64],
+  relayWindow: 32,
+  loadPairs: 8,
+  listAccounts: 1_000,
+} as const satisfies Partial<BenchProfile>;
+
 /** A smoke run: every section, tiny durations (well under a minute in total). */
 export const QUICK_PROFILE: BenchProfile = {
+  ...SHAPES_OF_EVERY_PROFILE,
   name: "quick",
   paddleWarmup: 50,
   paddleMs: 500,
   paddleMaxRoundTrips: 50_000,
-  relayPairs: [1, 8, 64],
-  relayWindow: 32,
   relayWarmupMs: 150,
   relayMs: 500,
   loadRates: {
@@ -42,21 +53,18 @@ export const QUICK_PROFILE: BenchProfile = {
     "grpc-stream": [2_500, 25_000],
   },
   commonLoadRate: 2_500,
-  loadPairs: 8,
   loadWarmupMs: 200,
   loadMs: 600,
   storeMessages: 5_000,
-  listAccounts: 1_000,
 };
 
 /** The real measurement. */
 export const FULL_PROFILE: BenchProfile = {
+  ...SHAPES_OF_EVERY_PROFILE,
   name: "full",
   paddleWarmup: 1_000,
   paddleMs: 5_000,
   paddleMaxRoundTrips: 2_000_000,
-  relayPairs: [1, 8, 64],
-  relayWindow: 32,
   relayWarmupMs: 1_000,
   relayMs: 5_000,
   loadRates: {
@@ -66,9 +74,7 @@ export const FULL_PROFILE: BenchProfile = {
     "grpc-stream": [5_000, 10_000, 25_000, 50_000, 100_000],
   },
   commonLoadRate: 5_000,
-  loadPairs: 8,
   loadWarmupMs: 1_000,
   loadMs: 4_000,
   storeMessages: 100_000,
-  listAccounts: 1_000,
 };
