@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // The root and the framing facts subpath; see package.json `exports`.
+  entry: { index: "src/index.ts", framing: "src/framing.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -109,6 +109,17 @@ export async function firstDelivery(delivered: () => number): Promise<void> {
   while (delivered() === 0 && performance.now() < deadline) await sleep(5);
 }
 
+/** How long a run warms up (sent, not counted) and then measures, in milliseconds. */
+export interface RunTiming {
+  readonly warmupMs: number;
+  readonly durationMs: number;
+}
+
+/** The settings every run over N sender → receiver pairs has: how many pairs, and its timing. */
+export interface PairRunSettings extends RunTiming {
+  readonly pairs: number;
+}
+
 /** Deliveries counted over a measured window. */
 export interface DeliveryWindow {
   readonly count: number;
@@ -119,10 +130,7 @@ export interface DeliveryWindow {
  * Waits for traffic to flow, lets it warm up, then counts deliveries over the measured window: the one
  * timing method every relay (chat and baselines alike) uses, so their figures compare.
  */
-export async function measureDeliveries(
-  delivered: () => number,
-  timing: { readonly warmupMs: number; readonly durationMs: number },
-): Promise<DeliveryWindow> {
+export async function measureDeliveries(delivered: () => number, timing: RunTiming): Promise<DeliveryWindow> {
   await firstDelivery(delivered);
   await sleep(timing.warmupMs);
   const startCount = delivered();

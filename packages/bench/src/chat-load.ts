@@ -6,6 +6,7 @@ import {
   closeAll,
   forEachLimited,
   loggedInClient,
+  type PairRunSettings,
   sleep,
   splitPorts,
   taggedContent,
@@ -25,13 +26,6 @@ const PRIMING_TIMEOUT_MS = 5_000;
 /** A step keeps up when at least this fraction of what was offered arrives. */
 const KEPT_UP = 0.95;
 
-/** Settings of a latency-under-load run. */
-export interface LoadSettings {
-  readonly pairs: number;
-  readonly warmupMs: number;
-  readonly durationMs: number;
-}
-
 /**
  * Latency under load: an open loop offers messages at a fixed rate, spread over N sender → receiver pairs,
  * whatever the server's progress. Latency runs from when each message was due (not when it was actually
@@ -43,7 +37,7 @@ export async function chatLoad(
   variant: Variant,
   ports: ClientPorts,
   rates: readonly number[],
-  settings: LoadSettings,
+  settings: PairRunSettings,
   runId: string,
   onStep: (step: LoadStep) => void = () => {},
 ): Promise<LoadResult> {

@@ -8,6 +8,7 @@ import {
   forEachLimited,
   loggedInClient,
   measureDeliveries,
+  type PairRunSettings,
   sleep,
   splitPorts,
 } from "./chat-clients.js";
@@ -21,11 +22,9 @@ const ACK_EVERY = 64;
 const DRAIN_MS = 5_000;
 
 /** Settings of one relay run. */
-export interface RelaySettings {
-  readonly pairs: number;
+export interface RelaySettings extends PairRunSettings {
+  /** Sends each sender keeps in flight. */
   readonly window: number;
-  readonly warmupMs: number;
-  readonly durationMs: number;
 }
 
 /**

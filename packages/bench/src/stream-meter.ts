@@ -1,3 +1,10 @@
+import {
+  GRPC_MESSAGE_PREFIX_BYTES,
+  HTTP2_DATA_FRAME,
+  HTTP2_FRAME_HEADER_BYTES,
+  HTTP2_PADDED_FLAG,
+  HTTP2_PREFACE_BYTES,
+} from "@chat/grpc/framing";
 import { compactFrameSizeAt, frameSizeOf, frameTypeOf } from "@chat/wire/codec";
 
 /** What a meter has seen of one direction of a connection. */
@@ -105,12 +112,6 @@ export class WireStreamMeter implements StreamMeter {
   }
 }
 
-const HTTP2_PREFACE_BYTES = 24;
-const HTTP2_FRAME_HEADER_BYTES = 9;
-const HTTP2_DATA = 0;
-const HTTP2_FLAG_PADDED = 0x8;
-const GRPC_PREFIX_BYTES = 5;
-
 /** Progress through the gRPC length-prefixed messages of one HTTP/2 stream. */
 interface GrpcStreamState {
   prefix: Buffer;
@@ -154,12 +155,12 @@ export class Http2StreamMeter implements StreamMeter {
       const type = this.pending[offset + 3];
       const flags = this.pending[offset + 4] ?? 0;
       const streamId = this.pending.readUInt32BE(offset + 5) & 0x7fffffff;
-      if (type === HTTP2_DATA) {
+      if (type === HTTP2_DATA_FRAME) {
         let payload = this.pending.subarray(
           offset + HTTP2_FRAME_HEADER_BYTES,
           offset + HTTP2_FRAME_HEADER_BYTES + length,
         );
-        if ((flags & HTTP2_FLAG_PADDED) !== 0) {
+        if ((flags & HTTP2_PADDED_FLAG) !== 0) {
           const padding = payload[0] ?? 0;
           payload = payload.subarray(1, payload.length - padding);
         }
@@ -173,7 +174,7 @@ export class Http2StreamMeter implements StreamMeter {
   private data(streamId: number, payload: Buffer): void {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { prefix: Buffer.alloc(GRPC_PREFIX_BYTES), prefixFilled: 0, bodyRemaining: 0 };
+      state = { prefix: Buffer.alloc(GRPC_MESSAGE_PREFIX_BYTES), prefixFilled: 0, bodyRemaining: 0 };
       this.streams.set(streamId, state);
     }
     let offset = 0;
@@ -184,11 +185,11 @@ export class Http2StreamMeter implements StreamMeter {
         offset += take;
         continue;
       }
-      const take = Math.min(GRPC_PREFIX_BYTES - state.prefixFilled, payload.length - offset);
+      const take = Math.min(GRPC_MESSAGE_PREFIX_BYTES - state.prefixFilled, payload.length - offset);
       payload.copy(state.prefix, state.prefixFilled, offset, offset + take);
       state.prefixFilled += take;
       offset += take;
-      if (state.prefixFilled === GRPC_PREFIX_BYTES) {
+      if (state.prefixFilled === GRPC_MESSAGE_PREFIX_BYTES) {
         const size = state.prefix.readUInt32BE(1);
         this.messages.push(`pb:${size}`);
         this.messageBytes += size;

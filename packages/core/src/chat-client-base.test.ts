@@ -27,7 +27,7 @@ describe("ChatClientBase (over LocalClient)", () => {
   it(`gives every request the default deadline of ${DEFAULT_REQUEST_TIMEOUT_MS} ms`, async () => {
     const client = new LocalClient(start());
     await client.connect();
-    // The clock too: the deadline tracker checks `performance.now()` when its timer fires.
+    // The deadline is read from `performance.now()` when the timer fires, so the clock is faked with it.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     hasher.hold();
     const register = client.register("held", PASSWORD);

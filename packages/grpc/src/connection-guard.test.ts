@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { PASSWORD } from "@chat/core/testing";
 import { credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HTTP2_PREFACE_BYTES } from "./connection-guard.js";
+import { HTTP2_PREFACE_BYTES } from "./framing.js";
 import { ChatServiceClient } from "./gen/chat/v1/chat.js";
 import { bearer, rawLogin, startTestBed, type TestBed, unary } from "./testing/grpc-test-kit.js";
 import { HeaderAppendingProxy } from "./testing/header-appending-proxy.js";

@@ -7,14 +7,9 @@ import {
 import type { Socket } from "node:net";
 import type { ServerLogger } from "@chat/core";
 import { type ConnectionLimiter, connectionRefusalText } from "@chat/core/adapter";
+import { HTTP2_PREFACE_BYTES } from "./framing.js";
 import type { GrpcHttp2Server } from "./http2-server-hook.js";
 import { AUTHORIZATION_KEY } from "./session-token.js";
-
-/**
- * Bytes of the HTTP/2 client connection preface (RFC 9113 §3.4). A connection that has not sent this many
- * bytes by the preface deadline has not even started to speak HTTP/2 (over TLS, its ClientHello is longer).
- */
-export const HTTP2_PREFACE_BYTES = 24;
 
 /**
  * How long a stream whose response is complete may wait for the client to end its side before the server

@@ -64,3 +64,23 @@ it("opens more Subscribe streams than one connection allows when each client has
   for (let index = 0; index < 4; index++) expect(bed.service.isOnline(`own${index}`)).toBe(true);
   await Promise.all(clients.map((client) => client.close()));
 });
+
+it("leaves Error.stackTraceLimit as it was around its unary calls, answered or refused", async () => {
+  bed = await startTestBed();
+  const client = new GrpcClient({ port: bed.port, chatStream: false });
+  const before = Error.stackTraceLimit;
+  Error.stackTraceLimit = 17;
+  try {
+    await client.connect();
+    await client.register("stacks", PASSWORD);
+    await client.login("stacks", PASSWORD);
+    expect((await client.send("stacks", "hi")).seq).toBe(1);
+    expect(Error.stackTraceLimit).toBe(17);
+    // A refused call still rejects with the server's code, and the limit is still the caller's.
+    await expect(client.send("nobody_here", "hi")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(Error.stackTraceLimit).toBe(17);
+  } finally {
+    Error.stackTraceLimit = before;
+    await client.close();
+  }
+});

@@ -1,9 +1,4 @@
-import {
-  createTestCertificates,
-  describeDeliveryUnderFaults,
-  type TestCertificates,
-} from "@chat/core/testing";
-import { afterAll, beforeAll } from "vitest";
+import { describeDeliveryUnderFaults } from "@chat/core/testing";
 import { GrpcClient } from "./grpc-client.js";
 import { GrpcServer } from "./grpc-server.js";
 
@@ -20,35 +15,23 @@ const KEEPALIVE = { keepaliveTimeMs: KEEPALIVE_TIME_MS, keepaliveTimeoutMs: KEEP
 const SESSION_LEASE_MS = 2_000;
 const LOGGED_IN_ELSEWHERE_GRACE_MS = 10_000;
 
-let certificates: TestCertificates;
-beforeAll(async () => {
-  certificates = await createTestCertificates();
+describeDeliveryUnderFaults({
+  name: "gRPC",
+  createServer: (service, tls) =>
+    new GrpcServer(service, {
+      shutdownTimeoutMs: 1_000,
+      sessionIdleTimeoutMs: SESSION_LEASE_MS,
+      limits: KEEPALIVE,
+      ...(tls ? { tls } : {}),
+    }),
+  makeClient: (port, tls) =>
+    new GrpcClient({
+      host: "127.0.0.1",
+      port,
+      limits: KEEPALIVE,
+      // A channel of its own per client, so cutting one client's connection does not cut the other's.
+      channelOptions: { "grpc.use_local_subchannel_pool": 1 },
+      reconnect: { loggedInElsewhereGraceMs: LOGGED_IN_ELSEWHERE_GRACE_MS },
+      ...(tls ? { tls } : {}),
+    }),
 });
-afterAll(() => certificates.remove());
-
-/** The faulty-proxy runs over plaintext, then over TLS, where every new channel shakes hands again. */
-function describeGrpcUnderFaults(overTls: boolean): void {
-  describeDeliveryUnderFaults({
-    name: overTls ? "gRPC over TLS" : "gRPC",
-    createServer: (service) =>
-      new GrpcServer(service, {
-        shutdownTimeoutMs: 1_000,
-        sessionIdleTimeoutMs: SESSION_LEASE_MS,
-        limits: KEEPALIVE,
-        ...(overTls ? { tls: { cert: certificates.server.cert, key: certificates.server.key } } : {}),
-      }),
-    makeClient: (port) =>
-      new GrpcClient({
-        host: "127.0.0.1",
-        port,
-        limits: KEEPALIVE,
-        // A channel of its own per client, so cutting one client's connection does not cut the other's.
-        channelOptions: { "grpc.use_local_subchannel_pool": 1 },
-        reconnect: { loggedInElsewhereGraceMs: LOGGED_IN_ELSEWHERE_GRACE_MS },
-        ...(overTls ? { tls: { ca: certificates.ca.cert } } : {}),
-      }),
-  });
-}
-
-describeGrpcUnderFaults(false);
-describeGrpcUnderFaults(true);

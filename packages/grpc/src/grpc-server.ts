@@ -32,23 +32,12 @@ import { batchBudget, joinResponses, responseBytes } from "./chat-batch.js";
 import { ChatCall, sendMessageResponse } from "./chat-call.js";
 import { ConnectionGuard } from "./connection-guard.js";
 import type {
-  AckRequest,
-  AckResponse,
   ChatRequest,
   ChatResponse,
   ChatServiceServer,
-  DeleteAccountRequest,
-  DeleteAccountResponse,
   ListAccountsRequest,
-  ListAccountsResponse,
   LoginRequest,
   LoginResponse,
-  LogoutRequest,
-  LogoutResponse,
-  RegisterRequest,
-  RegisterResponse,
-  SendMessageRequest,
-  SendMessageResponse,
   SubscribeRequest,
   SubscribeResponse,
 } from "./gen/chat/v1/chat.js";
@@ -353,54 +342,46 @@ export class GrpcServer {
 
   private handlers(): ChatServiceServer {
     return {
-      register: this.unary<RegisterRequest, RegisterResponse>("Register", async (request, call) => {
+      register: this.unary("Register", async (request, call) => {
         await this.anonymously(call, (connection) => connection.register(request.username, request.password));
         return {};
       }),
 
-      login: this.unary<LoginRequest, LoginResponse>("Login", (request, call) => this.login(request, call)),
+      login: this.unary("Login", (request, call) => this.login(request, call)),
 
-      logout: this.withSession<LogoutRequest, LogoutResponse>("Logout", async (session) => {
+      logout: this.withSession("Logout", async (session) => {
         await session.connection.logout();
         this.sessions.end(session, "logout");
         return {};
       }),
 
-      deleteAccount: this.withSession<DeleteAccountRequest, DeleteAccountResponse>(
-        "DeleteAccount",
-        async (session) => {
-          await session.connection.deleteAccount();
-          this.sessions.end(session, "account deleted");
-          return {};
-        },
+      deleteAccount: this.withSession("DeleteAccount", async (session) => {
+        await session.connection.deleteAccount();
+        this.sessions.end(session, "account deleted");
+        return {};
+      }),
+
+      listAccounts: this.unary("ListAccounts", async (request, call) => {
+        // Needs no session, but a session's listing still counts as activity against its idle expiry, and
+        // against its connection's listing rate.
+        const session = this.sessions.find(call.metadata);
+        const list = (connection: ChatConnection) => connection.listAccounts(accountQuery(request));
+        session?.callStarted();
+        try {
+          const page = session ? await list(session.connection) : await this.anonymously(call, list);
+          return { usernames: page.usernames, nextPageToken: page.nextCursor ?? "" };
+        } finally {
+          session?.callEnded();
+        }
+      }),
+
+      sendMessage: this.withSession("SendMessage", async (session, request) =>
+        sendMessageResponse(
+          await session.connection.send(request.to, request.content, request.clientMessageId),
+        ),
       ),
 
-      listAccounts: this.unary<ListAccountsRequest, ListAccountsResponse>(
-        "ListAccounts",
-        async (request, call) => {
-          // Needs no session, but a session's listing still counts as activity against its idle expiry, and
-          // against its connection's listing rate.
-          const session = this.sessions.find(call.metadata);
-          const list = (connection: ChatConnection) => connection.listAccounts(accountQuery(request));
-          session?.callStarted();
-          try {
-            const page = session ? await list(session.connection) : await this.anonymously(call, list);
-            return { usernames: page.usernames, nextPageToken: page.nextCursor ?? "" };
-          } finally {
-            session?.callEnded();
-          }
-        },
-      ),
-
-      sendMessage: this.withSession<SendMessageRequest, SendMessageResponse>(
-        "SendMessage",
-        async (session, request) =>
-          sendMessageResponse(
-            await session.connection.send(request.to, request.content, request.clientMessageId),
-          ),
-      ),
-
-      ack: this.withSession<AckRequest, AckResponse>("Ack", async (session, request) => {
+      ack: this.withSession("Ack", async (session, request) => {
         await session.connection.ack(request.upToSeq);
         return {};
       }),

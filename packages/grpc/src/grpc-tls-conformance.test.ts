@@ -1,18 +1,13 @@
-import { createTestCertificates, describeConformance, type TestCertificates } from "@chat/core/testing";
-import { afterAll, beforeAll } from "vitest";
+import { describeConformance, testCertificatesPerFile } from "@chat/core/testing";
 import { GrpcClient } from "./grpc-client.js";
 import { GrpcServer } from "./grpc-server.js";
 
 // The conformance suite, unchanged, over the Chat stream on HTTP/2 over TLS, with client certificates
 // required (mutual TLS): the strictest setting a server can have.
-let certificates: TestCertificates;
-beforeAll(async () => {
-  certificates = await createTestCertificates();
-});
-afterAll(() => certificates.remove());
+const certificates = testCertificatesPerFile();
 
 describeConformance("gRPC over mutual TLS", async (service) => {
-  const { server: identity, ca, client: clientIdentity } = certificates;
+  const { server: identity, ca, client: clientIdentity } = certificates();
   const server = new GrpcServer(service, {
     shutdownTimeoutMs: 1000,
     tls: { cert: identity.cert, key: identity.key, ca: ca.cert },

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SubscribeResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import {
+  clientChannelOptions,
+  DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_GRPC_SERVER_LIMITS,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -65,6 +67,11 @@ describe("gRPC limits", () => {
       "grpc.max_concurrent_streams": DEFAULT_GRPC_SERVER_LIMITS.maxConcurrentStreams,
     });
     expect(options["grpc.max_connection_age_grace_ms"]).toBeUndefined();
+  });
+
+  it("switches grpc-js's channelz statistics off on both sides (nothing serves or reads them)", () => {
+    expect(serverChannelOptions(DEFAULT_GRPC_SERVER_LIMITS)["grpc.enable_channelz"]).toBe(0);
+    expect(clientChannelOptions(DEFAULT_GRPC_CLIENT_LIMITS)["grpc.enable_channelz"]).toBe(0);
   });
 
   it("refuses an oversize request with RESOURCE_EXHAUSTED before it reaches the service", async () => {

@@ -1,9 +1,11 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import { type MethodDefinition, makeGenericClientConstructor } from "@grpc/grpc-js";
 import {
   AckRequest,
   AckResponse,
   ChatRequest,
   ChatResponse,
+  ChatServiceClient,
   ChatServiceService,
   DeleteAccountRequest,
   DeleteAccountResponse,
@@ -29,19 +31,6 @@ interface Encoder<Message> {
 
 /** A ts-proto message codec: both directions. */
 type Codec<Message> = Encoder<Message> & Decoder<Message>;
-
-/**
- * One method's (de)serializers: zero-copy serializers, and deserializers that refuse invalid UTF-8 in any
- * string field (see `strict-utf8.ts`).
- */
-function codecs<Request extends object, Response>(request: Codec<Request>, response: Codec<Response>) {
-  return {
-    requestSerialize: serializer(request),
-    requestDeserialize: strictRequestDeserializer(request),
-    responseSerialize: serializer(response),
-    responseDeserialize: strictResponseDeserializer(response),
-  };
-}
 
 /**
  * The one writer every serializer encodes into. Encoding is synchronous and `finish()` resets it, so
@@ -71,44 +60,45 @@ function serializer<Message>(codec: Encoder<Message>): (message: Message) => Buf
 }
 
 /**
+ * `method` as generated (path, streaming flags) with its messages' codecs: zero-copy serializers, and
+ * deserializers that refuse invalid UTF-8 in any string field (see `strict-utf8.ts`).
+ */
+function withCodecs<Method extends MethodDefinition<Request, Response>, Request extends object, Response>(
+  method: Method,
+  request: Codec<Request>,
+  response: Codec<Response>,
+): Method {
+  return {
+    ...method,
+    requestSerialize: serializer(request),
+    requestDeserialize: strictRequestDeserializer(request),
+    responseSerialize: serializer(response),
+    responseDeserialize: strictResponseDeserializer(response),
+  };
+}
+
+/**
  * `chat.v1.ChatService` as generated (paths, streaming flags), with zero-copy serializers and strict UTF-8
  * deserializers. Used by both {@link GrpcServer} and {@link GrpcClient}; the wire bytes are identical.
  */
 export const CHAT_SERVICE_DEFINITION: typeof ChatServiceService = {
-  register: {
-    ...ChatServiceService.register,
-    ...codecs(RegisterRequest, RegisterResponse),
-  },
-  login: {
-    ...ChatServiceService.login,
-    ...codecs(LoginRequest, LoginResponse),
-  },
-  logout: {
-    ...ChatServiceService.logout,
-    ...codecs(LogoutRequest, LogoutResponse),
-  },
-  deleteAccount: {
-    ...ChatServiceService.deleteAccount,
-    ...codecs(DeleteAccountRequest, DeleteAccountResponse),
-  },
-  listAccounts: {
-    ...ChatServiceService.listAccounts,
-    ...codecs(ListAccountsRequest, ListAccountsResponse),
-  },
-  sendMessage: {
-    ...ChatServiceService.sendMessage,
-    ...codecs(SendMessageRequest, SendMessageResponse),
-  },
-  ack: {
-    ...ChatServiceService.ack,
-    ...codecs(AckRequest, AckResponse),
-  },
-  subscribe: {
-    ...ChatServiceService.subscribe,
-    ...codecs(SubscribeRequest, SubscribeResponse),
-  },
-  chat: {
-    ...ChatServiceService.chat,
-    ...codecs(ChatRequest, ChatResponse),
-  },
+  register: withCodecs(ChatServiceService.register, RegisterRequest, RegisterResponse),
+  login: withCodecs(ChatServiceService.login, LoginRequest, LoginResponse),
+  logout: withCodecs(ChatServiceService.logout, LogoutRequest, LogoutResponse),
+  deleteAccount: withCodecs(ChatServiceService.deleteAccount, DeleteAccountRequest, DeleteAccountResponse),
+  listAccounts: withCodecs(ChatServiceService.listAccounts, ListAccountsRequest, ListAccountsResponse),
+  sendMessage: withCodecs(ChatServiceService.sendMessage, SendMessageRequest, SendMessageResponse),
+  ack: withCodecs(ChatServiceService.ack, AckRequest, AckResponse),
+  subscribe: withCodecs(ChatServiceService.subscribe, SubscribeRequest, SubscribeResponse),
+  chat: withCodecs(ChatServiceService.chat, ChatRequest, ChatResponse),
 };
+
+/**
+ * The generated client class with {@link CHAT_SERVICE_DEFINITION}'s codecs instead of the generated ones:
+ * its methods (`subscribe`, `chat`, …) then send the same bytes, zero-copy. Typed as the generated class is
+ * (grpc-js adds the methods at run time).
+ */
+export const ZeroCopyChatServiceClient = makeGenericClientConstructor(
+  CHAT_SERVICE_DEFINITION,
+  ChatServiceClient.serviceName,
+) as unknown as typeof ChatServiceClient;

@@ -6,10 +6,10 @@ import {
   DELIVERY_MAX_READ_FAILURES,
   UNLIMITED_RATE,
 } from "@chat/core";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, PASSWORD } from "@chat/core/testing";
 import { GrpcClient, GrpcServer } from "@chat/grpc";
 import { WireClient, WireServer } from "@chat/wire";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { openSqliteStore } from "./index.js";
 import { ReadFaultStore } from "./testing/read-fault-store.js";
 import { createTempDir } from "./testing/temp-dir.js";
@@ -17,10 +17,7 @@ import { createTempDir } from "./testing/temp-dir.js";
 const temp = createTempDir("read-faults");
 afterAll(() => temp.remove());
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const deferCleanup = cleanupAfterEachTest();
 
 /** Messages queued for the recipient: more than two delivery batches, so a read fails mid-backlog. */
 const QUEUED = 600;
@@ -52,11 +49,11 @@ async function start(transport: Transport = "wire"): Promise<Bed> {
   });
   const server = transport === "wire" ? new WireServer(service) : new GrpcServer(service);
   const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-  cleanups.push(
-    () => sqlite.close(),
-    () => service.close(),
-    () => server.close(),
-  );
+  deferCleanup(async () => {
+    await server.close();
+    await service.close();
+    await sqlite.close();
+  });
   return {
     service,
     store,
@@ -65,7 +62,7 @@ async function start(transport: Transport = "wire"): Promise<Bed> {
       const options = { host: "127.0.0.1", port, reconnect };
       const client = transport === "wire" ? new WireClient(options) : new GrpcClient(options);
       await client.connect();
-      cleanups.push(() => client.close());
+      deferCleanup(() => client.close());
       return client;
     },
   };

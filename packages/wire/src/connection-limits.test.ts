@@ -1,10 +1,9 @@
 import type { ChatService } from "@chat/core";
 import { MemoryStore, UNLIMITED_RATE } from "@chat/core";
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, PASSWORD } from "@chat/core/testing";
 import { describe, expect, it, vi } from "vitest";
 import { encodeFrame } from "./frame-encoder.js";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireServer } from "./wire-server.js";
 import type { WireServerOptions } from "./wire-server-options.js";

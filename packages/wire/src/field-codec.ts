@@ -1,6 +1,7 @@
 import { isWellFormedUtf16, utf8ByteLength } from "@chat/core";
 import { DecodeError } from "./decode-error.js";
 import { EncodeError } from "./encode-error.js";
+import { U8_WIDTH, U16_WIDTH, U32_WIDTH, U64_WIDTH } from "./frame-layout.js";
 
 /*
  * Reading and writing single fields. Strings are NUL-padded UTF-8 in a fixed-width field; integers are
@@ -172,32 +173,44 @@ function requireInteger(value: unknown, max: number, field: string): number {
   return value;
 }
 
-/** Writes an unsigned byte. */
-export function writeU8(target: Uint8Array, offset: number, value: unknown, field: string): void {
+/*
+ * The integer writers return the offset after the field they wrote, so a writer moving through a frame
+ * needs no second statement (nor the width again) to step past it.
+ */
+
+/** Writes an unsigned byte; returns the offset after it. */
+export function writeU8(target: Uint8Array, offset: number, value: unknown, field: string): number {
   target[offset] = requireInteger(value, 0xff, field);
+  return offset + U8_WIDTH;
 }
 
-/** Writes an unsigned big-endian 16-bit integer. */
-export function writeU16(target: Uint8Array, offset: number, value: unknown, field: string): void {
+/** Writes an unsigned big-endian 16-bit integer; returns the offset after it. */
+export function writeU16(target: Uint8Array, offset: number, value: unknown, field: string): number {
   const number = requireInteger(value, 0xffff, field);
   target[offset] = number >>> 8;
   target[offset + 1] = number & 0xff;
+  return offset + U16_WIDTH;
 }
 
-/** Writes an unsigned big-endian 32-bit integer. */
-export function writeU32(target: Uint8Array, offset: number, value: unknown, field: string): void {
+/** Writes an unsigned big-endian 32-bit integer; returns the offset after it. */
+export function writeU32(target: Uint8Array, offset: number, value: unknown, field: string): number {
   const number = requireInteger(value, 0xffffffff, field);
   target[offset] = number >>> 24;
   target[offset + 1] = (number >>> 16) & 0xff;
   target[offset + 2] = (number >>> 8) & 0xff;
   target[offset + 3] = number & 0xff;
+  return offset + U32_WIDTH;
 }
 
-/** Writes an unsigned big-endian 64-bit integer; only safe integers (up to 2^53 − 1) are accepted. */
-export function writeU64(target: Uint8Array, offset: number, value: unknown, field: string): void {
+/**
+ * Writes an unsigned big-endian 64-bit integer; only safe integers (up to 2^53 − 1) are accepted. Returns
+ * the offset after it.
+ */
+export function writeU64(target: Uint8Array, offset: number, value: unknown, field: string): number {
   const number = requireInteger(value, Number.MAX_SAFE_INTEGER, field);
   writeU32(target, offset, Math.floor(number / TWO_TO_32), field);
-  writeU32(target, offset + 4, number % TWO_TO_32, field);
+  writeU32(target, offset + U32_WIDTH, number % TWO_TO_32, field);
+  return offset + U64_WIDTH;
 }
 
 /** Reads an unsigned byte. */

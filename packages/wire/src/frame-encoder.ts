@@ -1,16 +1,7 @@
 import { writeText, writeU8, writeU16, writeU32, writeU64 } from "./field-codec.js";
 import type { Frame } from "./frame.js";
 import { type FieldWriter, writeFields } from "./frame-fields.js";
-import {
-  CODE_OFFSET,
-  CODE_WIDTH,
-  FRAME_SIZES,
-  FrameCode,
-  U8_WIDTH,
-  U16_WIDTH,
-  U32_WIDTH,
-  U64_WIDTH,
-} from "./frame-layout.js";
+import { CODE_OFFSET, CODE_WIDTH, FRAME_SIZES, FrameCode, U8_WIDTH } from "./frame-layout.js";
 
 /**
  * Writes fields in the fixed layout: each at its full width right after the one before, strings NUL-padded,
@@ -26,23 +17,19 @@ class FixedFieldWriter implements FieldWriter {
   }
 
   u8(value: unknown, field: string): void {
-    writeU8(this.target, this.at, value, field);
-    this.at += U8_WIDTH;
+    this.at = writeU8(this.target, this.at, value, field);
   }
 
   u16(value: unknown, field: string): void {
-    writeU16(this.target, this.at, value, field);
-    this.at += U16_WIDTH;
+    this.at = writeU16(this.target, this.at, value, field);
   }
 
   u32(value: unknown, field: string): void {
-    writeU32(this.target, this.at, value, field);
-    this.at += U32_WIDTH;
+    this.at = writeU32(this.target, this.at, value, field);
   }
 
   u64(value: unknown, field: string): void {
-    writeU64(this.target, this.at, value, field);
-    this.at += U64_WIDTH;
+    this.at = writeU64(this.target, this.at, value, field);
   }
 
   /** A length byte, then the bytes NUL-padded to `width`. */

@@ -1,9 +1,8 @@
 import { type ChatService, MemoryStore, UNLIMITED_RATE } from "@chat/core";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, PASSWORD } from "@chat/core/testing";
 import { describe, expect, it, vi } from "vitest";
 import { ALL_FEATURES, Feature } from "./features.js";
 import type { Frame } from "./frame.js";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";

@@ -7,10 +7,9 @@ import {
   NO_BACKOFF,
   type PasswordHasher,
 } from "@chat/core";
-import { PASSWORD, TEST_SCRYPT_PARAMETERS } from "@chat/core/testing";
+import { cleanupAfterEachTest, PASSWORD, TEST_SCRYPT_PARAMETERS } from "@chat/core/testing";
 import { describe, expect, it } from "vitest";
 import { encodeFrame } from "./frame-encoder.js";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";

@@ -1,12 +1,11 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { type ChatError, validatePageSize, validateSequence, validateUsername } from "@chat/core";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, PASSWORD } from "@chat/core/testing";
 import { describe, expect, it } from "vitest";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { FrameReader } from "./frame-reader.js";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 

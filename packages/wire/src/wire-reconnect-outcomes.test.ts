@@ -1,7 +1,6 @@
 import { ChatError, type ChatService, type ClientStatus } from "@chat/core";
-import { createTestService, FaultProxy, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, FaultProxy, PASSWORD } from "@chat/core/testing";
 import { describe, expect, it } from "vitest";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";
 

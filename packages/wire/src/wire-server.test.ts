@@ -1,13 +1,12 @@
 import { connect } from "node:net";
 import type { ChatService } from "@chat/core";
 import { type ChatLimits, UNLIMITED_RATE } from "@chat/core";
-import { createTestService, PASSWORD } from "@chat/core/testing";
+import { cleanupAfterEachTest, createTestService, PASSWORD } from "@chat/core/testing";
 import { describe, expect, it, vi } from "vitest";
 import { decodeCompactFrame } from "./compact-decoder.js";
 import { encodeCompactFrame } from "./compact-encoder.js";
 import { ALL_FEATURES, Feature, PROTOCOL_VERSION } from "./features.js";
 import { encodeFrame } from "./frame-encoder.js";
-import { cleanupAfterEachTest } from "./testing/cleanup-after-each-test.js";
 import { RawClient } from "./testing/raw-client.js";
 import { WireClient } from "./wire-client.js";
 import { WireServer } from "./wire-server.js";

@@ -1,16 +1,17 @@
 import { connect as connectTcp } from "node:net";
 import type { ChatService, ClientTls, ServerTlsOptions } from "@chat/core";
 import {
-  createTestCertificates,
+  cleanupAfterEachTest,
   createTestService,
+  describeTlsConformance,
   expectChatError,
-  oldTlsHandshakeFailure,
   PASSWORD,
   plaintextAnswer,
-  type TestCertificates,
   TLS_ALERT_RECORD,
+  type TlsRefusal,
+  testCertificatesPerFile,
 } from "@chat/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Frame } from "./frame.js";
 import { encodeFrame } from "./frame-encoder.js";
 import { RawClient } from "./testing/raw-client.js";
@@ -20,22 +21,34 @@ import { WireServer } from "./wire-server.js";
 /** Generous for a loaded machine: every wait below ends on an event long before it. */
 const EVENT_TIMEOUT_MS = 10_000;
 
-let certificates: TestCertificates;
-beforeAll(async () => {
-  certificates = await createTestCertificates();
-});
-afterAll(() => certificates.remove());
+const certificates = testCertificatesPerFile();
+
+/** What the wire client's refusal says, after `TLS handshake failed: ` (OpenSSL's words for the reason). */
+const REFUSAL_MESSAGES: Readonly<Record<TlsRefusal, RegExp>> = {
+  "wrong servername": /^TLS handshake failed: .*chat\.example/,
+  "untrusted CA": /^TLS handshake failed: .*(self-signed|unable to verify|issuer)/i,
+  "expired certificate": /^TLS handshake failed: certificate has expired$/,
+};
+
+describeTlsConformance(
+  {
+    name: "wire",
+    createServer: (service, tls) => new WireServer(service, { tls }),
+    createClient: (port, tls) =>
+      new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: EVENT_TIMEOUT_MS, tls }),
+    checkRefusal: (error, refusal) => expect(error.message).toMatch(REFUSAL_MESSAGES[refusal]),
+    chatConnections: (server) => server.stats().connections,
+  },
+  certificates,
+);
 
 describe("the wire protocol over TLS", () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const deferCleanup = cleanupAfterEachTest();
 
   async function serve(tls: ServerTlsOptions, service: ChatService = createTestService()) {
     const server = new WireServer(service, { tls });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -44,40 +57,21 @@ describe("the wire protocol over TLS", () => {
 
   function client(port: number, tls: ClientTls): WireClient {
     const made = new WireClient({ host: "127.0.0.1", port, connectTimeoutMs: EVENT_TIMEOUT_MS, tls });
-    cleanups.push(() => made.close());
+    deferCleanup(() => made.close());
     return made;
   }
 
   async function raw(open: Promise<RawClient>): Promise<RawClient> {
     const opened = await open;
-    cleanups.push(() => opened.destroy());
+    deferCleanup(() => opened.destroy());
     return opened;
   }
 
-  const trusted = () => ({ cert: certificates.server.cert, key: certificates.server.key });
-
-  it("carries a whole session for a client that trusts the server's CA, and says so", async () => {
-    const { port, server } = await serve(trusted());
-    expect(server.secure).toBe(true);
-    const alice = client(port, { ca: certificates.ca.cert });
-    await alice.connect();
-    expect(alice.secure).toBe(true);
-    await alice.register("alice", PASSWORD);
-    expect(await alice.login("alice", PASSWORD)).toEqual({ username: "alice" });
-    expect((await alice.send("alice", "to myself")).delivery).toBe("live");
-  });
-
-  it("checks the certificate against a servername other than the host connected to", async () => {
-    const { port } = await serve(trusted());
-    await client(port, { ca: certificates.ca.cert, servername: "localhost" }).connect();
-    const wrongName = client(port, { ca: certificates.ca.cert, servername: "chat.example" });
-    const error = await expectChatError(wrongName.connect(), "UNAVAILABLE");
-    expect(error.message).toMatch(/TLS handshake failed: .*chat\.example/);
-  });
+  const trusted = () => ({ cert: certificates().server.cert, key: certificates().server.key });
 
   it("serves a seed client that wraps its socket in TLS, unchanged", async () => {
     const { port } = await serve(trusted());
-    const options = { ca: certificates.ca.cert };
+    const options = { ca: certificates().ca.cert };
     const alice = await raw(RawClient.openTls(port, options));
     const bob = await raw(RawClient.openTls(port, options));
     alice.send(
@@ -105,78 +99,25 @@ describe("the wire protocol over TLS", () => {
     expect(await alice.next()).toEqual({ type: "nms", from: "bob", content: "live" });
   });
 
-  it("is refused by a client that does not trust the server's CA", async () => {
-    const { port, server } = await serve({
-      cert: certificates.otherServer.cert,
-      key: certificates.otherServer.key,
-    });
-    const error = await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
-    expect(error.message).toMatch(/^TLS handshake failed: .*(self-signed|unable to verify|issuer)/i);
-    // The control: the same server is fine for a client that trusts its CA.
-    await client(port, { ca: certificates.otherCa.cert }).connect();
-    expect(server.stats().connections).toBe(1);
-  });
-
-  it("is refused by a client when its certificate has expired", async () => {
-    const { port } = await serve({
-      cert: certificates.expiredServer.cert,
-      key: certificates.expiredServer.key,
-    });
-    const error = await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
-    expect(error.message).toBe("TLS handshake failed: certificate has expired");
-  });
-
-  it("is refused by a client that asked for TLS from a plaintext server, and the reverse", async () => {
+  it("is refused by a client that asked for TLS from a plaintext server", async () => {
     const service = createTestService();
     const plain = new WireServer(service);
     const { port: plainPort } = await plain.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await plain.close();
       await service.close();
     });
-    await expectChatError(client(plainPort, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
-    const { port: tlsPort } = await serve(trusted());
-    await expectChatError(client(tlsPort, false).connect(), "UNAVAILABLE");
+    await expectChatError(client(plainPort, { ca: certificates().ca.cert }).connect(), "UNAVAILABLE");
   });
 
-  describe("with a CA for client certificates", () => {
-    const mutual = () => ({ ...trusted(), ca: certificates.ca.cert });
-
-    it("lets in a client with a certificate from that CA", async () => {
-      const { port } = await serve(mutual());
-      const alice = client(port, {
-        ca: certificates.ca.cert,
-        cert: certificates.client.cert,
-        key: certificates.client.key,
-      });
-      await alice.connect();
-      await alice.register("alice", PASSWORD);
-    });
-
-    it("refuses a client without a certificate, and one with a certificate from another CA", async () => {
-      const { port, server, service } = await serve(mutual());
-      await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
-      const foreign = client(port, {
-        ca: certificates.ca.cert,
-        cert: certificates.otherClient.cert,
-        key: certificates.otherClient.key,
-      });
-      await expectChatError(foreign.connect(), "UNAVAILABLE");
-      // Neither got as far as a chat connection: a seed client without a certificate gets nothing either.
-      const seed = await raw(RawClient.openTls(port, { ca: certificates.ca.cert }));
-      seed.send({ type: "reg", username: "mallory", password: PASSWORD });
-      await seed.waitClosed(EVENT_TIMEOUT_MS);
-      expect(seed.received).toEqual([]);
-      expect(server.stats().connections).toBe(0);
-      expect(await service.connect().listAccounts({})).toMatchObject({ usernames: [] });
-    });
-  });
-
-  it("refuses TLS 1.1: the server answers a protocol_version alert", async () => {
-    const { port } = await serve(trusted());
-    const failure = await oldTlsHandshakeFailure(port, certificates.ca.cert);
-    // The server's alert (RFC 8446 protocol_version, 70), not a client that could not offer TLS 1.1.
-    expect(failure.code).toBe("ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION");
+  it("gives a seed client without a client certificate nothing, and lets nothing reach the chat", async () => {
+    const { port, server, service } = await serve({ ...trusted(), ca: certificates().ca.cert });
+    const seed = await raw(RawClient.openTls(port, { ca: certificates().ca.cert }));
+    seed.send({ type: "reg", username: "mallory", password: PASSWORD });
+    await seed.waitClosed(EVENT_TIMEOUT_MS);
+    expect(seed.received).toEqual([]);
+    expect(server.stats().connections).toBe(0);
+    expect(await service.connect().listAccounts({})).toMatchObject({ usernames: [] });
   });
 
   it("answers plaintext frames on the TLS port with no chat frame, and keeps serving", async () => {
@@ -186,7 +127,7 @@ describe("the wire protocol over TLS", () => {
     // Nothing, or a TLS alert record: never a frame (a seed `err` starts with its code, 6).
     if (answer.length > 0) expect(answer[0]).toBe(TLS_ALERT_RECORD);
     expect(server.stats().connections).toBe(0);
-    const after = client(port, { ca: certificates.ca.cert });
+    const after = client(port, { ca: certificates().ca.cert });
     await after.connect();
     await after.register("after", PASSWORD);
   });
@@ -195,7 +136,7 @@ describe("the wire protocol over TLS", () => {
     const service = createTestService();
     const server = new WireServer(service, { maxConnections: 2, tls: trusted() });
     const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
-    cleanups.push(async () => {
+    deferCleanup(async () => {
       await server.close();
       await service.close();
     });
@@ -204,7 +145,7 @@ describe("the wire protocol over TLS", () => {
       socket.on("error", () => {});
       const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
       await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-      cleanups.push(() => {
+      deferCleanup(() => {
         socket.destroy();
       });
       return { socket, closed };
@@ -214,14 +155,14 @@ describe("the wire protocol over TLS", () => {
     // Two silent connections in their handshake fill the server: the third is closed at once, long before
     // the handshake timeout (10 s), and so is a real TLS client.
     await (await silent()).closed;
-    await expectChatError(client(port, { ca: certificates.ca.cert }).connect(), "UNAVAILABLE");
+    await expectChatError(client(port, { ca: certificates().ca.cert }).connect(), "UNAVAILABLE");
     first.socket.destroy();
     second.socket.destroy();
     await Promise.all([first.closed, second.closed]);
     // Room again once the server has seen them go (its side of the close comes a moment after ours).
     const deadline = Date.now() + EVENT_TIMEOUT_MS;
     for (;;) {
-      const after = client(port, { ca: certificates.ca.cert });
+      const after = client(port, { ca: certificates().ca.cert });
       const connected = await after.connect().then(
         () => true,
         (error: unknown) => {

@@ -41,8 +41,13 @@ function screen(): string[] {
   return lines;
 }
 
+/** How long a screen may take to show what a step waits for: generous, the terminal runs a whole CLI. */
+const SCREEN_TIMEOUT_MS = 30_000;
+/** A whole terminal test: several screens in a row, each allowed `SCREEN_TIMEOUT_MS` on a loaded machine. */
+const TERMINAL_TEST_TIMEOUT_MS = 120_000;
+
 async function waitForScreen(check: (lines: string[]) => boolean, what: string): Promise<string[]> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + SCREEN_TIMEOUT_MS;
   for (;;) {
     const lines = screen();
     if (check(lines)) return lines;
@@ -105,16 +110,22 @@ beforeAll(async () => {
   }
   requireBuiltCli();
 });
-afterEach(killAllCliProcesses);
-afterAll(() => {
+/** Ends the test's terminal, if a test left it open (one that failed half-way), so the next can open its own. */
+function killTerminal(): void {
   try {
     tmux("kill-server");
   } catch {
     // Already gone: the prompt quit and the session ended with it.
   }
-});
+}
 
-describe("the interactive prompt in a terminal", () => {
+afterEach(async () => {
+  killTerminal();
+  await killAllCliProcesses();
+});
+afterAll(killTerminal);
+
+describe("the interactive prompt in a terminal", { timeout: TERMINAL_TEST_TIMEOUT_MS }, () => {
   it("drives the prompt: hidden password, alice> prompt, stored mail marked, completion, messages above the half-typed line, deleteacc confirmation", async () => {
     const server = await startTestServer(["--memory"], { transport: "wire" });
     const port = String(portOf(server, "wire"));
@@ -249,7 +260,7 @@ describe("the interactive prompt in a terminal", () => {
     expect(codes).toEqual(["0"]);
     expect(after.join("\n")).not.toContain("ELIFECYCLE");
     tmux("kill-session", "-t", SESSION);
-  }, 30_000);
+  });
 
   it("prints one line when the connection is lost and one when it is back, keeping the half-typed line", async () => {
     const server = await startTestServer(["--memory"], { transport: "wire" });

@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { HTTP2_FRAME_HEADER_BYTES, HTTP2_SETTINGS_FRAME } from "@chat/grpc/framing";
 
 /**
  * How long the probe listens for a server that speaks first. An HTTP/2 (gRPC) server sends its SETTINGS
@@ -8,11 +9,6 @@ import { connect } from "node:net";
 export const PROBE_LISTEN_MS = 400;
 /** How long the probe waits for the TCP connection itself before calling the port unreachable. */
 export const PROBE_CONNECT_TIMEOUT_MS = 5_000;
-
-/** The HTTP/2 frame type of SETTINGS, the first frame an HTTP/2 server sends (RFC 9113 §3.4). */
-const HTTP2_SETTINGS_FRAME = 0x04;
-/** Length (3 bytes), type, flags and stream id (4 bytes) of an HTTP/2 frame header. */
-const HTTP2_FRAME_HEADER_BYTES = 9;
 
 /** What is listening on a port, as far as opening a connection and listening tells. */
 export type PortProbe =

@@ -12,17 +12,45 @@ function connect(server: TestServer, transport: TransportName, ...flags: string[
   return connectCli(transport, portOf(server, transport), ...flags);
 }
 
+/** A client process and the name it registered and logged in as. */
+interface CliUser {
+  readonly client: CliProcess;
+  readonly name: string;
+}
+
 /** A client that has registered and logged in. */
 async function loggedIn(
   server: TestServer,
   transport: TransportName,
   name: string,
   ...flags: string[]
-): Promise<CliProcess> {
+): Promise<CliUser> {
   const client = connect(server, transport, ...flags);
   await client.command(`register ${name} password-${name}`, `ok register ${name}`);
   await client.command(`login ${name} password-${name}`, `ok login ${name}`);
-  return client;
+  return { client, name };
+}
+
+/** `from` sends `text` to `to`, answered with how it was delivered: `live` or `stored` for a later login. */
+async function send(from: CliUser, to: CliUser, text: string, delivery: "live" | "stored"): Promise<void> {
+  await from.client.command(
+    `message ${to.name} ${text}`,
+    new RegExp(`^ok message ${to.name} \\d+ ${delivery}$`),
+  );
+}
+
+/** `from` sends `text` to `to`, who is logged in: answered `live`, and `to`'s client prints it. */
+async function sendLive(from: CliUser, to: CliUser, text: string): Promise<void> {
+  await send(from, to, text, "live");
+  await to.client.waitForLine(`message ${from.name} ${text}`);
+}
+
+/** `to` logs out; `from`'s messages are answered `stored`, and `to`'s client prints them at its next login. */
+async function sendWhileLoggedOut(from: CliUser, to: CliUser, ...texts: string[]): Promise<void> {
+  await to.client.command("logout", "ok logout");
+  for (const text of texts) await send(from, to, text, "stored");
+  await to.client.command(`login ${to.name} password-${to.name}`, `ok login ${to.name}`);
+  for (const text of texts) await to.client.waitForLine(`message ${from.name} ${text}`);
 }
 
 describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
@@ -31,30 +59,22 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
     const alice = await loggedIn(server, transport, "alice");
     const bob = await loggedIn(server, transport, "bob");
 
-    await alice.command("message bob hi bob", /^ok message bob \d+ live$/);
-    await bob.waitForLine("message alice hi bob");
-    await bob.command("message alice hello  alice, two spaces", /^ok message alice \d+ live$/);
-    await alice.waitForLine("message bob hello  alice, two spaces");
+    await sendLive(alice, bob, "hi bob");
+    await sendLive(bob, alice, "hello  alice, two spaces");
 
     // Bob goes offline; alice's messages wait for him, in order, and arrive once at his next login.
-    await bob.command("logout", "ok logout");
-    await alice.command("message bob while you were out", /^ok message bob \d+ stored$/);
-    await alice.command("message bob second one", /^ok message bob \d+ stored$/);
-    await bob.command("login bob password-bob", "ok login bob");
-    await bob.waitForLine("message alice while you were out");
-    await bob.waitForLine("message alice second one");
-    await bob.command("accdump", "accounts alice bob");
-    await bob.command("accfilter a*", "accounts alice");
-    await bob.command("login", "usage login USR PWD");
-    await bob.command("register alice password-x", /^error ALREADY_EXISTS /);
-    await bob.command("message nobody hi", /^error NOT_FOUND /);
-    await bob.command("quit", "ok quit");
-    expect((await bob.waitForExit()).code).toBe(0);
+    await sendWhileLoggedOut(alice, bob, "while you were out", "second one");
+    await bob.client.command("accdump", "accounts alice bob");
+    await bob.client.command("accfilter a*", "accounts alice");
+    await bob.client.command("login", "usage login USR PWD");
+    await bob.client.command("register alice password-x", /^error ALREADY_EXISTS /);
+    await bob.client.command("message nobody hi", /^error NOT_FOUND /);
+    await bob.client.command("quit", "ok quit");
+    expect((await bob.client.waitForExit()).code).toBe(0);
     // Acknowledged after printing: a new connection does not get them again.
     const again = connect(server, transport);
     await again.command("login bob password-bob", "ok login bob");
-    await alice.command("message bob fresh", /^ok message bob \d+ live$/);
-    await again.waitForLine("message alice fresh");
+    await sendLive(alice, { client: again, name: "bob" }, "fresh");
     expect(again.lines.filter((line) => line.startsWith("message "))).toEqual(["message alice fresh"]);
     again.endInput();
     expect((await again.waitForExit()).code).toBe(0);
@@ -62,7 +82,7 @@ describe.each(TRANSPORT_NAMES)("chat-cli connect over %s", (transport) => {
 
   it("with --no-reconnect, says in one line that the server is gone and exits 1 when it is killed", async () => {
     const server = await startTestServer(["--memory"], { transport });
-    const client = await loggedIn(server, transport, "carol", "--no-reconnect");
+    const { client } = await loggedIn(server, transport, "carol", "--no-reconnect");
     server.process.kill("SIGKILL");
     // gRPC notices on its stream, wire on its socket; either way nothing more is typed.
     const exit = await client.waitForExit();
@@ -108,15 +128,10 @@ describe("chat-cli serve --transport both", () => {
     const server = await startTestServer(["--memory"], { transport: "both" });
     const wire = await loggedIn(server, "wire", "wendy");
     const grpc = await loggedIn(server, "grpc", "gus");
-    await wire.command("message gus over the wire", /^ok message gus \d+ live$/);
-    await grpc.waitForLine("message wendy over the wire");
-    await grpc.command("message wendy over http/2", /^ok message wendy \d+ live$/);
-    await wire.waitForLine("message gus over http/2");
-    await grpc.command("logout", "ok logout");
-    await wire.command("message gus queued", /^ok message gus \d+ stored$/);
-    await grpc.command("login gus password-gus", "ok login gus");
-    await grpc.waitForLine("message wendy queued");
-    await wire.command("accdump", "accounts gus wendy");
+    await sendLive(wire, grpc, "over the wire");
+    await sendLive(grpc, wire, "over http/2");
+    await sendWhileLoggedOut(wire, grpc, "queued");
+    await wire.client.command("accdump", "accounts gus wendy");
   });
 });
 

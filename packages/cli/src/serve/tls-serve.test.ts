@@ -1,23 +1,19 @@
 // Process tests of TLS: `chat-cli serve --tls-cert --tls-key` and `chat-cli connect --tls`, real processes,
 // throwaway certificates, loopback only.
-import { createTestCertificates, type TestCertificates } from "@chat/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { testCertificatesPerFile } from "@chat/core/testing";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltCli } from "../testing/built-cli.js";
 import { CliProcess, killAllCliProcesses } from "../testing/cli-process.js";
 import { portOf, startTestServer } from "../testing/test-server.js";
 import { TRANSPORT_NAMES, type TransportName } from "../transports/registry.js";
 import { parseListenerLine } from "./listener-line.js";
 
-let certificates: TestCertificates;
-beforeAll(async () => {
-  requireBuiltCli();
-  certificates = await createTestCertificates();
-});
-afterAll(() => certificates.remove());
+beforeAll(requireBuiltCli);
+const certificates = testCertificatesPerFile();
 afterEach(killAllCliProcesses);
 
 function serverTlsFlags(...extra: string[]): string[] {
-  const { server } = certificates;
+  const { server } = certificates();
   return ["--memory", "--tls-cert", server.certPath, "--tls-key", server.keyPath, ...extra];
 }
 
@@ -42,7 +38,10 @@ describe("chat-cli serve with --tls-cert and --tls-key", () => {
   it.each(TRANSPORT_NAMES)("speaks TLS on the %s port to connect --tls --tls-ca", async (transport) => {
     const server = await startTestServer(serverTlsFlags());
     const port = portOf(server, transport);
-    await chatAs(connect(transport, port, "--tls", "--tls-ca", certificates.ca.certPath), `tls_${transport}`);
+    await chatAs(
+      connect(transport, port, "--tls", "--tls-ca", certificates().ca.certPath),
+      `tls_${transport}`,
+    );
   });
 
   it.each(TRANSPORT_NAMES)(
@@ -62,7 +61,7 @@ describe("chat-cli serve with --tls-cert and --tls-key", () => {
 
 describe("chat-cli serve with --tls-ca and --plain-port", () => {
   it("requires client certificates on the TLS ports and serves plaintext only on --plain-port", async () => {
-    const { ca, client } = certificates;
+    const { ca, client } = certificates();
     const server = await startTestServer(serverTlsFlags("--tls-ca", ca.certPath, "--plain-port", "0"));
     const plain = parseListenerLine(await server.process.waitForLine(/^wire-plaintext listening on /));
     if (plain === undefined) throw new Error("no plaintext listener line");
@@ -89,7 +88,7 @@ describe("chat-cli serve with --tls-ca and --plain-port", () => {
   });
 
   it("fails to start, in one line, when the key does not belong to the certificate", async () => {
-    const { server, client } = certificates;
+    const { server, client } = certificates();
     const serve = new CliProcess([
       "serve",
       "--memory",

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ChatClient } from "../chat-client.js";
 import { NO_BACKOFF, UNLIMITED_RATE } from "../chat-limits.js";
+import type { IncomingMessage } from "../delivery.js";
 import {
   CLIENT_MESSAGE_ID_MAX_BYTES,
   CONTENT_MAX_BYTES,
@@ -9,7 +11,7 @@ import {
 } from "../rules.js";
 import { describeConformanceLimits } from "./conformance-limits.js";
 import { describeConformanceModel } from "./conformance-model.js";
-import { ConformanceWorld, PASSWORD } from "./conformance-world.js";
+import { ConformanceWorld, PASSWORD, type TestUser } from "./conformance-world.js";
 import { expectChatError } from "./expect-chat-error.js";
 import type { StartConformanceServer } from "./harness.js";
 import { listEveryPage } from "./list-every-page.js";
@@ -189,12 +191,17 @@ export function describeConformance(transport: string, startServer: StartConform
     });
 
     describe("deleting an account", () => {
+      /** `recipient` logs out, `sender` sends it `content` (stored for it), and it logs in again. */
+      async function sendWhileLoggedOut(recipient: TestUser, sender: ChatClient, content: string) {
+        await recipient.client.logout();
+        await sender.send(recipient.username, content);
+        await recipient.client.login(recipient.username, PASSWORD);
+      }
+
       it("confirms, ends the session, forgets the account and its queued mail", async () => {
         const alice = await world.user("alice");
         const { client: bob } = await world.user("bob");
-        await alice.client.logout();
-        await bob.send("alice", "you will never read this");
-        await alice.client.login("alice", PASSWORD);
+        await sendWhileLoggedOut(alice, bob, "you will never read this");
         await alice.inbox.take(1);
         await alice.client.deleteAccount();
         await expectChatError(alice.client.send("bob", "ghost"), "UNAUTHENTICATED");
@@ -207,9 +214,7 @@ export function describeConformance(transport: string, startServer: StartConform
       it("frees the name: a new owner registers it and sees none of the old mail", async () => {
         const old = await world.user("reuse");
         const { client: sender } = await world.user("sender");
-        await old.client.logout();
-        await sender.send("reuse", "for the old owner");
-        await old.client.login("reuse", PASSWORD);
+        await sendWhileLoggedOut(old, sender, "for the old owner");
         await old.client.deleteAccount();
         const fresh = await world.user("Reuse", "new password");
         expect(await fresh.inbox.quiet()).toEqual([]);
@@ -431,10 +436,15 @@ export function describeConformance(transport: string, startServer: StartConform
     });
 
     describe("acknowledgements", () => {
+      /** `from` sends `m1` … `m<count>` to `to`, one after another; resolves with them as `to` received them. */
+      async function sendNumbered(from: TestUser, to: TestUser, count: number): Promise<IncomingMessage[]> {
+        for (let index = 1; index <= count; index++) await from.client.send(to.username, `m${index}`);
+        return to.inbox.take(count);
+      }
+
       it("redelivers unacknowledged messages, in order, at the next login after a dropped connection", async () => {
         const [alice, bob] = await world.users("alice", "bob");
-        for (let index = 1; index <= 3; index++) await alice.client.send("bob", `m${index}`);
-        const first = await bob.inbox.take(3);
+        const first = await sendNumbered(alice, bob, 3);
         await bob.client.ack((first[0] as { seq: number }).seq);
         await bob.client.close();
         const again = await world.guest();
@@ -446,8 +456,7 @@ export function describeConformance(transport: string, startServer: StartConform
 
       it("acknowledges cumulatively: acked messages never come back after logout", async () => {
         const [alice, bob] = await world.users("alice", "bob");
-        for (let index = 1; index <= 4; index++) await alice.client.send("bob", `m${index}`);
-        const received = await bob.inbox.take(4);
+        const received = await sendNumbered(alice, bob, 4);
         await bob.client.ack((received[3] as { seq: number }).seq);
         await bob.client.logout();
         await bob.client.login("bob", PASSWORD);

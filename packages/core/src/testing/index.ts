@@ -1,3 +1,4 @@
+export { type Cleanup, cleanupAfterEachTest } from "./cleanup-after-each-test.js";
 export { describeConformance } from "./conformance.js";
 export { ConformanceWorld, PASSWORD, type TestUser } from "./conformance-world.js";
 export {
@@ -14,6 +15,13 @@ export {
   FAULTY_RUN_MIN_FAULTS,
   type FaultyRunTransport,
 } from "./describe-delivery-under-faults.js";
+export {
+  describeTlsConformance,
+  type TlsConformanceClient,
+  type TlsConformanceServer,
+  type TlsConformanceTransport,
+  type TlsRefusal,
+} from "./describe-tls-conformance.js";
 export { expectChatError } from "./expect-chat-error.js";
 export { type FaultMode, FaultProxy, type FaultProxyOptions, type MillisecondRange } from "./fault-proxy.js";
 export {
@@ -37,5 +45,6 @@ export {
   type TestCertificates,
   type TestKeyPair,
 } from "./test-certificates.js";
+export { testCertificatesPerFile } from "./test-certificates-per-file.js";
 export { TEST_SCRYPT_PARAMETERS } from "./test-hashing.js";
 export { oldTlsHandshakeFailure, plaintextAnswer, TLS_ALERT_RECORD } from "./tls-probes.js";

@@ -69,19 +69,34 @@ async function pairIn(dir: string, name: string): Promise<TestKeyPair> {
   return { cert, key, certPath, keyPath };
 }
 
-async function authority(dir: string, name: string): Promise<TestAuthority> {
+/**
+ * `openssl req` with a fresh key: writes `<name>.key` and `output` (a signing request, or with `-x509` among
+ * `extra` a self-signed certificate), both for the subject `CN=<name>`.
+ */
+async function requestWithNewKey(
+  dir: string,
+  name: string,
+  output: string,
+  extra: readonly string[] = [],
+): Promise<void> {
   await openssl(dir, [
     "req",
-    "-x509",
     ...NEW_KEY,
     "-keyout",
     `${name}.key`,
     "-out",
-    `${name}.crt`,
-    "-days",
-    String(VALID_DAYS),
+    output,
     "-subj",
     `/CN=${name}`,
+    ...extra,
+  ]);
+}
+
+async function authority(dir: string, name: string): Promise<TestAuthority> {
+  await requestWithNewKey(dir, name, `${name}.crt`, [
+    "-x509",
+    "-days",
+    String(VALID_DAYS),
     "-addext",
     "basicConstraints=critical,CA:TRUE",
     "-addext",
@@ -104,16 +119,7 @@ async function issued(
   const extensions = join(dir, `${name}.ext`);
   const lines = [`extendedKeyUsage=${usage}`, ...(usage === "serverAuth" ? [SERVER_NAMES] : [])];
   await writeFile(extensions, `${lines.join("\n")}\n`);
-  await openssl(dir, [
-    "req",
-    ...NEW_KEY,
-    "-keyout",
-    `${name}.key`,
-    "-out",
-    `${name}.csr`,
-    "-subj",
-    `/CN=${name}`,
-  ]);
+  await requestWithNewKey(dir, name, `${name}.csr`);
   await openssl(dir, [
     "x509",
     "-req",

@@ -1,12 +1,11 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-
-/** The client connection preface of HTTP/2 (RFC 9113 §3.4): 24 bytes before the first frame. */
-const CLIENT_PREFACE_BYTES = 24;
-/** An HTTP/2 frame header: length (3 bytes), type, flags, stream id (4 bytes). */
-const FRAME_HEADER_BYTES = 9;
-const HEADERS_FRAME = 0x1;
-const CONTINUATION_FRAME = 0x9;
-const END_HEADERS_FLAG = 0x4;
+import {
+  HTTP2_CONTINUATION_FRAME,
+  HTTP2_END_HEADERS_FLAG,
+  HTTP2_FRAME_HEADER_BYTES,
+  HTTP2_HEADERS_FRAME,
+  HTTP2_PREFACE_BYTES,
+} from "../framing.js";
 
 /**
  * A TCP proxy for tests that adds one header field to every request an HTTP/2 client sends, the way a
@@ -59,7 +58,7 @@ export class HeaderAppendingProxy {
     }
     upstream.on("data", (chunk: Buffer) => client.write(chunk));
     let pending = Buffer.alloc(0);
-    let prefaceLeft = CLIENT_PREFACE_BYTES;
+    let prefaceLeft = HTTP2_PREFACE_BYTES;
     client.on("data", (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       if (prefaceLeft > 0) {
@@ -68,11 +67,11 @@ export class HeaderAppendingProxy {
         prefaceLeft -= preface.length;
         pending = pending.subarray(preface.length);
       }
-      while (pending.length >= FRAME_HEADER_BYTES) {
+      while (pending.length >= HTTP2_FRAME_HEADER_BYTES) {
         const length = pending.readUIntBE(0, 3);
-        if (pending.length < FRAME_HEADER_BYTES + length) break;
-        const frame = Buffer.from(pending.subarray(0, FRAME_HEADER_BYTES + length));
-        pending = pending.subarray(FRAME_HEADER_BYTES + length);
+        if (pending.length < HTTP2_FRAME_HEADER_BYTES + length) break;
+        const frame = Buffer.from(pending.subarray(0, HTTP2_FRAME_HEADER_BYTES + length));
+        pending = pending.subarray(HTTP2_FRAME_HEADER_BYTES + length);
         upstream.write(this.rewrite(frame));
       }
     });
@@ -82,13 +81,14 @@ export class HeaderAppendingProxy {
   private rewrite(frame: Buffer): Buffer {
     const type = frame[3];
     const flags = frame[4] ?? 0;
-    const endsHeaders = (type === HEADERS_FRAME || type === CONTINUATION_FRAME) && flags & END_HEADERS_FLAG;
+    const endsHeaders =
+      (type === HTTP2_HEADERS_FRAME || type === HTTP2_CONTINUATION_FRAME) && flags & HTTP2_END_HEADERS_FLAG;
     if (!endsHeaders) return frame;
-    frame[4] = flags & ~END_HEADERS_FLAG;
-    const continuation = Buffer.alloc(FRAME_HEADER_BYTES);
+    frame[4] = flags & ~HTTP2_END_HEADERS_FLAG;
+    const continuation = Buffer.alloc(HTTP2_FRAME_HEADER_BYTES);
     continuation.writeUIntBE(this.field.length, 0, 3);
-    continuation[3] = CONTINUATION_FRAME;
-    continuation[4] = END_HEADERS_FLAG;
+    continuation[3] = HTTP2_CONTINUATION_FRAME;
+    continuation[4] = HTTP2_END_HEADERS_FLAG;
     frame.copy(continuation, 5, 5, 9);
     return Buffer.concat([frame, continuation, this.field]);
   }

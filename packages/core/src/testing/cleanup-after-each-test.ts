@@ -4,9 +4,9 @@ import { afterEach } from "vitest";
 export type Cleanup = () => Promise<unknown> | unknown;
 
 /**
- * Call once at the top of a test file. Returns `deferCleanup`, which registers a cleanup to run after the
- * current test; they run last registered first, so a server closes after the clients made on it.
- * Not in `@chat/wire/testing`: it needs vitest, and only this package's own tests use it.
+ * Call once at the top of a test file (or of a `describe`). Returns `deferCleanup`, which registers a
+ * cleanup to run after the current test; they run last registered first, so a server closes after the
+ * clients made on it. Every package's tests use this one (it needs vitest, like the rest of this subpath).
  */
 export function cleanupAfterEachTest(): (cleanup: Cleanup) => void {
   const cleanups: Cleanup[] = [];
