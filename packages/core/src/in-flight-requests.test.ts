@@ -69,6 +69,38 @@ describe("InFlightRequests", () => {
     expect(result.at).toBeGreaterThanOrEqual(80);
   });
 
+  it("times a request made after the others settled at its own deadline, on the timer they left", async () => {
+    const inFlight = new InFlightRequests<ClientRequest<unknown>>();
+    const before = armedTimers();
+    const first = request(inFlight, 80);
+    expect(armedTimers()).toBe(before + 1);
+    first.resolve("answered");
+    // Nothing waits: the timer left armed for the first deadline keeps nothing alive.
+    expect(armedTimers()).toBe(before);
+    await expect(first.promise).resolves.toBe("answered");
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const start = performance.now();
+    const idle = armedTimers();
+    const second = request(inFlight, 80);
+    expect(armedTimers()).toBe(idle + 1);
+    // The left timer fires at the first deadline, before the second's: the second waits for its own.
+    const result = await outcome(second, start);
+    expect(result.error?.message).toBe("the server did not answer within 80 ms");
+    expect(result.at).toBeGreaterThanOrEqual(80);
+  });
+
+  it("expires a shorter request at its own deadline although a later one was left armed", async () => {
+    const inFlight = new InFlightRequests<ClientRequest<unknown>>();
+    const long = request(inFlight, 60_000);
+    long.resolve("answered");
+    const start = performance.now();
+    const short = request(inFlight, 50);
+    const result = await outcome(short, start);
+    expect(result.error?.message).toBe("the server did not answer within 50 ms");
+    expect(result.at).toBeGreaterThanOrEqual(50);
+    expect(result.at).toBeLessThan(30_000);
+  });
+
   it("times any number of requests on one timer, and arms none once nothing with a deadline waits", async () => {
     const before = armedTimers();
     const inFlight = new InFlightRequests<ClientRequest<unknown>>();

@@ -45,8 +45,14 @@ function fire(tracker: InFlightRequests<TrackedRequest>): void {
  * The clock decides that a deadline passed, not the timer: a timer can fire up to a ms before its delay by
  * `performance.now()` (the event loop counts whole ms), so a request still short of its deadline when the
  * timer fires waits for the timer armed again, and none ever expires early (a CI run once saw a request
- * expire 1.07 ms early when the time of the firing was taken to be the deadline armed for). The timer is cleared whenever no request with a deadline waits, so it
- * keeps the process alive no longer than a per-request timer did.
+ * expire 1.07 ms early when the time of the firing was taken to be the deadline armed for).
+ *
+ * When the last request with a deadline settles, the timer stays armed but unref'd (it keeps no process
+ * alive, as no timer would), and the next request refs it again instead of arming a new one; a firing with
+ * nothing left to time arms nothing. A ping-pong (one request at a time: the paddle) so costs no timer insert
+ * or removal per request, only a ref and an unref, and the timer fires about once per timeout. Arming and
+ * clearing per request cost the paddle's client 1.1 µs of its 13.7 µs of JavaScript per round trip
+ * (`insert`, `unenroll`, `arm` in a `node --cpu-prof` profile; docs/benchmarks.md, "Where the time goes").
  */
 export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
   private readonly lanes = new Map<number, Lane>();
@@ -57,6 +63,8 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The deadline the timer was armed for. */
   private armedFor = 0;
+  /** Whether the timer keeps the process alive: while a request with a deadline waits. */
+  private timerRefed = false;
 
   /** How many requests are in flight. */
   get size(): number {
@@ -77,6 +85,11 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
     request.deadline = deadline;
     this.timedCount++;
     if (this.timer === undefined || deadline < this.armedFor) this.arm(deadline, timeoutMs);
+    else if (!this.timerRefed) {
+      // Armed for an earlier deadline, left from requests that settled: it fires first and re-arms.
+      this.timer.ref();
+      this.timerRefed = true;
+    }
   }
 
   /** Stops tracking `request` (it settled). */
@@ -96,11 +109,10 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
     if (lane.oldest === undefined && lane !== this.recent) this.lanes.delete(timeoutMs);
     if (timeoutMs === NO_TIMEOUT) return;
     this.timedCount--;
-    // Nothing left to time: the timer goes, so it keeps nothing alive, and the next request arms it anew
-    // (a request at a time, as in a ping-pong, still costs a timer each; pipelined ones share it).
+    // Nothing left to time: the timer stays armed for the next request but keeps nothing alive.
     if (this.timedCount === 0 && this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.timer.unref();
+      this.timerRefed = false;
     }
   }
 
@@ -118,6 +130,7 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
   fire(): void {
     const now = performance.now();
     this.timer = undefined;
+    this.timerRefed = false;
     for (const lane of this.lanes.values()) {
       if (lane.timeoutMs === NO_TIMEOUT) continue;
       // `expire` takes the request out of its lane (and may make or settle others), so read the head anew.
@@ -140,6 +153,7 @@ export class InFlightRequests<R extends TrackedRequest = TrackedRequest> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     // Whole ms, rounded up, and at least 1: a deadline a fraction of a ms away is re-checked then.
     this.timer = setTimeout(fire, Math.max(1, Math.ceil(delayMs)), this);
+    this.timerRefed = true;
     this.armedFor = deadline;
   }
 

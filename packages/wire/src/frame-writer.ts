@@ -20,10 +20,12 @@ export interface BatchMark {
 /** Hears every chunk the operating system accepted: its size, and the mark of its batch, if it had one. */
 export type WrittenListener = (bytes: number, mark: BatchMark | undefined) => void;
 
-/** Bytes staged before a write is forced; frames are copied out once per flush, not once per frame. */
+/** Bytes staged before a write is forced. */
 const STAGING_BYTES = 64 * 1024;
 /** Room one frame may need while it is encoded, in either framing. */
 const FRAME_ROOM = Math.max(MAX_FRAME_SIZE, MAX_COMPACT_FRAME_SIZE);
+/** The size of a staging buffer. */
+const STAGING_SIZE = Math.max(STAGING_BYTES, FRAME_ROOM);
 
 /**
  * Batches outgoing frames: each frame is encoded straight into one reused staging buffer, and everything
@@ -34,9 +36,21 @@ const FRAME_ROOM = Math.max(MAX_FRAME_SIZE, MAX_COMPACT_FRAME_SIZE);
  * has been handed to the operating system, `onWritten` hears its size and its mark, if it had one.
  *
  * Frames are written in fixed framing until {@link useCompactFraming}.
+ *
+ * A flush hands the socket a view of the staging buffer, not a copy, when nothing is queued in the socket:
+ * a plain socket then gives the bytes to the operating system at once and holds nothing, so the buffer is
+ * staged into again. Copying each flush out instead (`slice`) cost 0.9 µs for a 563-byte flush and 7 µs
+ * for 18 KB (an allocation and its garbage), 5.5 % of the server's busy time in an 8-pair relay. When the
+ * socket keeps the view (the system took only part of it; TLS reports its writes done on a later turn), the
+ * buffer is the socket's until the socket has nothing queued again (a stream is done with a chunk once its
+ * queued length no longer counts it), and frames are staged in a second buffer meanwhile. A socket that
+ * still has bytes queued gets a copy of exactly the flush's size, so a slow reader holds what was written
+ * to it, never a staging buffer per chunk.
  */
 export class FrameWriter {
-  private readonly staging = new Uint8Array(Math.max(STAGING_BYTES, FRAME_ROOM));
+  private staging: Uint8Array = new Uint8Array(STAGING_SIZE);
+  /** The staging buffer the socket still held at the last flush, if it held one (see the class comment). */
+  private lent: Uint8Array | undefined;
   private encode: (frame: Frame, target: Uint8Array, offset: number) => number = encodeFrameInto;
   private length = 0;
   private scheduled: NodeJS.Immediate | undefined;
@@ -87,21 +101,35 @@ export class FrameWriter {
       clearImmediate(this.scheduled);
       this.scheduled = undefined;
     }
-    if (this.length === 0) return true;
-    // Copied out, so the staging buffer is free again at once while the socket still holds the chunk.
-    const chunk = this.staging.slice(0, this.length);
+    const length = this.length;
+    if (length === 0) return true;
     this.length = 0;
-    if (!this.sink.writable) return false;
+    const sink = this.sink;
+    if (!sink.writable) return false;
+    const callback = this.callbackFor(length);
+    if (sink.writableLength > 0) return sink.write(this.staging.slice(0, length), callback);
+    // Nothing queued: every chunk given before is done with, a kept staging buffer too.
+    const spare = this.lent;
+    this.lent = undefined;
+    const accepted = sink.write(this.staging.subarray(0, length), callback);
+    if (sink.writableLength > 0) {
+      // The socket kept the view: the buffer is its until its queue is empty again.
+      this.lent = this.staging;
+      this.staging = spare ?? new Uint8Array(STAGING_SIZE);
+    }
+    return accepted;
+  }
+
+  private callbackFor(bytes: number): (error?: Error | null) => void {
     const onWritten = this.onWritten;
-    if (onWritten === undefined) return this.sink.write(chunk, noop);
+    if (onWritten === undefined) return noop;
     const mark: BatchMark | undefined = this.marked
       ? { seq: this.batchMark, epoch: this.batchEpoch }
       : undefined;
     this.marked = false;
-    const bytes = chunk.length;
-    return this.sink.write(chunk, (error) => {
+    return (error) => {
       if (!error) onWritten(bytes, mark);
-    });
+    };
   }
 
   /** Drops anything staged and cancels the pending flush. */
