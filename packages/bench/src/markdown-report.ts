@@ -2,6 +2,7 @@ import { messageBytesOf, paddleOf, relayOf, VERDICT_RELAY_PAIRS } from "./baseli
 import type { BenchResults, DirectionBytes, OperationBytes } from "./bench-results.js";
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
+import type { LatencySummary } from "./latency-recorder.js";
 import { integer, markdownTable, ms, percent } from "./report-format.js";
 import { scaleOutMarkdown } from "./scale-out-report.js";
 import { tlsCostSection } from "./tls-cost-report.js";
@@ -176,6 +177,14 @@ export function markdownReport(results: BenchResults): string {
   return parts.join("\n");
 }
 
+/** The latency percentiles the round-trip and load tables show, as column headers and as cells. */
+const PERCENTILE_HEADERS = ["p50 ms", "p99 ms", "p999 ms"] as const;
+const percentileCells = (latency: LatencySummary): string[] => [
+  ms(latency.p50Ms),
+  ms(latency.p99Ms),
+  ms(latency.p999Ms),
+];
+
 /** The transports' sections: payload sizes, paddle, relay, ratios, latency under load. */
 function transportTables(results: BenchResults): string[] {
   const parts: string[] = [];
@@ -190,13 +199,11 @@ function transportTables(results: BenchResults): string[] {
     "### Round trips (paddle: one client sends to itself and waits for the delivery)",
     "",
     markdownTable(
-      ["measure", "round trips/s", "p50 ms", "p99 ms", "p999 ms", "round trips"],
+      ["measure", "round trips/s", ...PERCENTILE_HEADERS, "round trips"],
       results.paddle.map((row) => [
         row.name,
         integer(row.roundTripsPerSecond),
-        ms(row.latency.p50Ms),
-        ms(row.latency.p99Ms),
-        ms(row.latency.p999Ms),
+        ...percentileCells(row.latency),
         integer(row.roundTrips),
       ]),
     ),
@@ -248,13 +255,11 @@ function transportTables(results: BenchResults): string[] {
       `**${VARIANT_LABELS[load.variant]}** — ${load.pairs} pairs, ${load.contentBytes}-byte content; keeps up to ${integer(load.saturationPerSecond)} msgs/s offered.`,
       "",
       markdownTable(
-        ["offered/s", "delivered/s", "p50 ms", "p99 ms", "p999 ms", "max ms", "saturated"],
+        ["offered/s", "delivered/s", ...PERCENTILE_HEADERS, "max ms", "saturated"],
         load.steps.map((step) => [
           integer(step.offeredPerSecond),
           integer(step.deliveredPerSecond),
-          ms(step.latency.p50Ms),
-          ms(step.latency.p99Ms),
-          ms(step.latency.p999Ms),
+          ...percentileCells(step.latency),
           ms(step.latency.maxMs),
           step.saturated ? "yes" : "no",
         ]),
