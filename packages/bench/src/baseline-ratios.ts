@@ -7,6 +7,7 @@ import type {
   TargetCheck,
 } from "./bench-results.js";
 import { transportOf, VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
+import { integer, percent } from "./report-format.js";
 
 /** The measurements the ratios and targets are computed from. */
 export interface RatioInputs {
@@ -104,9 +105,6 @@ export function baselineRatios(inputs: RatioInputs): BaselineRatio[] {
   return ratios;
 }
 
-const format = (value: number): string => Math.round(value).toLocaleString("en-US");
-const percent = (fraction: number): string => `${Math.round(fraction * 100)} %`;
-
 /** The targets of this bench against this run: reported, never enforced. */
 export function targetChecks(inputs: RatioInputs): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -116,7 +114,7 @@ export function targetChecks(inputs: RatioInputs): TargetCheck[] {
   if (compact1 !== undefined) {
     checks.push({
       target: "compact wire: a 1-byte message sent and delivered ≤ 80 B on the socket",
-      measured: `${format(compact1)} B`,
+      measured: `${integer(compact1)} B`,
       met: compact1 <= 80,
     });
   }
@@ -125,7 +123,7 @@ export function targetChecks(inputs: RatioInputs): TargetCheck[] {
   if (compact512 !== undefined && grpc512 !== undefined) {
     checks.push({
       target: "compact wire: a 512-byte message ≤ 1,092 B and below gRPC unary",
-      measured: `${format(compact512)} B (gRPC unary ${format(grpc512)} B)`,
+      measured: `${integer(compact512)} B (gRPC unary ${integer(grpc512)} B)`,
       met: compact512 <= 1_092 && compact512 < grpc512,
     });
   }
@@ -136,7 +134,7 @@ export function targetChecks(inputs: RatioInputs): TargetCheck[] {
     const times = stream.messagesPerSecond / unary.messagesPerSecond;
     checks.push({
       target: `gRPC stream relay ≥ 10× gRPC unary and ≥ 50,000 msgs/s (${VERDICT_RELAY_PAIRS} pairs, 512 B)`,
-      measured: `${format(stream.messagesPerSecond)} msgs/s, ${times.toFixed(1)}× unary (${format(unary.messagesPerSecond)})`,
+      measured: `${integer(stream.messagesPerSecond)} msgs/s, ${times.toFixed(1)}× unary (${integer(unary.messagesPerSecond)})`,
       met: times >= 10 && stream.messagesPerSecond >= 50_000,
     });
   }
@@ -155,7 +153,7 @@ export function targetChecks(inputs: RatioInputs): TargetCheck[] {
     const scope = what === "relay" ? ` (${VERDICT_RELAY_PAIRS} pairs)` : "";
     checks.push({
       target: `${label(variant)} ${what} ≥ ${percent(minimum)} of bare ${baselineName}${scope}`,
-      measured: `${percent(value / baseline)} (${format(value)} vs ${format(baseline)}/s)`,
+      measured: `${percent(value / baseline)} (${integer(value)} vs ${integer(baseline)}/s)`,
       met: value / baseline >= minimum,
     });
   };
@@ -174,8 +172,8 @@ export function targetChecks(inputs: RatioInputs): TargetCheck[] {
     checks.push({
       target: `${label(variant)} p99 ≤ 5 ms at 100,000 msgs/s offered`,
       measured: step
-        ? `p99 ${step.latency.p99Ms} ms, delivered ${format(step.deliveredPerSecond)}/s${step.saturated ? " (saturated)" : ""}`
-        : `not reached: saturated at ${format(last?.offeredPerSecond ?? 0)} msgs/s offered`,
+        ? `p99 ${step.latency.p99Ms} ms, delivered ${integer(step.deliveredPerSecond)}/s${step.saturated ? " (saturated)" : ""}`
+        : `not reached: saturated at ${integer(last?.offeredPerSecond ?? 0)} msgs/s offered`,
       met: step !== undefined && !step.saturated && step.latency.p99Ms <= 5,
     });
   }

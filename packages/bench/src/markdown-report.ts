@@ -2,17 +2,10 @@ import { messageBytesOf, paddleOf, relayOf, VERDICT_RELAY_PAIRS } from "./baseli
 import type { BenchResults, DirectionBytes, OperationBytes } from "./bench-results.js";
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
+import type { LatencySummary } from "./latency-recorder.js";
+import { integer, markdownTable, ms, percent } from "./report-format.js";
 import { scaleOutMarkdown } from "./scale-out-report.js";
 import { tlsCostSection } from "./tls-cost-report.js";
-
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
-const ms = (value: number): string => value.toFixed(value < 10 ? 3 : 1);
-const percent = (fraction: number): string => `${Math.round(fraction * 100)} %`;
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
 
 function pair(
   up: DirectionBytes | undefined,
@@ -38,7 +31,10 @@ function payloadTable(payload: readonly OperationBytes[]): string {
       return pair(row?.clientToServer, row?.serverToClient, "socketBytes");
     }),
   ]);
-  return table(["operation", ...VARIANTS.map((variant) => `${VARIANT_LABELS[variant]} B (→ / ←)`)], rows);
+  return markdownTable(
+    ["operation", ...VARIANTS.map((variant) => `${VARIANT_LABELS[variant]} B (→ / ←)`)],
+    rows,
+  );
 }
 
 /** The sizes of the verdict table's bytes columns. */
@@ -105,7 +101,7 @@ function verdict(results: BenchResults): string[] {
   return [
     "### Verdict: the four protocol variants side by side (absolute figures, this run)",
     "",
-    table(
+    markdownTable(
       [
         "variant",
         "ran as",
@@ -149,7 +145,7 @@ export function markdownReport(results: BenchResults): string {
     ...(transports ? verdict(results) : []),
     "### Machine",
     "",
-    table(
+    markdownTable(
       ["CPU", "cores", "Node", "platform", "memory", "load (1 min, at end)", "duration"],
       [
         [
@@ -172,7 +168,7 @@ export function markdownReport(results: BenchResults): string {
   parts.push(
     "### Targets (reported, not enforced)",
     "",
-    table(
+    markdownTable(
       ["target", "measured", "met"],
       results.targets.map((row) => [row.target, row.measured, row.met ? "yes" : "**no**"]),
     ),
@@ -180,6 +176,14 @@ export function markdownReport(results: BenchResults): string {
   );
   return parts.join("\n");
 }
+
+/** The latency percentiles the round-trip and load tables show, as column headers and as cells. */
+const PERCENTILE_HEADERS = ["p50 ms", "p99 ms", "p999 ms"] as const;
+const percentileCells = (latency: LatencySummary): string[] => [
+  ms(latency.p50Ms),
+  ms(latency.p99Ms),
+  ms(latency.p999Ms),
+];
 
 /** The transports' sections: payload sizes, paddle, relay, ratios, latency under load. */
 function transportTables(results: BenchResults): string[] {
@@ -194,14 +198,12 @@ function transportTables(results: BenchResults): string[] {
     "",
     "### Round trips (paddle: one client sends to itself and waits for the delivery)",
     "",
-    table(
-      ["measure", "round trips/s", "p50 ms", "p99 ms", "p999 ms", "round trips"],
+    markdownTable(
+      ["measure", "round trips/s", ...PERCENTILE_HEADERS, "round trips"],
       results.paddle.map((row) => [
         row.name,
         integer(row.roundTripsPerSecond),
-        ms(row.latency.p50Ms),
-        ms(row.latency.p99Ms),
-        ms(row.latency.p999Ms),
+        ...percentileCells(row.latency),
         integer(row.roundTrips),
       ]),
     ),
@@ -219,7 +221,7 @@ function transportTables(results: BenchResults): string[] {
     results.relay.find((row) => row.name === name && row.pairs === pairs)?.messagesPerSecond;
   const cell = (value: number | undefined): string => (value === undefined ? "–" : integer(value));
   parts.push(
-    table(
+    markdownTable(
       ["pairs", ...relayNames.map((entry) => entry.label)],
       pairCounts.map((pairs) => [
         String(pairs),
@@ -233,7 +235,7 @@ function transportTables(results: BenchResults): string[] {
     "the verdict table above compares the variants themselves. The wire's baselines are bare `node:net`",
     "sockets exchanging 529-byte frames; gRPC's are bare grpc-js calls with the same messages.",
     "",
-    table(
+    markdownTable(
       ["measure", "variant", "value", "baseline", "baseline value", "fraction"],
       results.ratios.map((row) => [
         row.measure,
@@ -252,14 +254,12 @@ function transportTables(results: BenchResults): string[] {
     parts.push(
       `**${VARIANT_LABELS[load.variant]}** — ${load.pairs} pairs, ${load.contentBytes}-byte content; keeps up to ${integer(load.saturationPerSecond)} msgs/s offered.`,
       "",
-      table(
-        ["offered/s", "delivered/s", "p50 ms", "p99 ms", "p999 ms", "max ms", "saturated"],
+      markdownTable(
+        ["offered/s", "delivered/s", ...PERCENTILE_HEADERS, "max ms", "saturated"],
         load.steps.map((step) => [
           integer(step.offeredPerSecond),
           integer(step.deliveredPerSecond),
-          ms(step.latency.p50Ms),
-          ms(step.latency.p99Ms),
-          ms(step.latency.p999Ms),
+          ...percentileCells(step.latency),
           ms(step.latency.maxMs),
           step.saturated ? "yes" : "no",
         ]),
@@ -274,7 +274,7 @@ function storeTable(results: BenchResults): string[] {
   return [
     "### Stored-message throughput (append, then drain with acks)",
     "",
-    table(
+    markdownTable(
       ["store", "messages", "content B", "append msgs/s", "drain msgs/s", "file bytes per 1M msgs"],
       results.stores.map((row) => [
         row.store,

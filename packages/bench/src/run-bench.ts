@@ -22,6 +22,7 @@ import { machineFacts } from "./machine-facts.js";
 import { markdownReport } from "./markdown-report.js";
 import { netPingPong, netRelay } from "./net-baseline-client.js";
 import { measurePayloadSizes } from "./payload-sizes.js";
+import { integer } from "./report-format.js";
 import { redisServerVersion, runScaleOut } from "./run-scale-out.js";
 import { scaleOutTargets } from "./scale-out-report.js";
 import type { ServerKind } from "./server-kind.js";
@@ -47,8 +48,6 @@ export interface BenchOptions {
   /** Where progress lines go; default stderr. */
   readonly progress?: (line: string) => void;
 }
-
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 function defaultServerEntry(): string {
   return fileURLToPath(new URL("./bench-server.js", import.meta.url));

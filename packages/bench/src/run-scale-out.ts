@@ -13,6 +13,7 @@ import { chatLoad } from "./chat-load.js";
 import { chatRelay } from "./chat-relay.js";
 import { pairPaddle } from "./pair-paddle.js";
 import { type CommandCalls, commandsPerMessage, readCommandCalls } from "./redis-command-stats.js";
+import { integer } from "./report-format.js";
 import { storageArgument } from "./scale-out-node.js";
 import { SCALE_OUT_PROFILES, SCALE_OUT_TARGET_RATE, type ScaleOutProfile } from "./scale-out-profile.js";
 import {
@@ -121,8 +122,6 @@ async function counted<T>(
   const after = await readCommandCalls(redis);
   return { result, commands: commandsPerMessage(before, after, messages(result)) };
 }
-
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 async function measureSetup(
   setup: ScaleOutSetup,

@@ -1,6 +1,7 @@
 import type { LoadStep, TargetCheck } from "./bench-results.js";
 import { VARIANT_LABELS } from "./bench-variant.js";
 import { RELAY_CONTENT_BYTES } from "./chat-relay.js";
+import { integer, markdownTable, ms, percent } from "./report-format.js";
 import {
   SCALE_OUT_TARGET_P99_MS,
   SCALE_OUT_TARGET_RATE,
@@ -8,16 +9,8 @@ import {
 } from "./scale-out-profile.js";
 import type { RedisCommandCount, ScaleOutResults, ScaleOutRow } from "./scale-out-results.js";
 
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
-const ms = (value: number): string => value.toFixed(value < 10 ? 3 : 1);
-const percent = (fraction: number): string => `${Math.round(fraction * 100)} %`;
 /** How many commands of a breakdown the report names (the JSON has them all). */
 const BREAKDOWN_COMMANDS = 6;
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
 
 function rowOf(results: ScaleOutResults, setup: ScaleOutRow["setup"]): ScaleOutRow | undefined {
   return results.rows.find((row) => row.setup === setup);
@@ -59,7 +52,7 @@ export function scaleOutMarkdown(results: ScaleOutResults): string[] {
       .map(([name, value]) => `${name} ${value}`)
       .join(", ")}. With two nodes, every sender is on the first and every receiver on the second.`,
     "",
-    table(
+    markdownTable(
       [
         "set-up",
         "paddle round trips/s",
@@ -91,7 +84,7 @@ export function scaleOutMarkdown(results: ScaleOutResults): string[] {
     ...(redisRows.length === 0
       ? []
       : [
-          table(
+          markdownTable(
             [
               "set-up",
               "measurement",
@@ -121,7 +114,7 @@ export function scaleOutMarkdown(results: ScaleOutResults): string[] {
           "A script call is one request from a node; the commands it runs inside Redis are counted too.",
           "",
         ]),
-    table(
+    markdownTable(
       ["set-up", "offered/s → delivered/s, p50 / p99 ms"],
       results.rows.map((row) => [
         row.label,

@@ -1,6 +1,7 @@
 import { messageBytesOf, paddleOf, relayOf } from "./baseline-ratios.js";
 import type { BenchResults } from "./bench-results.js";
 import { VARIANT_LABELS, VARIANTS, type Variant } from "./bench-variant.js";
+import { integer } from "./report-format.js";
 
 /*
  * A dependency-free SVG of what a reader wants at a glance: each protocol variant's absolute throughput
@@ -34,8 +35,6 @@ function text(x: number, y: number, content: string, attributes = ""): string {
 function bar(x: number, y: number, width: number, color: string): string {
   return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, width).toFixed(1)}" height="${BAR_HEIGHT}" fill="${color}"/>`;
 }
-
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 /** One group of bars: a label, then one bar per variant scaled by `scale`, each with its value written. */
 interface Group {

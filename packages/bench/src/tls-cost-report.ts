@@ -1,8 +1,7 @@
 import { VARIANT_LABELS } from "./bench-variant.js";
+import { integer, markdownTable, ms } from "./report-format.js";
 import { TLS_CONNECT_SAMPLES, type TlsCostResult } from "./tls-cost.js";
 
-const integer = (value: number): string => Math.round(value).toLocaleString("en-US");
-const ms = (value: number): string => value.toFixed(value < 10 ? 3 : 1);
 /** TLS as a fraction of plaintext: 0.9 means TLS keeps 90 % of the plaintext figure. */
 const fraction = (tls: number, plain: number): string =>
   plain > 0 ? `${Math.round((tls / plain) * 100)} %` : "–";
@@ -10,7 +9,6 @@ const fraction = (tls: number, plain: number): string =>
 /** The TLS section of the markdown report: each variant's figures in plaintext and over TLS, side by side. */
 export function tlsCostSection(results: readonly TlsCostResult[]): string[] {
   if (results.length === 0) return [];
-  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
   const header = ["variant", "measure", "plaintext", "TLS", "TLS / plaintext"];
   const rows = results.flatMap(({ variant, plain, tls }) => {
     const label = VARIANT_LABELS[variant];
@@ -41,9 +39,7 @@ export function tlsCostSection(results: readonly TlsCostResult[]): string[] {
     `TLS on every listener (ECDSA P-256 certificate). Connect: median of ${TLS_CONNECT_SAMPLES} fresh clients, TCP`,
     "and handshake and hello (or HTTP/2 set-up) included.",
     "",
-    line(header),
-    line(header.map(() => "---")),
-    ...rows.map(line),
+    markdownTable(header, rows),
     "",
   ];
 }

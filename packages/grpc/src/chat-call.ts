@@ -9,8 +9,8 @@ import {
   type SendMessageResponse,
 } from "./gen/chat/v1/chat.js";
 import type { GrpcSession } from "./grpc-session.js";
+import { refusalOf } from "./request-refusal.js";
 import type { GrpcStatus } from "./status.js";
-import { refusalOf } from "./strict-utf8.js";
 import type { SubscribeStream } from "./subscribe-stream.js";
 
 /**
@@ -18,7 +18,7 @@ import type { SubscribeStream } from "./subscribe-stream.js";
  * client that sends faster than the service answers is held back by HTTP/2 flow control instead of
  * piling requests up in the server's memory. 64 keeps a store's group commit fed (it batches what is in
  * flight) while bounding what one client can queue. Requests of one stream message past it wait (at most
- * one message's worth, bounded by the receive limit) until answers free their places.
+ * one message's worth, bounded by `maxChatMessageBytes`) until answers free their places.
  */
 export const MAX_CHAT_REQUESTS_IN_FLIGHT = 64;
 

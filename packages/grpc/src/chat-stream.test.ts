@@ -3,13 +3,14 @@ import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-j
 import { describe, expect, it } from "vitest";
 import { responsesOf } from "./chat-batch.js";
 import { MAX_CHAT_REQUESTS_IN_FLIGHT } from "./chat-call.js";
-import type {
-  BatchedChatRequest,
-  BatchedChatResponse,
+import {
+  type BatchedChatRequest,
+  type BatchedChatResponse,
   ChatRequest,
-  ChatResponse,
+  type ChatResponse,
 } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
+import { DEFAULT_MAX_CHAT_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES } from "./limits.js";
 import {
   bearer,
   closedAfterEachTest,
@@ -131,7 +132,11 @@ describe("the Chat stream", () => {
     const token = await rawLogin(bed, "big");
     const chat = openChat(bed, token);
     await chat.attached;
-    chat.call.write({ requestId: 1, send: { to: "big", content: "x".repeat(8 * 1024) } });
+    // Past the Chat message limit (a unary request's limit is lower, see limits.test.ts).
+    chat.call.write({
+      requestId: 1,
+      send: { to: "big", content: "x".repeat(DEFAULT_MAX_CHAT_MESSAGE_BYTES) },
+    });
     expect((await chat.ended).code).toBe(status.RESOURCE_EXHAUSTED);
     const again = openChat(bed, token);
     await again.attached;
@@ -140,6 +145,34 @@ describe("the Chat stream", () => {
     // Sequence 1: the oversize request never reached the service. The message itself comes live.
     expect(again.responses.find((response) => response.requestId === 2)?.sent?.seq).toBe(1);
     again.call.cancel();
+  });
+
+  it("takes a stream message of joined requests larger than a unary request may be", async () => {
+    const bed = await start();
+    const token = await rawLogin(bed, "mia");
+    await rawLogin(bed, "ned");
+    const chat = openChat(bed, token);
+    await chat.attached;
+    // 24 sends of 512 bytes: about 13 KiB in one message, over DEFAULT_MAX_REQUEST_BYTES (4 KiB).
+    const total = 24;
+    const requests = Array.from({ length: total }, (_, index) => ({
+      requestId: index + 1,
+      send: { to: "ned", content: "y".repeat(512) },
+    }));
+    const message: ChatRequest = {
+      ...(requests[0] as BatchedChatRequest),
+      more: { requests: requests.slice(1) },
+    };
+    const bytes = ChatRequest.encode(message).finish().length;
+    expect(bytes).toBeGreaterThan(DEFAULT_MAX_REQUEST_BYTES);
+    expect(bytes).toBeLessThanOrEqual(DEFAULT_MAX_CHAT_MESSAGE_BYTES);
+    chat.call.write(message);
+    await eventually(() => chat.responses.length === total);
+    expect(chat.responses.map((response) => response.sent?.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: total }, (_, index) => index + 1),
+    );
+    chat.call.end();
+    expect((await chat.ended).code).toBe(status.OK);
   });
 
   it("takes the account offline when the client cancels, and keeps its session", async () => {

@@ -46,10 +46,10 @@ import { ChatHealth } from "./health.js";
 import { onHttp2ServerCreated } from "./http2-server-hook.js";
 import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, serverChannelOptions } from "./limits.js";
 import { addReflection } from "./reflection.js";
-import { CHAT_SERVICE_DEFINITION } from "./service-definition.js";
+import { refusalOf } from "./request-refusal.js";
+import { requestLimitedChatService } from "./request-size-limit.js";
 import { SessionTable } from "./session-table.js";
 import { type GrpcStatus, toGrpcStatus } from "./status.js";
-import { refusalOf } from "./strict-utf8.js";
 import {
   chatDelivery,
   type DeliveryCall,
@@ -204,7 +204,7 @@ export class GrpcServer {
       interceptors: [callGuard(limits.requestTimeoutMs, this.callCounts)],
     });
     onHttp2ServerCreated(this.server, (http2Server) => this.connectionGuard.attach(http2Server));
-    this.server.addService(CHAT_SERVICE_DEFINITION, this.handlers());
+    this.server.addService(requestLimitedChatService(limits.maxReceiveMessageBytes), this.handlers());
     if (options.reflection ?? true) addReflection(this.server);
     if (options.health ?? true) {
       this.health = new ChatHealth();

@@ -2,12 +2,14 @@ import { ChatError, CONTENT_MAX_BYTES } from "@chat/core";
 import { PASSWORD } from "@chat/core/testing";
 import { connectivityState, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_CHAT_BATCH_BYTES } from "./chat-batch.js";
 import type { SubscribeResponse } from "./gen/chat/v1/chat.js";
 import { GrpcClient } from "./grpc-client.js";
 import {
   clientChannelOptions,
   DEFAULT_GRPC_CLIENT_LIMITS,
   DEFAULT_GRPC_SERVER_LIMITS,
+  DEFAULT_MAX_CHAT_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   serverChannelOptions,
@@ -51,6 +53,14 @@ describe("gRPC limits", () => {
     // The largest request: a SendMessage of maximal content and recipient.
     expect(DEFAULT_MAX_REQUEST_BYTES).toBeGreaterThan(CONTENT_MAX_BYTES + 64);
     expect(DEFAULT_MAX_REQUEST_BYTES).toBeLessThanOrEqual(8 * 1024);
+    // The largest Chat stream message: requests joined up to the batch size both sides use.
+    expect(DEFAULT_MAX_CHAT_MESSAGE_BYTES).toBe(MAX_CHAT_BATCH_BYTES);
+    expect(DEFAULT_GRPC_SERVER_LIMITS.maxChatMessageBytes).toBe(DEFAULT_MAX_CHAT_MESSAGE_BYTES);
+    expect(DEFAULT_GRPC_CLIENT_LIMITS.maxSendMessageBytes).toBe(DEFAULT_MAX_CHAT_MESSAGE_BYTES);
+    // grpc-js's one receive limit is the larger; the unary limit is the server's own (tested below).
+    expect(serverChannelOptions(DEFAULT_GRPC_SERVER_LIMITS)["grpc.max_receive_message_length"]).toBe(
+      DEFAULT_MAX_CHAT_MESSAGE_BYTES,
+    );
     // The largest response: a full ListAccounts page, 1000 names of 16 bytes.
     expect(DEFAULT_MAX_RESPONSE_BYTES).toBeGreaterThan(1000 * 18 + 64);
     expect(DEFAULT_MAX_RESPONSE_BYTES).toBeLessThanOrEqual(64 * 1024);
@@ -81,6 +91,10 @@ describe("gRPC limits", () => {
       unary(bed.raw.sendMessage.bind(bed.raw), { to: "big", content: "x".repeat(8 * 1024) }, bearer(token)),
     );
     expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+    // Refused by the unary limit, although grpc-js's own (the Chat message limit) let it through.
+    expect(error.details).toMatch(
+      `a SendMessage request may have at most ${DEFAULT_MAX_REQUEST_BYTES} bytes`,
+    );
     // The server is fine and nothing was stored.
     const sent = await unary(
       bed.raw.sendMessage.bind(bed.raw),

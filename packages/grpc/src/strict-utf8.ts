@@ -1,5 +1,6 @@
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import { ChatError } from "@chat/core";
+import { refuseRequest } from "./request-refusal.js";
 
 /**
  * Strict UTF-8 for protobuf `string` fields. The generated ts-proto code decodes strings leniently (invalid
@@ -30,13 +31,10 @@ export interface Decoder<Message> {
   decode(input: BinaryReader | Uint8Array): Message;
 }
 
-/** Requests decoded with invalid UTF-8, and the refusal each gets. */
-const refused = new WeakMap<object, ChatError>();
-
 /**
  * A request deserializer that never lets invalid UTF-8 through. grpc-js answers a deserializer that throws
  * with `INTERNAL`, so a request with a bad string is instead decoded leniently and marked: the server's
- * handlers ask {@link refusalOf} before anything else and answer `INVALID_ARGUMENT` (on a `Chat` stream,
+ * handlers ask `refusalOf` (`request-refusal.ts`) before anything else and answer `INVALID_ARGUMENT` (on a `Chat` stream,
  * under the request's id). Any other malformed message throws as before.
  */
 export function strictRequestDeserializer<Message extends object>(
@@ -50,7 +48,7 @@ export function strictRequestDeserializer<Message extends object>(
       // Decoded again only to keep the fields that address the answer (a Chat request's id); its strings
       // are never used.
       const request = codec.decode(bytes);
-      refused.set(request, new ChatError("INVALID_ARGUMENT", `${error.message}; the request was refused`));
+      refuseRequest(request, new ChatError("INVALID_ARGUMENT", `${error.message}; the request was refused`));
       return request;
     }
   };
@@ -59,9 +57,4 @@ export function strictRequestDeserializer<Message extends object>(
 /** A response deserializer (the client's side) that throws on invalid UTF-8: grpc-js fails the call. */
 export function strictResponseDeserializer<Message>(codec: Decoder<Message>): (bytes: Buffer) => Message {
   return (bytes) => codec.decode(new BinaryReader(bytes, decodeStrictUtf8));
-}
-
-/** The `INVALID_ARGUMENT` a request decoded with invalid UTF-8 must get, or `undefined` when it is valid. */
-export function refusalOf(request: unknown): ChatError | undefined {
-  return typeof request === "object" && request !== null ? refused.get(request) : undefined;
 }

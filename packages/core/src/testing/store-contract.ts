@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatError } from "../chat-error.js";
 import type { AccountRecord, NewMessage, SendDedupe, Store } from "../store.js";
 import { expectChatError } from "./expect-chat-error.js";
+import { LISTING_NAMES, LISTING_ORDER } from "./listing-fixture.js";
 
 /** How a store implementation plugs into {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -95,26 +96,17 @@ export function describeStoreContract(name: string, options: StoreContractOption
     });
 
     describe("listing", () => {
-      const names = ["delta", "Alpha", "charlie", "Bravo", "echo", "alpine", "al"];
-
       beforeEach(async () => {
-        for (const name of names) await store.createAccount(account(name));
+        for (const name of LISTING_NAMES) await store.createAccount(account(name));
       });
 
       it("lists registered spellings in case-insensitive order", async () => {
-        expect(await store.listAccounts({ limit: 100 })).toEqual([
-          "al",
-          "Alpha",
-          "alpine",
-          "Bravo",
-          "charlie",
-          "delta",
-          "echo",
-        ]);
+        expect(await store.listAccounts({ limit: 100 })).toEqual(LISTING_ORDER);
       });
 
       it("pages by exclusive cursor and limit", async () => {
-        expect(await store.listAccounts({ limit: 2 })).toEqual(["al", "Alpha"]);
+        expect(await store.listAccounts({ limit: 2 })).toEqual(["a-b", "a.b"]);
+        expect(await store.listAccounts({ afterKey: "a.b", limit: 2 })).toEqual(["al", "Alpha"]);
         expect(await store.listAccounts({ afterKey: "alpha", limit: 2 })).toEqual(["alpine", "Bravo"]);
         expect(await store.listAccounts({ afterKey: "b", limit: 2 })).toEqual(["Bravo", "charlie"]);
         expect(await store.listAccounts({ afterKey: "echo", limit: 2 })).toEqual([]);
@@ -126,8 +118,9 @@ export function describeStoreContract(name: string, options: StoreContractOption
           "Alpha",
           "alpine",
         ]);
+        expect(await store.listAccounts({ keyPrefix: "a-", limit: 10 })).toEqual(["a-b"]);
         expect(await store.listAccounts({ keyPrefix: "zz", limit: 10 })).toEqual([]);
-        expect(await store.listAccounts({ keyPrefix: "", limit: 1 })).toEqual(["al"]);
+        expect(await store.listAccounts({ keyPrefix: "", limit: 1 })).toEqual(["a-b"]);
       });
     });
 
