@@ -142,6 +142,14 @@ export function readExactText(
 }
 
 /**
+ * A DataView over the whole buffer of the chunk read last, for {@link allZero}: frames of one chunk share
+ * its buffer, so a view is made once per chunk instead of once per padded field (a per-message allocation
+ * on both sides of the paddle, whose 64-byte messages are mostly padding). It keeps that one buffer alive
+ * until a frame of another is read.
+ */
+let paddingView: DataView | undefined;
+
+/**
  * Whether bytes `start` to `end` of `source` are all 0 (a long field's padding). Read four bytes at a time
  * through a DataView: a 512-byte field holding a short message is mostly padding, and a byte loop over it
  * cost as much as decoding the message.
@@ -150,8 +158,13 @@ function allZero(source: Uint8Array, start: number, end: number): boolean {
   const words = (end - start) >>> 2;
   let bits = 0;
   if (words > 0) {
-    const view = new DataView(source.buffer, source.byteOffset + start, words << 2);
-    for (let word = 0; word < words; word++) bits |= view.getUint32(word << 2);
+    let view = paddingView;
+    if (view === undefined || view.buffer !== source.buffer) {
+      view = new DataView(source.buffer);
+      paddingView = view;
+    }
+    const first = source.byteOffset + start;
+    for (let word = 0; word < words; word++) bits |= view.getUint32(first + (word << 2));
   }
   for (let index = start + (words << 2); index < end; index++) bits |= source[index] as number;
   return bits === 0;
