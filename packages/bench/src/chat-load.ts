@@ -23,6 +23,11 @@ const DRAIN_MS = 1_000;
 const PRIMING_ROUNDS = 20;
 /** Longest wait for one priming round's deliveries. */
 const PRIMING_TIMEOUT_MS = 5_000;
+/**
+ * Shortest wait the open loop leaves to a timer: Node's timers fire up to a millisecond late, so a message
+ * due sooner is waited for by yielding to the event loop instead.
+ */
+const TIMER_GRANULARITY_MS = 2;
 /** A step keeps up when at least this fraction of what was offered arrives. */
 const KEPT_UP = 0.95;
 
@@ -114,8 +119,18 @@ export async function chatLoad(
               () => inFlight--,
             );
           }
-          if (sent >= total) resolve();
-          else setTimeout(tick, 1);
+          if (sent >= total) {
+            resolve();
+            return;
+          }
+          // Send each message at its due time, not in bursts: a 1 ms timer tick sends what fell due in
+          // the last 1–1.5 ms at once, so every message carried up to that much of the generator's own
+          // lateness as latency (p50 1.1 ms at 5,000/s offered against ~0.2 ms for a message sent on
+          // time). When the next message is due sooner than a timer can reliably wait, the loop yields to
+          // I/O with setImmediate (deliveries are read in between) and comes straight back.
+          const waitMs = dueAt(sent) - nowMs();
+          if (waitMs > TIMER_GRANULARITY_MS) setTimeout(tick, Math.floor(waitMs - TIMER_GRANULARITY_MS / 2));
+          else setImmediate(tick);
         };
         tick();
       });
