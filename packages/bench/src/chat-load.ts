@@ -133,9 +133,9 @@ export async function chatLoad(
           }
           // Send each message at most one quantum after it is due. A 1 ms timer tick sent what fell due in
           // the last 1–1.5 ms at once, so every message carried up to that much of the generator's own
-          // lateness as latency (p50 1.1 ms at 5,000/s offered, 0.1 ms now). Sending each message on its
-          // own turn instead costs a socket write per message, which at 100,000/s took more CPU than the
-          // two cores had. When the next send is sooner than a timer can reliably wait, the loop yields
+          // lateness as latency (p50 1.1 ms at 5,000/s offered, 0.2 ms now). Sending each message on its
+          // own turn instead costs a socket write per message, which saturated two of three trial runs at
+          // 100,000/s on two cores. When the next send is sooner than a timer can reliably wait, the loop yields
           // to I/O with setImmediate (deliveries are read in between) and comes straight back.
           nextSendAt = Math.max(dueAt(sent), now + SEND_QUANTUM_MS);
           const waitMs = nextSendAt - nowMs();
