@@ -22,6 +22,38 @@ import {
 
 const start = closedAfterEachTest();
 
+/** Logs in `user` and `peer`, opens `user`'s Chat stream and waits until the server attached it. */
+async function attachedChat(bed: TestBed, user: string, peer: string): Promise<RawChat> {
+  const token = await rawLogin(bed, user);
+  await rawLogin(bed, peer);
+  const chat = openChat(bed, token);
+  await chat.attached;
+  return chat;
+}
+
+/** Ends the client's side of `chat` and expects the server to end the stream with OK. */
+async function expectCleanEnd(chat: RawChat): Promise<void> {
+  chat.call.end();
+  expect((await chat.ended).code).toBe(status.OK);
+}
+
+/** 1, 2, …, n: the sequence numbers or request ids of n messages in order. */
+function oneTo(n: number): number[] {
+  return Array.from({ length: n }, (_, index) => index + 1);
+}
+
+/**
+ * One Chat stream message carrying a send to `to` of each of `contents` (request ids 1, 2, …): the first as
+ * the message's own request, the rest joined in `more`.
+ */
+function joinedSends(to: string, contents: readonly string[]): ChatRequest {
+  const [first, ...rest]: BatchedChatRequest[] = contents.map((content, index) => ({
+    requestId: index + 1,
+    send: { to, content },
+  }));
+  return { ...(first as BatchedChatRequest), more: { requests: rest } };
+}
+
 /**
  * A raw Chat stream of the session `token`, its responses collected (those batched in one stream message
  * one by one, in order) and its end recorded.
@@ -50,10 +82,7 @@ function openChat(bed: TestBed, token: string, read = true): RawChat {
 describe("the Chat stream", () => {
   it("answers each request under its id, a bad one with a failure, and goes on", async () => {
     const bed = await start();
-    const token = await rawLogin(bed, "alice");
-    await rawLogin(bed, "bob");
-    const chat = openChat(bed, token);
-    await chat.attached;
+    const chat = await attachedChat(bed, "alice", "bob");
     chat.call.write({ requestId: 7, send: { to: "bob", content: "hi" } });
     chat.call.write({ requestId: 8, send: { to: "bob", content: "x".repeat(513) } });
     chat.call.write({ requestId: 9, send: { to: "nobody", content: "hi" } });
@@ -72,24 +101,17 @@ describe("the Chat stream", () => {
     });
     expect(byId.get(12)?.sent).toMatchObject({ seq: 2 });
     // The client ends its side: the server ends the stream with OK.
-    chat.call.end();
-    expect((await chat.ended).code).toBe(status.OK);
+    await expectCleanEnd(chat);
   });
 
   it("handles the requests batched in one stream message in order, past the in-flight cap", async () => {
     const store = new MemoryStore();
     const bed = await start({ service: { store } });
-    const token = await rawLogin(bed, "ivan");
-    await rawLogin(bed, "judy");
-    const chat = openChat(bed, token);
-    await chat.attached;
+    const chat = await attachedChat(bed, "ivan", "judy");
     // More requests in one message than the server handles at once: the rest wait for free places.
     const total = MAX_CHAT_REQUESTS_IN_FLIGHT * 2 + 1;
-    const requests = Array.from({ length: total }, (_, index) => ({
-      requestId: index + 1,
-      send: { to: "judy", content: `b${index + 1}` },
-    }));
-    chat.call.write({ ...(requests[0] as BatchedChatRequest), more: { requests: requests.slice(1) } });
+    const contents = oneTo(total).map((id) => `b${id}`);
+    chat.call.write(joinedSends("judy", contents));
     // A message with only `more`: its requests, and no request of its own to fail.
     chat.call.write({ requestId: 0, more: { requests: [{ requestId: total + 1, ack: { upToSeq: 1 } }] } });
     await eventually(() => chat.responses.length === total + 1);
@@ -98,9 +120,8 @@ describe("the Chat stream", () => {
     for (let id = 1; id <= total; id++) expect(byId.get(id)?.sent?.seq).toBe(id);
     expect(byId.get(total + 1)?.failure?.code).toBe(status.INVALID_ARGUMENT);
     const stored = await store.readMessages("judy", 0, total + 1);
-    expect(stored.map((message) => message.content)).toEqual(requests.map((request) => request.send.content));
-    chat.call.end();
-    expect((await chat.ended).code).toBe(status.OK);
+    expect(stored.map((message) => message.content)).toEqual(contents);
+    await expectCleanEnd(chat);
   });
 
   it("joins the messages ready at once into a few stream messages, each once and in order", async () => {
@@ -119,9 +140,7 @@ describe("the Chat stream", () => {
     const chat = openChat(bed, token);
     chat.call.on("data", (message: ChatResponse) => messages.push(message));
     await eventually(() => chat.responses.length === total);
-    expect(chat.responses.map((response) => response.message?.seq)).toEqual(
-      Array.from({ length: total }, (_, index) => index + 1),
-    );
+    expect(chat.responses.map((response) => response.message?.seq)).toEqual(oneTo(total));
     // 50 stored messages of 512 bytes, ready at once, go in a few stream messages within the send limit.
     expect(messages.length).toBeLessThan(total / 10);
     chat.call.cancel();
@@ -149,30 +168,22 @@ describe("the Chat stream", () => {
 
   it("takes a stream message of joined requests larger than a unary request may be", async () => {
     const bed = await start();
-    const token = await rawLogin(bed, "mia");
-    await rawLogin(bed, "ned");
-    const chat = openChat(bed, token);
-    await chat.attached;
+    const chat = await attachedChat(bed, "mia", "ned");
     // 24 sends of 512 bytes: about 13 KiB in one message, over DEFAULT_MAX_REQUEST_BYTES (4 KiB).
     const total = 24;
-    const requests = Array.from({ length: total }, (_, index) => ({
-      requestId: index + 1,
-      send: { to: "ned", content: "y".repeat(512) },
-    }));
-    const message: ChatRequest = {
-      ...(requests[0] as BatchedChatRequest),
-      more: { requests: requests.slice(1) },
-    };
+    const message = joinedSends(
+      "ned",
+      Array.from({ length: total }, () => "y".repeat(512)),
+    );
     const bytes = ChatRequest.encode(message).finish().length;
     expect(bytes).toBeGreaterThan(DEFAULT_MAX_REQUEST_BYTES);
     expect(bytes).toBeLessThanOrEqual(DEFAULT_MAX_CHAT_MESSAGE_BYTES);
     chat.call.write(message);
     await eventually(() => chat.responses.length === total);
     expect(chat.responses.map((response) => response.sent?.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
-      Array.from({ length: total }, (_, index) => index + 1),
+      oneTo(total),
     );
-    chat.call.end();
-    expect((await chat.ended).code).toBe(status.OK);
+    await expectCleanEnd(chat);
   });
 
   it("takes the account offline when the client cancels, and keeps its session", async () => {
@@ -225,9 +236,7 @@ describe("the Chat stream", () => {
     const reader = openChat(bed, token);
     await reader.attached;
     await eventually(() => reader.responses.length === total, 10_000);
-    expect(reader.responses.map((response) => response.message?.seq)).toEqual(
-      Array.from({ length: total }, (_, index) => index + 1),
-    );
+    expect(reader.responses.map((response) => response.message?.seq)).toEqual(oneTo(total));
     reader.call.cancel();
   });
 
