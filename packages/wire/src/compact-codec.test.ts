@@ -34,6 +34,23 @@ describe("varints", () => {
     expect(varintSize(Number.MAX_SAFE_INTEGER)).toBe(8);
   });
 
+  it("writes the known bytes on both sides of 32 bits, where the writer turns from division to shifts", () => {
+    // Expected bytes written out by hand (LEB128: low 7-bit group first, high bit on all but the last).
+    const cases: [number, number[]][] = [
+      [2 ** 31 - 1, [0xff, 0xff, 0xff, 0xff, 0x07]],
+      [2 ** 31, [0x80, 0x80, 0x80, 0x80, 0x08]],
+      [2 ** 32 - 1, [0xff, 0xff, 0xff, 0xff, 0x0f]],
+      [2 ** 32, [0x80, 0x80, 0x80, 0x80, 0x10]],
+      [1_764_627_000_123, [0xbb, 0xd6, 0xdc, 0xdf, 0xad, 0x33]], // a time in milliseconds: 41 bits
+      [Number.MAX_SAFE_INTEGER, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]],
+    ];
+    for (const [value, expected] of cases) {
+      const bytes = new Uint8Array(8);
+      const end = writeVarint(bytes, 0, value, Number.MAX_SAFE_INTEGER, "n");
+      expect([...bytes.subarray(0, end)]).toEqual(expected);
+    }
+  });
+
   it("refuses a longer form than needed, a value above the field's range and an unending varint", () => {
     const into: VarintRead = { value: 0, next: 0 };
     const read = (bytes: number[], max = 0xffff) =>

@@ -8,6 +8,8 @@ import { writeVarint } from "./varint.js";
 
 /** The largest value a one-byte varint holds; longer lengths take two bytes. */
 const ONE_BYTE_VARINT_MAX = 0x7f;
+/** Values up to this many bytes are moved back by a loop rather than `copyWithin` (see prefixLength). */
+const SHORT_MOVE = 32;
 
 /**
  * Writes `length` (below 16,384) as a varint in front of `length` bytes that were written two bytes after
@@ -16,7 +18,11 @@ const ONE_BYTE_VARINT_MAX = 0x7f;
  */
 function prefixLength(target: Uint8Array, at: number, length: number): number {
   if (length <= ONE_BYTE_VARINT_MAX) {
-    target.copyWithin(at + 1, at + 2, at + 2 + length);
+    if (length <= SHORT_MOVE) {
+      // A short value (a name, an answer frame like `snt`) moves byte by byte: `copyWithin` is a call into
+      // the runtime that costs more than such a move (see writeVarint for the figures).
+      for (let index = 0; index < length; index++) target[at + 1 + index] = target[at + 2 + index] as number;
+    } else target.copyWithin(at + 1, at + 2, at + 2 + length);
     target[at] = length;
     return at + 1 + length;
   }
