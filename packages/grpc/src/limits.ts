@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from "@chat/core/adapter";
 import type { ChannelOptions } from "@grpc/grpc-js";
+import { MAX_CHAT_BATCH_BYTES } from "./chat-batch.js";
 
 /**
  * Largest request of a unary call or `Subscribe` the server accepts, in bytes. The biggest real one is a
@@ -10,15 +11,16 @@ export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024;
 
 /**
  * Largest message of a `Chat` stream the server accepts, in bytes: one message joins the requests a client
- * issued in one turn of its event loop (`ChatRequest.more`), up to HTTP/2's default frame size of 16 KiB,
- * as the server's own batches of answers and messages do. At the unary limit (4 KiB, 3.9 requests per
+ * issued in one turn of its event loop (`ChatRequest.more`), up to the batch size both sides join into
+ * (`MAX_CHAT_BATCH_BYTES`, HTTP/2's default frame size of 16 KiB), as the server's own batches of answers
+ * and messages do. At the unary limit (4 KiB, 3.9 requests per
  * stream message in the bench's relay of 512-byte messages), the grpc-js and HTTP/2 work per stream message
  * made the 8-pair stream relay deliver 44,434–53,740 msgs/s; at 16 KiB (9.7 per message) 63,731–75,486,
  * alternating, 4 runs each. The cost: grpc-js holds up to this much of a message that has not fully arrived
  * per call, so 16 KiB instead of 4 KiB per `Chat` stream. Unary calls and `Subscribe` keep
  * {@link DEFAULT_MAX_REQUEST_BYTES}.
  */
-export const DEFAULT_MAX_CHAT_MESSAGE_BYTES = 16 * 1024;
+export const DEFAULT_MAX_CHAT_MESSAGE_BYTES = MAX_CHAT_BATCH_BYTES;
 
 /**
  * Largest response the server ever sends, in bytes: a `ListAccounts` page at the maximum page size of 1000
